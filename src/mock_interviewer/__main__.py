@@ -1,0 +1,3 @@
+from mock_interviewer.cli import main
+
+main()

@@ -1,0 +1,100 @@
+"""The one seam to the model.
+
+Everything above this module talks to a ``Backend``: it sends a ``ModelRequest``
+(chat messages, plus the structured ``Task`` they were rendered from, plus the
+output schema when a structured reply is wanted) and gets a ``ModelReply`` back,
+or a stream of text. The OpenAI-compatible backend reads the messages; the
+offline backend reads the task; the scripted backend (tests) replays queued
+replies and records every request. Nothing above the seam knows which it has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Literal, Protocol, runtime_checkable
+
+from pydantic import BaseModel
+
+from mock_interviewer.bank import Question
+from mock_interviewer.grades import Usage
+
+Role = Literal["system", "user", "assistant"]
+TaskKind = Literal["grade", "follow_up", "probe", "ask"]
+
+
+@dataclass(frozen=True)
+class Message:
+    role: Role
+    content: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"role": self.role, "content": self.content}
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One utterance of an interview exchange about a question."""
+
+    speaker: Literal["interviewer", "candidate"]
+    text: str
+
+
+@dataclass(frozen=True)
+class Task:
+    """What is being asked, in structured form (the messages are its rendering).
+
+    ``answer`` is the candidate's words being judged (for grading and probing: the
+    whole exchange's answers joined); ``exchange`` is the conversation so far about
+    this question; ``count`` is how many probes are wanted.
+    """
+
+    kind: TaskKind
+    question: Question
+    answer: str | None = None
+    exchange: tuple[Turn, ...] = ()
+    count: int | None = None
+    follow_ups_left: int = 0
+
+
+@dataclass(frozen=True)
+class ModelRequest:
+    task: Task
+    messages: tuple[Message, ...]
+    output: type[BaseModel] | None = None
+    temperature: float = 0.0
+    seed: int | None = 7
+    max_tokens: int | None = None
+    prompt_version: str | None = None
+
+
+@dataclass
+class ModelReply:
+    text: str
+    model: str
+    finish_reason: str | None = "stop"
+    refusal: str | None = None
+    system_fingerprint: str | None = None
+    usage: Usage | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """A model behind the seam."""
+
+    name: str
+    model: str
+    estimate: bool
+
+    async def complete(self, request: ModelRequest) -> ModelReply:
+        """One reply; structured (JSON text of ``request.output``) when an output schema is given."""
+        ...
+
+    def stream(self, request: ModelRequest) -> AsyncIterator[str]:
+        """The reply's text as it is generated (for the interviewer's words)."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release connections; a no-op for backends without any."""
+        ...

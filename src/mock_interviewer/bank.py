@@ -1,0 +1,354 @@
+"""The question bank: its models, its YAML files, and loading several banks at once.
+
+A bank file holds one track and its questions. The built-in banks live in
+``rubric/``; users add their own with ``--bank PATH`` or ``MOCK_INTERVIEWER_BANK``.
+Every problem is reported as ``file:line: field: what is wrong``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from mock_interviewer.errors import InputError
+from mock_interviewer.resources import data_dir
+
+SCHEMA_VERSION = 1
+Tier = Literal["great", "mediocre", "poor"]
+TIERS: tuple[Tier, ...] = ("great", "mediocre", "poor")
+ANCHOR_SCORES: dict[str, int] = {"poor": 1, "mediocre": 3, "great": 5}
+Category = Literal["technical", "behavioral"]
+ID_PATTERN = r"^[a-z0-9][a-z0-9_]*(?:-[a-z0-9_]+)*-[0-9]{2,}$"
+TRACK_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+
+
+def normalise_whitespace(text: str) -> str:
+    """Collapse every run of whitespace to one space and strip the ends."""
+    return " ".join(text.split())
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Exemplars(StrictModel):
+    """The three exemplar answers of a question, verbatim but for whitespace."""
+
+    great: str = Field(min_length=1)
+    mediocre: str = Field(min_length=1)
+    poor: str = Field(min_length=1)
+
+    @field_validator("great", "mediocre", "poor")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("exemplar is blank")
+        return value
+
+    def get(self, tier: str) -> str:
+        return str(getattr(self, tier))
+
+
+class Question(StrictModel):
+    id: str = Field(pattern=ID_PATTERN)
+    track: str = Field(pattern=TRACK_PATTERN)
+    number: int = Field(ge=1)
+    category: Category
+    text: str = Field(min_length=1)
+    exemplars: Exemplars
+    key_points: list[str] = Field(default_factory=list, max_length=8)
+    red_flags: list[str] = Field(default_factory=list, max_length=4)
+
+    @model_validator(mode="after")
+    def _id_matches(self) -> Question:
+        expected = f"{self.track}-{self.number:02d}"
+        if self.id != expected:
+            raise ValueError(f"id {self.id!r} does not match track and number (expected {expected!r})")
+        return self
+
+
+class Track(StrictModel):
+    id: str = Field(pattern=TRACK_PATTERN)
+    title: str = Field(min_length=1)
+    time_limit_minutes: int | None = Field(default=None, ge=1)
+
+
+class BankFile(StrictModel):
+    """One bank file on disk: a track and its questions."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    track: Track
+    questions: list[Question] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> BankFile:
+        seen: set[str] = set()
+        for index, question in enumerate(self.questions):
+            if question.track != self.track.id:
+                raise ValueError(
+                    f"questions[{index}].track {question.track!r} differs from the file's track {self.track.id!r}"
+                )
+            if question.id in seen:
+                raise ValueError(f"questions[{index}].id {question.id!r} appears twice in this file")
+            seen.add(question.id)
+        return self
+
+
+# ---------------------------------------------------------------- reading files
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, expected a bank file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if b"\x00" in data:
+        raise InputError(f"{path}: binary file, expected a YAML bank file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
+
+
+def _node_line(node: yaml.Node | None, loc: Sequence[int | str]) -> int | None:
+    """Follow a pydantic error location through a composed YAML tree; return a 1-based line."""
+    line = None if node is None else node.start_mark.line + 1
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.value == key:
+                    line = key_node.start_mark.line + 1
+                    node = value_node
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def _format_loc(loc: Sequence[int | str]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _describe(error: Any) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        loc = error["loc"]
+        if len(loc) >= 2 and loc[-2] == "exemplars":
+            return f"unknown tier {loc[-1]!r} (tiers are great, mediocre, poor)"
+        return "unknown field"
+    message = str(error["msg"])
+    return message.removeprefix("Value error, ")
+
+
+def validation_problems(path: Path, exc: ValidationError, root: yaml.Node | None) -> list[str]:
+    """Turn a pydantic error into lines of ``file:line: field: problem``."""
+    problems = []
+    for error in exc.errors():
+        loc = [part for part in error["loc"] if not isinstance(part, str) or not part.startswith("function-")]
+        line = _node_line(root, loc)
+        where = f"{path}:{line}" if line else str(path)
+        field_name = _format_loc(loc)
+        prefix = f"{where}: {field_name}: " if field_name else f"{where}: "
+        problems.append(prefix + _describe(error))
+    return problems
+
+
+def parse_bank_text(text: str, path: Path) -> BankFile:
+    """Parse and validate the text of a bank file; raise InputError listing every problem."""
+    problems = bank_problems(text, path)
+    if problems:
+        raise BankInvalid(problems)
+    return BankFile.model_validate(yaml.safe_load(text))
+
+
+class BankInvalid(InputError):
+    """Several problems in one bank file; the first line is the message, all are kept."""
+
+    def __init__(self, problems: list[str]) -> None:
+        more = f" (and {len(problems) - 1} more problems; run 'mock-interviewer bank validate')" if len(problems) > 1 else ""
+        super().__init__(problems[0] + more)
+        self.problems = problems
+
+
+def bank_problems(text: str, path: Path) -> list[str]:
+    """Every problem of a bank file's text, one line each; empty when it is valid."""
+    if not text.strip():
+        return [f"{path}: empty bank file"]
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return [f"{where}: malformed YAML: {problem}"]
+    if not isinstance(data, dict):
+        return [f"{path}: expected a mapping with 'schema_version', 'track' and 'questions', found {type(data).__name__}"]
+    version = data.get("schema_version")
+    if isinstance(version, int) and version > SCHEMA_VERSION:
+        return [f"{path}: schema_version {version} is newer than this tool supports ({SCHEMA_VERSION}); upgrade mock-interviewer"]
+    try:
+        BankFile.model_validate(data)
+    except ValidationError as exc:
+        return validation_problems(path, exc, root)
+    return []
+
+
+def load_bank_file(path: Path) -> BankFile:
+    return parse_bank_text(_read_text(path), path)
+
+
+def bank_file_paths(path: Path) -> list[Path]:
+    """A bank path is a file or a directory of ``*.yaml`` / ``*.yml`` files."""
+    if path.is_dir():
+        files = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+        if not files:
+            raise InputError(f"{path}: directory holds no .yaml bank files")
+        return files
+    if not path.exists():
+        raise InputError(f"{path}: no such bank file or directory")
+    return [path]
+
+
+def validate_paths(paths: Iterable[Path]) -> list[str]:
+    """Every problem in the given bank files and directories (for ``bank validate``)."""
+    problems: list[str] = []
+    origins: dict[str, Path] = {}
+    for root in paths:
+        try:
+            files = bank_file_paths(root)
+        except InputError as exc:
+            problems.append(str(exc))
+            continue
+        for file in files:
+            try:
+                text = _read_text(file)
+            except InputError as exc:
+                problems.append(str(exc))
+                continue
+            found = bank_problems(text, file)
+            problems.extend(found)
+            if not found:
+                for question in BankFile.model_validate(yaml.safe_load(text)).questions:
+                    if question.id in origins:
+                        problems.append(f"{file}: duplicate question id {question.id!r}, also in {origins[question.id]}")
+                    else:
+                        origins[question.id] = file
+    return problems
+
+
+# ---------------------------------------------------------------- the merged bank
+
+
+@dataclass
+class Bank:
+    """All loaded questions, by id, in file order."""
+
+    tracks: dict[str, Track] = field(default_factory=dict)
+    questions: dict[str, Question] = field(default_factory=dict)
+    origins: dict[str, Path] = field(default_factory=dict)
+
+    def add(self, bank_file: BankFile, path: Path) -> None:
+        track = bank_file.track
+        if track.id in self.tracks:
+            raise InputError(
+                f"{path}: duplicate track {track.id!r}, also in {self.origins[f'track:{track.id}']}"
+            )
+        for question in bank_file.questions:
+            if question.id in self.questions:
+                raise InputError(f"{path}: duplicate question id {question.id!r}, also in {self.origins[question.id]}")
+        self.tracks[track.id] = track
+        self.origins[f"track:{track.id}"] = path
+        for question in bank_file.questions:
+            self.questions[question.id] = question
+            self.origins[question.id] = path
+
+    def get(self, question_id: str) -> Question:
+        try:
+            return self.questions[question_id]
+        except KeyError:
+            raise InputError(f"unknown question id {question_id!r}{self._suggest(question_id, self.questions)}") from None
+
+    def track(self, track_id: str) -> Track:
+        try:
+            return self.tracks[track_id]
+        except KeyError:
+            known = ", ".join(self.tracks)
+            raise InputError(f"unknown track {track_id!r} (tracks: {known})") from None
+
+    def in_track(self, track_id: str | None) -> list[Question]:
+        if track_id is None:
+            return list(self.questions.values())
+        self.track(track_id)
+        return [q for q in self.questions.values() if q.track == track_id]
+
+    def __iter__(self) -> Iterator[Question]:
+        return iter(self.questions.values())
+
+    def __len__(self) -> int:
+        return len(self.questions)
+
+    @staticmethod
+    def _suggest(wanted: str, known: dict[str, Any]) -> str:
+        match = re.match(r"^(.*)-(\d+)$", wanted)
+        if match:
+            candidate = f"{match.group(1)}-{int(match.group(2)):02d}"
+            if candidate in known and candidate != wanted:
+                return f" (did you mean {candidate!r}?)"
+        tracks = sorted({key.rsplit("-", 1)[0] for key in known})
+        return f" (ids look like {tracks[0]}-01; see 'mock-interviewer bank list')" if tracks else ""
+
+
+def builtin_bank_dir() -> Path:
+    return data_dir("rubric")
+
+
+def load_bank(extra: Sequence[Path] = (), *, builtin: bool = True) -> Bank:
+    """Load the built-in banks and any extra bank files or directories."""
+    bank = Bank()
+    roots = ([builtin_bank_dir()] if builtin else []) + list(extra)
+    for root in roots:
+        for path in bank_file_paths(root):
+            bank.add(load_bank_file(path), path)
+    return bank
+
+
+# ---------------------------------------------------------------- writing files
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = ">" if len(value) > 80 and "\n" not in value and value == value.strip() else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def dump_bank_file(bank_file: BankFile) -> str:
+    """Serialise a bank file as YAML: long texts as folded block scalars, which diff well."""
+    data = bank_file.model_dump(mode="json")
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)

@@ -1,0 +1,177 @@
+"""The command line: wiring only.
+
+Each command lives in ``mock_interviewer/commands/``; this module builds the app,
+holds the options they share, creates the one pair of Rich consoles, and turns
+errors into one line on stderr and an exit status (2 bad input, 1 model service).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from mock_interviewer import __version__
+from mock_interviewer.errors import MockInterviewerError
+
+app = typer.Typer(
+    name="mock-interviewer",
+    help="Practise interviews with a language model, graded against great / mediocre / poor exemplar answers.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+_state: dict[str, bool] = {"debug": False}
+
+
+# ---------------------------------------------------------------- options shared by commands
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout; messages go to stderr.")]
+BankOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--bank",
+        help="Extra bank file or directory (repeatable); also MOCK_INTERVIEWER_BANK (paths separated by ':').",
+        show_default=False,
+    ),
+]
+BackendOpt = Annotated[
+    str,
+    typer.Option(
+        "--backend",
+        envvar="MOCK_INTERVIEWER_BACKEND",
+        help="auto (openai when OPENAI_API_KEY or OPENAI_BASE_URL is set, else offline), openai, or offline.",
+    ),
+]
+ModelOpt = Annotated[
+    str | None,
+    typer.Option("--model", envvar="MOCK_INTERVIEWER_MODEL", help="Model name for the openai backend.", show_default=False),
+]
+TranscriptsOpt = Annotated[
+    Path,
+    typer.Option("--transcripts-dir", envvar="MOCK_INTERVIEWER_TRANSCRIPTS", help="Where sessions are saved."),
+]
+
+
+@dataclass
+class Context:
+    """What every command needs: settings, the consoles, and output mode."""
+
+    json: bool = False
+    bank_paths: list[Path] = field(default_factory=list)
+    backend: str = "auto"
+    model: str | None = None
+    transcripts_dir: Path = Path("transcripts")
+    out: Console = field(default_factory=Console)
+    err: Console = field(default_factory=lambda: Console(stderr=True))
+
+    def settings(self) -> Any:
+        from mock_interviewer.config import DEFAULT_MODEL, Settings
+
+        if self.backend not in ("auto", "openai", "offline"):
+            from mock_interviewer.errors import InputError
+
+            raise InputError(f"--backend: unknown backend {self.backend!r} (choose auto, openai or offline)")
+        return Settings(
+            backend=self.backend,  # type: ignore[arg-type]
+            model=self.model or DEFAULT_MODEL,
+            bank_paths=self.bank_paths,
+            transcripts_dir=self.transcripts_dir,
+        )
+
+    def load_bank(self) -> Any:
+        from mock_interviewer.bank import load_bank
+
+        return load_bank(self.bank_paths)
+
+    def make_backend(self) -> Any:
+        from mock_interviewer.backends import make_backend
+
+        backend, why = make_backend(self.settings(), os.environ)
+        self.err.print(f"[dim]{why}[/dim]", highlight=False)
+        return backend
+
+    def print_json(self, data: Any) -> None:
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def make_context(
+    *,
+    json_output: bool = False,
+    bank: list[Path] | None = None,
+    backend: str = "auto",
+    model: str | None = None,
+    transcripts_dir: Path = Path("transcripts"),
+) -> Context:
+    from mock_interviewer.config import bank_paths_from_env
+
+    return Context(
+        json=json_output,
+        bank_paths=bank_paths_from_env(os.environ) + list(bank or []),
+        backend=backend,
+        model=model,
+        transcripts_dir=transcripts_dir,
+    )
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mock-interviewer {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    debug: Annotated[
+        bool, typer.Option("--debug", envvar="MOCK_INTERVIEWER_DEBUG", help="Show tracebacks on errors.")
+    ] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Practise interviews with a language model, graded against exemplar answers."""
+    _state["debug"] = debug
+
+
+def _register() -> None:
+    from mock_interviewer.commands import register_all
+
+    register_all(app)
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point: run the app, report errors as one line."""
+    try:
+        app()
+    except MockInterviewerError as exc:
+        if _state["debug"]:
+            raise
+        print_error("error", str(exc).partition("\n")[0])
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        Console(stderr=True).print("interrupted", highlight=False)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - a bug: one line unless --debug
+        if _state["debug"]:
+            raise
+        print_error("internal error", f"{type(exc).__name__}: {exc} (run with --debug for the traceback)")
+        sys.exit(1)
+
+
+def print_error(label: str, message: str) -> None:
+    """One line on stderr; the message is shown as text, never parsed as markup."""
+    from rich.text import Text
+
+    line = Text.assemble((f"{label}: ", "bold red"), message.replace("\n", " "))
+    Console(stderr=True, soft_wrap=True).print(line, highlight=False)

@@ -1,0 +1,47 @@
+"""Settings from options and environment, and which backend they select."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+BackendChoice = Literal["auto", "openai", "offline"]
+DEFAULT_MODEL = "gpt-4.1-mini"
+ENV_BACKEND = "MOCK_INTERVIEWER_BACKEND"
+ENV_MODEL = "MOCK_INTERVIEWER_MODEL"
+ENV_BANK = "MOCK_INTERVIEWER_BANK"
+ENV_TRANSCRIPTS = "MOCK_INTERVIEWER_TRANSCRIPTS"
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    backend: BackendChoice = "auto"
+    model: str = DEFAULT_MODEL
+    bank_paths: list[Path] = Field(default_factory=list)
+    transcripts_dir: Path = Path("transcripts")
+    max_answer_tokens: int = Field(default=3000, ge=50, description="Longer answers are truncated before grading.")
+    context_budget: int = Field(default=12000, ge=1000, description="Most tokens of conversation sent per request.")
+    max_output_tokens: int = Field(default=1500, ge=100)
+    timeout_seconds: float = Field(default=60.0, gt=0)
+    max_retries: int = Field(default=3, ge=0)
+    seed: int = 7
+
+
+def bank_paths_from_env(env: Mapping[str, str]) -> list[Path]:
+    raw = env.get(ENV_BANK, "")
+    return [Path(p) for p in raw.split(os.pathsep) if p.strip()]
+
+
+def resolve_backend(choice: str, env: Mapping[str, str]) -> tuple[str, str]:
+    """The backend ``auto`` stands for, and a sentence saying why."""
+    if choice != "auto":
+        return choice, f"using the {choice} backend"
+    if env.get("OPENAI_API_KEY") or env.get("OPENAI_BASE_URL"):
+        which = "OPENAI_API_KEY" if env.get("OPENAI_API_KEY") else "OPENAI_BASE_URL"
+        return "openai", f"using the openai backend ({which} is set)"
+    return "offline", "using the offline backend (no OPENAI_API_KEY or OPENAI_BASE_URL): grades are estimates"

@@ -1,0 +1,25 @@
+"""The two kinds of failure the CLI reports, each with its exit status.
+
+Library code raises these with a message that names what is wrong and where
+(file, line or field). The CLI prints the message as one line on stderr.
+"""
+
+from __future__ import annotations
+
+
+class MockInterviewerError(Exception):
+    """Base class: a failure the user should see as one clear line."""
+
+    exit_code = 1
+
+
+class InputError(MockInterviewerError):
+    """Bad input from the user: a file, an option, an id. Exit status 2."""
+
+    exit_code = 2
+
+
+class ServiceError(MockInterviewerError):
+    """The model service failed (after retries). Exit status 1."""
+
+    exit_code = 1

@@ -1,0 +1,58 @@
+"""Atomic, durable file writes and safe names: nothing half-written, nothing outside its folder."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from mock_interviewer.errors import InputError
+
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write text to a temporary file beside ``path``, fsync it, and rename it over ``path``."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise InputError(f"{path.parent}: cannot write here: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def safe_child(directory: Path, name: str, suffix: str = "") -> Path:
+    """``directory/name+suffix``, refusing any name that could escape the directory."""
+    if not _SAFE_NAME.match(name) or ".." in name:
+        raise InputError(f"{name!r} is not a valid id (letters, digits, '.', '_' and '-' only)")
+    child = (directory / f"{name}{suffix}").resolve()
+    if child.parent != directory.resolve():
+        raise InputError(f"{name!r} is not a valid id")
+    return child
