@@ -64,12 +64,21 @@ class Question(StrictModel):
     exemplars: Exemplars
     key_points: list[str] = Field(default_factory=list, max_length=8)
     red_flags: list[str] = Field(default_factory=list, max_length=4)
+    probes: list[str] = Field(
+        default_factory=list,
+        max_length=8,
+        description="One follow-up question per key point, in the same order, that probes for it without giving it away.",
+    )
 
     @model_validator(mode="after")
     def _id_matches(self) -> Question:
         expected = f"{self.track}-{self.number:02d}"
         if self.id != expected:
             raise ValueError(f"id {self.id!r} does not match track and number (expected {expected!r})")
+        if self.probes and len(self.probes) != len(self.key_points):
+            raise ValueError(
+                f"probes: {len(self.probes)} given for {len(self.key_points)} key_points; write one probe per key point"
+            )
         return self
 
 

@@ -1,0 +1,57 @@
+"""Reading one answer from ``--answer``, ``--answer-file`` or standard input."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import BinaryIO
+
+from mock_interviewer.errors import InputError
+
+MAX_ANSWER_WORDS = 20_000
+
+
+def decode_answer(data: bytes, source: str) -> str:
+    if b"\x00" in data:
+        raise InputError(f"{source}: binary data, expected the answer as text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{source}: not UTF-8 text (bad byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+    return text
+
+
+def check_answer(text: str, source: str, *, max_words: int = MAX_ANSWER_WORDS) -> str:
+    """An answer must have words, and not absurdly many (longer ones are truncated later, with a notice)."""
+    if not text.strip():
+        raise InputError(f"{source}: the answer is empty")
+    words = len(text.split())
+    if words > max_words:
+        raise InputError(
+            f"{source}: the answer is {words:,} words; the most accepted is {max_words:,} "
+            "(answers over the token budget are truncated, but this is far beyond any interview answer)"
+        )
+    return text
+
+
+def read_answer(answer: str | None, answer_file: Path | None, stdin: BinaryIO | None = None) -> tuple[str, str]:
+    """The answer text and where it came from (for messages). ``--answer`` and ``--answer-file`` exclude each other."""
+    if answer is not None and answer_file is not None:
+        raise InputError("give either --answer or --answer-file, not both")
+    if answer is not None:
+        return check_answer(answer, "--answer"), "--answer"
+    if answer_file is not None:
+        source = str(answer_file)
+        try:
+            data = answer_file.read_bytes()
+        except FileNotFoundError:
+            raise InputError(f"{source}: no such file") from None
+        except IsADirectoryError:
+            raise InputError(f"{source}: is a directory, expected a text file") from None
+        except OSError as exc:
+            raise InputError(f"{source}: cannot read: {exc.strerror or exc}") from None
+        return check_answer(decode_answer(data, source), source), source
+    stream = stdin if stdin is not None else sys.stdin.buffer
+    if stdin is None and sys.stdin.isatty():
+        raise InputError("no answer given: use --answer TEXT, --answer-file PATH, or pipe the answer on stdin")
+    return check_answer(decode_answer(stream.read(), "stdin"), "stdin"), "stdin"

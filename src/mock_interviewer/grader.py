@@ -1,0 +1,124 @@
+"""Grading one answer (or one question's whole exchange) against the question's exemplars.
+
+Builds the grade request from ``prompts/grade.*.md`` (static instructions, then
+the question, key points and exemplars, then the candidate's words fenced last),
+asks any backend for a ``GradeVerdict``, and returns a ``Grade``: graded, or
+ungraded with the reason after one repair re-ask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mock_interviewer.backends.base import Backend, ModelRequest, Task, Turn
+from mock_interviewer.bank import Question
+from mock_interviewer.config import Settings
+from mock_interviewer.errors import InputError
+from mock_interviewer.grades import Grade, GradeVerdict
+from mock_interviewer.injection import looks_like_injection
+from mock_interviewer.prompts import fence, load_prompt
+from mock_interviewer.structured import StructuredFailure, complete_structured
+from mock_interviewer.tokens import truncate
+
+PROMPT_NAME = "grade"
+
+
+@dataclass(frozen=True)
+class PreparedAnswer:
+    """The candidate's words as they will be sent: truncated to budget, flagged when suspicious."""
+
+    text: str
+    truncated: bool
+    suspicious: bool
+
+
+def bullets(items: Sequence[str], empty: str = "(none given: use the exemplars)") -> str:
+    return "\n".join(f"- {item}" for item in items) if items else empty
+
+
+def prepare_answer(answer: str, settings: Settings) -> PreparedAnswer:
+    """Check an answer is usable, cut it to the token budget, and flag injection attempts."""
+    if "\x00" in answer:
+        raise InputError("the answer contains NUL bytes; expected text")
+    if not answer.strip():
+        raise InputError("the answer is empty")
+    text, truncated = truncate(answer.strip(), settings.max_answer_tokens, settings.model)
+    return PreparedAnswer(text=text, truncated=truncated, suspicious=looks_like_injection(answer))
+
+
+def render_exchange(exchange: Sequence[Turn]) -> str:
+    """A question's exchange as plain text: each turn labelled with its speaker."""
+    return "\n\n".join(f"[{turn.speaker}] {turn.text.strip()}" for turn in exchange)
+
+
+def candidate_words(exchange: Sequence[Turn]) -> str:
+    return "\n\n".join(turn.text.strip() for turn in exchange if turn.speaker == "candidate")
+
+
+def build_grade_request(
+    question: Question, prepared: PreparedAnswer, settings: Settings, exchange: Sequence[Turn] = ()
+) -> ModelRequest:
+    """The grade request: everything before the answer is the same for every answer to this question."""
+    template = load_prompt(PROMPT_NAME)
+    data = render_exchange(exchange) if exchange else prepared.text
+    fenced, _forged = fence(data)
+    messages = template.render(
+        question_id=question.id,
+        category=question.category,
+        question=question.text,
+        key_points=bullets(question.key_points),
+        red_flags=bullets(question.red_flags),
+        exemplar_great=question.exemplars.great,
+        exemplar_mediocre=question.exemplars.mediocre,
+        exemplar_poor=question.exemplars.poor,
+        answer=fenced,
+    )
+    return ModelRequest(
+        task=Task(kind="grade", question=question, answer=prepared.text, exchange=tuple(exchange)),
+        messages=messages,
+        output=GradeVerdict,
+        temperature=0.0,
+        seed=settings.seed,
+        max_tokens=settings.max_output_tokens,
+        prompt_version=template.version,
+    )
+
+
+async def grade_answer(
+    backend: Backend,
+    question: Question,
+    answer: str,
+    settings: Settings,
+    *,
+    exchange: Sequence[Turn] = (),
+) -> Grade:
+    """Grade ``answer`` (with ``exchange``, the whole conversation about the question, when there is one).
+
+    Raises InputError for an unusable answer; a model that gives no valid verdict
+    yields an ungraded Grade with the reason. Service failures propagate as ServiceError.
+    """
+    prepared = prepare_answer(answer, settings)
+    request = build_grade_request(question, prepared, settings, exchange)
+    common = {
+        "backend": backend.name,
+        "estimate": backend.estimate,
+        "prompt_version": request.prompt_version,
+        "truncated": prepared.truncated,
+    }
+    try:
+        verdict, reply = await complete_structured(backend, request, GradeVerdict)
+    except StructuredFailure as failure:
+        model = failure.reply.model if failure.reply else backend.model
+        return Grade.ungraded(question.id, failure.reason, model=model, suspicious=prepared.suspicious, **common)
+    grade = Grade.from_verdict(
+        question.id,
+        verdict,
+        model=reply.model,
+        system_fingerprint=reply.system_fingerprint,
+        usage=reply.usage,
+        **common,
+    )
+    if prepared.suspicious and not grade.suspicious:
+        grade = grade.model_copy(update={"suspicious": True})
+    return grade

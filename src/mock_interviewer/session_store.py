@@ -1,0 +1,145 @@
+"""Saved interview sessions: one JSON file per session, written atomically after every change.
+
+A session file holds the plan (which questions, which options), every turn of
+every question as it was spoken, and each question's grade once it has one.
+It never holds credentials.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from mock_interviewer.errors import InputError
+from mock_interviewer.grades import Grade
+from mock_interviewer.storage import atomic_write_text, safe_child
+
+SCHEMA_VERSION = 1
+SUFFIX = ".json"
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SessionTurn(StrictModel):
+    speaker: Literal["interviewer", "candidate"]
+    kind: Literal["question", "follow_up", "answer", "skip", "notice"]
+    text: str
+    at: datetime = Field(default_factory=now)
+
+
+class QuestionRecord(StrictModel):
+    question_id: str
+    status: Literal["pending", "asked", "answered", "skipped", "graded", "ungraded"] = "pending"
+    turns: list[SessionTurn] = Field(default_factory=list)
+    follow_ups_asked: int = 0
+    grade: Grade | None = None
+
+    def candidate_text(self) -> str:
+        return "\n\n".join(t.text for t in self.turns if t.speaker == "candidate" and t.kind == "answer")
+
+
+class SessionOptions(StrictModel):
+    questions: int = Field(ge=1)
+    minutes: float | None = Field(default=None, gt=0)
+    follow_ups: int = Field(default=1, ge=0)
+    feedback: Literal["now", "end"] = "now"
+    seed: int | None = None
+
+
+class Session(StrictModel):
+    schema_version: Literal[1] = SCHEMA_VERSION
+    id: str
+    track: str
+    backend: str
+    model: str
+    created_at: datetime = Field(default_factory=now)
+    updated_at: datetime = Field(default_factory=now)
+    status: Literal["in_progress", "completed", "quit", "timed_out"] = "in_progress"
+    options: SessionOptions
+    elapsed_seconds: float = 0.0
+    records: list[QuestionRecord] = Field(default_factory=list)
+
+    def current(self) -> QuestionRecord | None:
+        """The first question not yet finished (answered questions still await their grade)."""
+        for record in self.records:
+            if record.status not in ("graded", "ungraded", "skipped"):
+                return record
+        return None
+
+
+def new_session_id(when: datetime | None = None) -> str:
+    stamp = (when or now()).strftime("%Y%m%d-%H%M%S")
+    return f"{stamp}-{secrets.token_hex(2)}"
+
+
+class SessionStore:
+    """The transcripts directory: one ``<id>.json`` per session."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+
+    def path_for(self, session_id: str) -> Path:
+        return safe_child(self.directory, session_id, SUFFIX)
+
+    def save(self, session: Session) -> Path:
+        session.updated_at = now()
+        path = self.path_for(session.id)
+        atomic_write_text(path, session.model_dump_json(indent=2) + "\n")
+        return path
+
+    def load(self, session_id_or_path: str | Path) -> Session:
+        candidate = Path(session_id_or_path)
+        path = candidate if candidate.suffix == SUFFIX and candidate.exists() else self.path_for(str(session_id_or_path))
+        if not path.exists():
+            raise InputError(f"no saved session {str(session_id_or_path)!r} in {self.directory} (see 'mock-interviewer sessions')")
+        return load_session_file(path)
+
+    def list(self) -> Iterator[tuple[Path, Session | InputError]]:
+        """Every session file, newest first, with the session or the problem that stops it loading."""
+        if not self.directory.is_dir():
+            return
+        files = sorted(self.directory.glob(f"*{SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for path in files:
+            try:
+                yield path, load_session_file(path)
+            except InputError as exc:
+                yield path, exc
+
+
+def load_session_file(path: Path) -> Session:
+    """Load and validate one session file; every problem names the file and field."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); the session file is corrupt") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: expected a session object")
+    version = data.get("schema_version")
+    if isinstance(version, int) and version > SCHEMA_VERSION:
+        raise InputError(
+            f"{path}: schema_version {version} is newer than this tool supports ({SCHEMA_VERSION}); upgrade mock-interviewer"
+        )
+    try:
+        return Session.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(p) for p in error["loc"]) or "(root)"
+        raise InputError(f"{path}: {where}: {error['msg']}") from None
