@@ -26,6 +26,7 @@ ANCHOR_SCORES: dict[str, int] = {"poor": 1, "mediocre": 3, "great": 5}
 Category = Literal["technical", "behavioral"]
 ID_PATTERN = r"^[a-z0-9][a-z0-9_]*(?:-[a-z0-9_]+)*-[0-9]{2,}$"
 TRACK_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 
 
 def normalise_whitespace(text: str) -> str:
@@ -91,7 +92,7 @@ class Track(StrictModel):
 class BankFile(StrictModel):
     """One bank file on disk: a track and its questions."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1] = 1
     track: Track
     questions: list[Question] = Field(min_length=1)
 
@@ -184,43 +185,50 @@ def validation_problems(path: Path, exc: ValidationError, root: yaml.Node | None
 
 def parse_bank_text(text: str, path: Path) -> BankFile:
     """Parse and validate the text of a bank file; raise InputError listing every problem."""
-    problems = bank_problems(text, path)
-    if problems:
+    problems, bank_file = check_bank_text(text, path)
+    if bank_file is None:
         raise BankInvalid(problems)
-    return BankFile.model_validate(yaml.safe_load(text))
+    return bank_file
 
 
 class BankInvalid(InputError):
     """Several problems in one bank file; the first line is the message, all are kept."""
 
     def __init__(self, problems: list[str]) -> None:
-        more = f" (and {len(problems) - 1} more problems; run 'mock-interviewer bank validate')" if len(problems) > 1 else ""
+        more = (
+            f" (and {len(problems) - 1} more problems; run 'mock-interviewer bank validate')"
+            if len(problems) > 1
+            else ""
+        )
         super().__init__(problems[0] + more)
         self.problems = problems
 
 
-def bank_problems(text: str, path: Path) -> list[str]:
-    """Every problem of a bank file's text, one line each; empty when it is valid."""
+def check_bank_text(text: str, path: Path) -> tuple[list[str], BankFile | None]:
+    """Validate a bank file's text: every problem, one line each, or the parsed bank file."""
     if not text.strip():
-        return [f"{path}: empty bank file"]
+        return [f"{path}: empty bank file"], None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return [f"{where}: malformed YAML: {problem}"]
+        return [f"{where}: malformed YAML: {problem}"], None
     if not isinstance(data, dict):
-        return [f"{path}: expected a mapping with 'schema_version', 'track' and 'questions', found {type(data).__name__}"]
+        found = type(data).__name__
+        return [f"{path}: expected a mapping with 'schema_version', 'track' and 'questions', found {found}"], None
     version = data.get("schema_version")
     if isinstance(version, int) and version > SCHEMA_VERSION:
-        return [f"{path}: schema_version {version} is newer than this tool supports ({SCHEMA_VERSION}); upgrade mock-interviewer"]
+        return [
+            f"{path}: schema_version {version} is newer than this tool supports ({SCHEMA_VERSION}); "
+            "upgrade mock-interviewer"
+        ], None
     try:
-        BankFile.model_validate(data)
+        return [], BankFile.model_validate(data)
     except ValidationError as exc:
-        return validation_problems(path, exc, root)
-    return []
+        return validation_problems(path, exc, root), None
 
 
 def load_bank_file(path: Path) -> BankFile:
@@ -255,12 +263,14 @@ def validate_paths(paths: Iterable[Path]) -> list[str]:
             except InputError as exc:
                 problems.append(str(exc))
                 continue
-            found = bank_problems(text, file)
+            found, bank_file = check_bank_text(text, file)
             problems.extend(found)
-            if not found:
-                for question in BankFile.model_validate(yaml.safe_load(text)).questions:
+            if bank_file is not None:
+                for question in bank_file.questions:
                     if question.id in origins:
-                        problems.append(f"{file}: duplicate question id {question.id!r}, also in {origins[question.id]}")
+                        problems.append(
+                            f"{file}: duplicate question id {question.id!r}, also in {origins[question.id]}"
+                        )
                     else:
                         origins[question.id] = file
     return problems
@@ -280,9 +290,7 @@ class Bank:
     def add(self, bank_file: BankFile, path: Path) -> None:
         track = bank_file.track
         if track.id in self.tracks:
-            raise InputError(
-                f"{path}: duplicate track {track.id!r}, also in {self.origins[f'track:{track.id}']}"
-            )
+            raise InputError(f"{path}: duplicate track {track.id!r}, also in {self.origins[f'track:{track.id}']}")
         for question in bank_file.questions:
             if question.id in self.questions:
                 raise InputError(f"{path}: duplicate question id {question.id!r}, also in {self.origins[question.id]}")
@@ -296,7 +304,9 @@ class Bank:
         try:
             return self.questions[question_id]
         except KeyError:
-            raise InputError(f"unknown question id {question_id!r}{self._suggest(question_id, self.questions)}") from None
+            raise InputError(
+                f"unknown question id {question_id!r}{self._suggest(question_id, self.questions)}"
+            ) from None
 
     def track(self, track_id: str) -> Track:
         try:

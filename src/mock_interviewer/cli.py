@@ -53,7 +53,9 @@ BackendOpt = Annotated[
 ]
 ModelOpt = Annotated[
     str | None,
-    typer.Option("--model", envvar="MOCK_INTERVIEWER_MODEL", help="Model name for the openai backend.", show_default=False),
+    typer.Option(
+        "--model", envvar="MOCK_INTERVIEWER_MODEL", help="Model name for the openai backend.", show_default=False
+    ),
 ]
 TranscriptsOpt = Annotated[
     Path,
@@ -162,7 +164,7 @@ def main() -> None:
     except KeyboardInterrupt:
         Console(stderr=True).print("interrupted", highlight=False)
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - a bug: one line unless --debug
+    except Exception as exc:
         if _state["debug"]:
             raise
         print_error("internal error", f"{type(exc).__name__}: {exc} (run with --debug for the traceback)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from mock_interviewer.backends.base import Backend, ModelRequest, Task, Turn
 from mock_interviewer.bank import Question
@@ -100,7 +101,7 @@ async def grade_answer(
     """
     prepared = prepare_answer(answer, settings)
     request = build_grade_request(question, prepared, settings, exchange)
-    common = {
+    common: dict[str, Any] = {
         "backend": backend.name,
         "estimate": backend.estimate,
         "prompt_version": request.prompt_version,

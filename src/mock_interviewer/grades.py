@@ -54,8 +54,7 @@ class GradeVerdict(StrictModel):
     def _tier_agrees_with_score(self) -> GradeVerdict:
         if not score_agrees(self.tier, self.score):
             raise ValueError(
-                f"score {self.score} does not agree with tier {self.tier!r} "
-                f"(poor is 1-2, mediocre 2-4, great 4-5)"
+                f"score {self.score} does not agree with tier {self.tier!r} (poor is 1-2, mediocre 2-4, great 4-5)"
             )
         return self
 

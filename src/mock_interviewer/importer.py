@@ -260,7 +260,9 @@ def import_document(
         raise InputError(f"{path}: {exc}") from None
     if question_set is not None:
         if not 1 <= question_set <= len(sets):
-            raise InputError(f"{path}: --set {question_set} is out of range (the document holds {len(sets)} question sets)")
+            raise InputError(
+                f"{path}: --set {question_set} is out of range (the document holds {len(sets)} question sets)"
+            )
         sets = [sets[question_set - 1]]
     if len(tracks) != len(sets):
         sizes = ", ".join(f"set {i} has {len(s.questions)} questions" for i, s in enumerate(sets, 1))
@@ -269,7 +271,7 @@ def import_document(
             "pass one --track per set, in order, or choose one set with --set N"
         )
     banks = []
-    for track_id, raw in zip(tracks, sets):
+    for track_id, raw in zip(tracks, sets, strict=True):
         track = Track(
             id=track_id,
             title=title or raw.title or f"{track_id.replace('-', ' ').replace('_', ' ').title()} questions",

@@ -27,7 +27,9 @@ class FollowUpDecision(StrictModel):
 class Probe(StrictModel):
     """One follow-up question a team lead can ask."""
 
-    question: str = Field(description="The question to ask, in the interviewer's voice; it must not give the answer away.")
+    question: str = Field(
+        description="The question to ask, in the interviewer's voice; it must not give the answer away."
+    )
     targets: str = Field(description="The element of the great exemplar that is missing or unproven.")
     refers_to: str = Field(description="What the candidate said that this probe builds on ('' without an answer).")
     strong_reply: str = Field(description="What a strong reply would contain.")

@@ -59,7 +59,7 @@ class SessionOptions(StrictModel):
 
 
 class Session(StrictModel):
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1] = 1
     id: str
     track: str
     backend: str
@@ -101,9 +101,13 @@ class SessionStore:
 
     def load(self, session_id_or_path: str | Path) -> Session:
         candidate = Path(session_id_or_path)
-        path = candidate if candidate.suffix == SUFFIX and candidate.exists() else self.path_for(str(session_id_or_path))
+        path = (
+            candidate if candidate.suffix == SUFFIX and candidate.exists() else self.path_for(str(session_id_or_path))
+        )
         if not path.exists():
-            raise InputError(f"no saved session {str(session_id_or_path)!r} in {self.directory} (see 'mock-interviewer sessions')")
+            raise InputError(
+                f"no saved session {str(session_id_or_path)!r} in {self.directory} (see 'mock-interviewer sessions')"
+            )
         return load_session_file(path)
 
     def list(self) -> Iterator[tuple[Path, Session | InputError]]:

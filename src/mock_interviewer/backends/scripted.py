@@ -12,13 +12,13 @@ import json
 import re
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable
-from typing import Any, Union
+from typing import Any
 
 from pydantic import BaseModel
 
 from mock_interviewer.backends.base import ModelReply, ModelRequest
 
-Reply = Union[str, dict, BaseModel, ModelReply, BaseException, Callable[[ModelRequest], Any]]
+Reply = str | dict | BaseModel | ModelReply | BaseException | Callable[[ModelRequest], Any]
 
 
 class ScriptedBackend:

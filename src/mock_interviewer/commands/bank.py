@@ -29,7 +29,11 @@ def list_questions(
         ctx.print_json(
             {
                 "tracks": [
-                    {**t.model_dump(), "questions": sum(q.track == t.id for q in questions), "file": str(loaded.origins[f"track:{t.id}"])}
+                    {
+                        **t.model_dump(),
+                        "questions": sum(q.track == t.id for q in questions),
+                        "file": str(loaded.origins[f"track:{t.id}"]),
+                    }
                     for t in tracks.values()
                 ],
                 "questions": [
@@ -104,7 +108,9 @@ def import_bank(
         targets = [(out, result.banks[0])]
     for path, bank_file in targets:
         atomic_write_text(path, dump_bank_file(bank_file))
-        ctx.err.print(f"wrote {path} ({len(bank_file.questions)} questions, track {bank_file.track.id})", highlight=False)
+        ctx.err.print(
+            f"wrote {path} ({len(bank_file.questions)} questions, track {bank_file.track.id})", highlight=False
+        )
 
 
 @bank_app.command("validate")

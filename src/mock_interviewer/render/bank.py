@@ -45,7 +45,7 @@ def question_view(question: Question, track: Track, *, width: int) -> Renderable
             title_align="left",
             border_style=TIER_STYLE[tier].split()[-1],
         )
-        for tier, score in zip(TIERS, (5, 3, 1))
+        for tier, score in zip(TIERS, (5, 3, 1), strict=True)
     ]
     if width >= 150:
         grid = Table.grid(expand=True, padding=(0, 1))
