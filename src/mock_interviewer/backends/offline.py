@@ -1,0 +1,87 @@
+"""The offline backend: answers every task kind from the bank, with no network and no key.
+
+It reads the structured ``Task`` of a request (never the rendered messages) and replies
+with the JSON of the requested output model, exactly like a model would, so everything
+above the seam works unchanged. Its grades carry ``estimate=True``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from pydantic import BaseModel
+
+from mock_interviewer.backends.base import ModelReply, ModelRequest, Task
+from mock_interviewer.offline.context import OfflineContext
+
+MODEL = "offline-v1"
+
+
+class OfflineBackend:
+    name = "offline"
+    model = MODEL
+    estimate = True
+
+    def __init__(self, context: OfflineContext | None = None) -> None:
+        self._context = context
+
+    @property
+    def context(self) -> OfflineContext:
+        """The built-in bank's statistics, loaded on first use."""
+        if self._context is None:
+            self._context = OfflineContext.builtin()
+        return self._context
+
+    def reply_object(self, task: Task) -> BaseModel | str:
+        """What this backend answers to a task: a structured reply, or text for ``ask``."""
+        if task.kind == "ask":
+            text = task.question.text.strip()
+            return text[:1].upper() + text[1:]
+        if task.kind == "follow_up":
+            from mock_interviewer.offline.followups import decide_follow_up
+
+            return decide_follow_up(task, self.context)
+        if task.kind == "probe":
+            from mock_interviewer.offline.probes import make_probes
+
+            return make_probes(task, self.context)
+        if task.kind == "grade":
+            from mock_interviewer.offline.followups import candidate_text
+            from mock_interviewer.offline.grading import assess, verdict
+
+            answer = candidate_text(task)
+            return verdict(assess(task.question, answer, self.context), answer)
+        raise ValueError(f"the offline backend cannot handle a {task.kind!r} task")
+
+    def reply_text(self, request: ModelRequest) -> str:
+        obj = self.reply_object(request.task)
+        if isinstance(obj, str):
+            return obj
+        if request.output is not None:
+            return obj.model_dump_json()
+        return _as_words(obj)
+
+    async def complete(self, request: ModelRequest) -> ModelReply:
+        return ModelReply(text=self.reply_text(request), model=self.model, finish_reason="stop")
+
+    async def stream(self, request: ModelRequest) -> AsyncIterator[str]:
+        text = self.reply_text(request)
+        for start in range(0, len(text), 48):
+            yield text[start : start + 48]
+
+    async def aclose(self) -> None:
+        return None
+
+
+def _as_words(obj: BaseModel) -> str:
+    """A structured reply as the words an interviewer would say, when text was asked for."""
+    from mock_interviewer.grades import GradeVerdict
+    from mock_interviewer.replies import FollowUpDecision, ProbeList
+
+    if isinstance(obj, FollowUpDecision):
+        return obj.follow_up
+    if isinstance(obj, ProbeList):
+        return "\n".join(probe.question for probe in obj.probes)
+    if isinstance(obj, GradeVerdict):
+        return obj.explanation
+    return obj.model_dump_json()

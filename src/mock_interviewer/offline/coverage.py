@@ -1,0 +1,140 @@
+"""Which of a question's key points an answer covers, by weighted stem overlap.
+
+A key point is a sentence such as "Keeps a living tech-debt register prioritised
+by impact on velocity, reliability and security". Its content stems are weighted
+by how rare they are across the whole bank (inverse document frequency), so
+"register" and "velocity" count for more than "team". An answer covers the point
+to the degree its stems (exact, or a near spelling via ``rapidfuzz``) carry that
+weight. The result is explainable: every point comes with the stems that matched.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from mock_interviewer.bank import Question
+from mock_interviewer.offline.text import sentences, shorten, stem_set, stems, words
+
+COVERED = 0.5  # share of a key point's weight an answer must carry to count as covering it
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Document frequencies of stems over a set of questions (one document per question)."""
+
+    df: dict[str, int]
+    documents: int
+
+    @classmethod
+    def from_questions(cls, questions: Iterable[Question]) -> Corpus:
+        df: Counter[str] = Counter()
+        n = 0
+        for question in questions:
+            n += 1
+            df.update(question_stems(question))
+        return cls(dict(df), max(n, 1))
+
+    def idf(self, stem: str) -> float:
+        return math.log((self.documents + 1) / (self.df.get(stem, 0) + 1)) + 1.0
+
+
+def question_stems(question: Question) -> frozenset[str]:
+    """Every stem of a question's text, exemplars and rubric notes."""
+    parts = [question.text, *question.key_points, *question.red_flags]
+    parts += [question.exemplars.great, question.exemplars.mediocre, question.exemplars.poor]
+    return stem_set(" ".join(parts))
+
+
+@lru_cache(maxsize=4096)
+def _near(stem: str, candidates: frozenset[str]) -> bool:
+    """A spelling variant of ``stem`` among ``candidates`` (long stems only, so 'test' never meets 'text')."""
+    if len(stem) < 6:
+        return False
+    from rapidfuzz.distance import Levenshtein
+
+    for other in candidates:
+        close_in_length = abs(len(other) - len(stem)) <= 2 and len(other) >= 6 and other[:3] == stem[:3]
+        if close_in_length and Levenshtein.normalized_similarity(stem, other) >= 0.8:
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class PointCoverage:
+    index: int
+    point: str
+    share: float  # 0..1 of the point's weight present in the answer
+    matched: tuple[str, ...]
+    missing: tuple[str, ...]
+
+    @property
+    def covered(self) -> bool:
+        return self.share >= COVERED
+
+
+def point_coverage(point: str, index: int, answer: frozenset[str], corpus: Corpus) -> PointCoverage:
+    point_stems = list(dict.fromkeys(stems(point)))
+    if not point_stems:
+        return PointCoverage(index, point, 0.0, (), ())
+    matched: list[str] = []
+    missing: list[str] = []
+    for s in point_stems:
+        (matched if s in answer or _near(s, answer) else missing).append(s)
+    total = sum(corpus.idf(s) for s in point_stems)
+    share = sum(corpus.idf(s) for s in matched) / total
+    return PointCoverage(index, point, share, tuple(matched), tuple(missing))
+
+
+def coverage(question: Question, answer_text: str, corpus: Corpus) -> list[PointCoverage]:
+    """Coverage of each key point of ``question`` by ``answer_text``, in key-point order."""
+    answer = stem_set(answer_text)
+    return [point_coverage(point, i, answer, corpus) for i, point in enumerate(question.key_points)]
+
+
+def importance(question: Question, corpus: Corpus) -> list[float]:
+    """How much each key point separates the great exemplar from the others (higher first to probe).
+
+    A point whose words the great exemplar carries but the mediocre and poor ones do not is
+    what makes the great answer great; earlier points get a small bonus (notes list the
+    most important first).
+    """
+    great = stem_set(question.exemplars.great)
+    mediocre = stem_set(question.exemplars.mediocre)
+    poor = stem_set(question.exemplars.poor)
+    scores = []
+    for i, point in enumerate(question.key_points):
+        g = point_coverage(point, i, great, corpus).share
+        m = point_coverage(point, i, mediocre, corpus).share
+        p = point_coverage(point, i, poor, corpus).share
+        scores.append(g - 0.6 * m - 0.4 * p + 0.05 * (len(question.key_points) - i) / max(len(question.key_points), 1))
+    return scores
+
+
+def closest_passage(point: str, answer_text: str, minimum: float = 40.0) -> str:
+    """The stretch of the answer closest to a key point, as a short quote ('' when nothing is close)."""
+    from rapidfuzz import fuzz
+
+    pieces = _passages(answer_text)
+    target = " ".join(stems(point))
+    best, best_score = "", minimum
+    for piece in pieces:
+        score = fuzz.token_set_ratio(target, " ".join(stems(piece)))
+        if score > best_score:
+            best, best_score = piece, score
+    return shorten(best, 120) if best else ""
+
+
+def _passages(text: str, window: int = 14) -> Sequence[str]:
+    """Sentences, or overlapping word windows when the text has no punctuation (lower-cased sources)."""
+    found = sentences(text)
+    if len(found) > 1 and all(len(words(s)) <= 40 for s in found):
+        return found
+    tokens = text.split()
+    if len(tokens) <= window:
+        return [text]
+    step = window // 2
+    return [" ".join(tokens[i : i + window]) for i in range(0, len(tokens) - step, step)]
