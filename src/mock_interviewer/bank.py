@@ -151,9 +151,15 @@ def _node_line(node: yaml.Node | None, loc: Sequence[int | str]) -> int | None:
 
 
 def _format_loc(loc: Sequence[int | str]) -> str:
+    """``questions[3].exemplars.poor``; odd keys (spaces, newlines) are quoted so the line stays one line."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", part):
+            out += f".{part}" if out else part
+        else:
+            out += f"[{part!r}]"
     return out
 
 
