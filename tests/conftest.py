@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from openai_fakes import chat_api, openai_env  # noqa: F401 - shared fixtures for the OpenAI backend (respx)
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED_TIKTOKEN = REPO.parent / "shared" / "tiktoken"
 
@@ -44,6 +46,8 @@ def _no_network_no_keys(monkeypatch: pytest.MonkeyPatch) -> None:
         "MOCK_INTERVIEWER_BANK",
         "MOCK_INTERVIEWER_TRANSCRIPTS",
         "MOCK_INTERVIEWER_DEBUG",
+        "MOCK_INTERVIEWER_TIMEOUT",
+        "MOCK_INTERVIEWER_MAX_RETRIES",
     ):
         monkeypatch.delenv(name, raising=False)
 

@@ -76,7 +76,7 @@ class Context:
     err: Console = field(default_factory=lambda: Console(stderr=True))
 
     def settings(self) -> Any:
-        from mock_interviewer.config import DEFAULT_MODEL, Settings
+        from mock_interviewer.config import DEFAULT_MODEL, Settings, service_settings_from_env
 
         if self.backend not in ("auto", "openai", "offline"):
             from mock_interviewer.errors import InputError
@@ -87,6 +87,7 @@ class Context:
             model=self.model or DEFAULT_MODEL,
             bank_paths=self.bank_paths,
             transcripts_dir=self.transcripts_dir,
+            **service_settings_from_env(os.environ),
         )
 
     def load_bank(self) -> Any:

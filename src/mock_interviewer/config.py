@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -15,6 +15,8 @@ ENV_BACKEND = "MOCK_INTERVIEWER_BACKEND"
 ENV_MODEL = "MOCK_INTERVIEWER_MODEL"
 ENV_BANK = "MOCK_INTERVIEWER_BANK"
 ENV_TRANSCRIPTS = "MOCK_INTERVIEWER_TRANSCRIPTS"
+ENV_TIMEOUT = "MOCK_INTERVIEWER_TIMEOUT"
+ENV_MAX_RETRIES = "MOCK_INTERVIEWER_MAX_RETRIES"
 
 
 class Settings(BaseModel):
@@ -35,6 +37,31 @@ class Settings(BaseModel):
 def bank_paths_from_env(env: Mapping[str, str]) -> list[Path]:
     raw = env.get(ENV_BANK, "")
     return [Path(p) for p in raw.split(os.pathsep) if p.strip()]
+
+
+def service_settings_from_env(env: Mapping[str, str]) -> dict[str, Any]:
+    """Timeout (seconds) and retries for the model service, from the environment when set.
+
+    Slow local models (Ollama on a CPU) need a longer timeout than the default.
+    """
+    from mock_interviewer.errors import InputError
+
+    found: dict[str, Any] = {}
+    raw = env.get(ENV_TIMEOUT, "").strip()
+    if raw:
+        try:
+            seconds = float(raw)
+        except ValueError:
+            seconds = float("nan")
+        if not 0 < seconds < float("inf"):
+            raise InputError(f"{ENV_TIMEOUT}={raw!r}: expected a positive number of seconds")
+        found["timeout_seconds"] = seconds
+    raw = env.get(ENV_MAX_RETRIES, "").strip()
+    if raw:
+        if not raw.isdigit():
+            raise InputError(f"{ENV_MAX_RETRIES}={raw!r}: expected a whole number, 0 or more")
+        found["max_retries"] = int(raw)
+    return found
 
 
 def resolve_backend(choice: str, env: Mapping[str, str]) -> tuple[str, str]:

@@ -1,0 +1,98 @@
+"""``grade``: grade one answer against its question's great / mediocre / poor exemplars."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from mock_interviewer.cli import BackendOpt, BankOpt, JsonOpt, ModelOpt, make_context
+
+EPILOG = """\
+Examples:
+
+  grade --question technical-02 --answer "I'd index the join column, then EXPLAIN"
+
+  grade --question director-07 --answer-file answer.txt --json
+
+  pbpaste | mock-interviewer grade --question engineer-03
+
+Exit status: 0 graded, 1 model service failed or no usable grade, 2 bad input.
+"""
+
+
+async def _grade(backend: Any, question: Any, answer: str, settings: Any) -> Any:
+    """Grade, and always release the backend's connections (also on failure or Ctrl-C)."""
+    from mock_interviewer.grader import grade_answer
+
+    try:
+        return await grade_answer(backend, question, answer, settings)
+    finally:
+        await backend.aclose()
+
+
+def grade(
+    question_id: Annotated[
+        str,
+        typer.Option("--question", "-q", metavar="ID", help="Question id, e.g. director-01 (see `bank list`).", show_default=False),
+    ],
+    answer: Annotated[
+        str | None, typer.Option("--answer", "-a", metavar="TEXT", help="The answer to grade.", show_default=False)
+    ] = None,
+    answer_file: Annotated[
+        Path | None,
+        typer.Option("--answer-file", "-f", metavar="PATH", help="Read the answer from a UTF-8 text file.", show_default=False),
+    ] = None,
+    json_output: JsonOpt = False,
+    bank: BankOpt = None,
+    backend: BackendOpt = "auto",
+    model: ModelOpt = None,
+) -> None:
+    """Grade one answer: tier, score, the gap to the great exemplar, and what to add.
+
+    The answer comes from --answer, --answer-file, or standard input when neither is given.
+    """
+    import asyncio
+
+    from mock_interviewer.answer_input import read_answer
+    from mock_interviewer.tokens import count_tokens
+
+    ctx = make_context(json_output=json_output, bank=bank, backend=backend, model=model)
+    settings = ctx.settings()
+    question = ctx.load_bank().get(question_id)
+    text, source = read_answer(answer, answer_file)
+
+    tokens = count_tokens(text.strip(), settings.model)
+    if tokens > settings.max_answer_tokens:
+        ctx.err.print(
+            f"[yellow]notice:[/yellow] the answer ({source}) is {tokens:,} tokens; only its first "
+            f"{settings.max_answer_tokens:,} tokens are graded (the grading budget), the rest is ignored",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+    chosen = ctx.make_backend()
+    if chosen.estimate and settings.backend != "auto":  # auto already said "grades are estimates"
+        ctx.err.print(
+            "[dim]offline estimate: graded from the exemplars and rubric notes, without a language model[/dim]",
+            highlight=False,
+            soft_wrap=True,
+        )
+    result = asyncio.run(_grade(chosen, question, text, settings))
+
+    if ctx.json:
+        ctx.print_json(result.model_dump(mode="json"))
+    if result.status != "graded":
+        from mock_interviewer.cli import print_error
+
+        print_error("not graded", result.reason or "no reason given")
+        raise typer.Exit(1)
+    if not ctx.json:
+        from mock_interviewer.render.grade import grade_view
+
+        ctx.out.print(grade_view(result, question, width=ctx.out.width))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("grade", epilog=EPILOG)(grade)

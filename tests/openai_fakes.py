@@ -1,0 +1,157 @@
+"""Shared helpers for driving the REAL openai SDK against respx-mocked HTTP.
+
+Nothing here patches the SDK: tests answer its HTTP requests. Use them like::
+
+    def test_something(chat_api):              # fixture: env set, POST /chat/completions mocked
+        chat_api.side_effect = [chat_response(verdict_json("great", 5))]
+        ...
+        body = sent_json(chat_api.calls[0])      # the JSON body the SDK sent
+
+- ``openai_env`` sets ``OPENAI_API_KEY`` (``API_KEY``) and ``OPENAI_BASE_URL`` (``BASE_URL``).
+- ``chat_api`` additionally mocks ``BASE_URL`` with respx and yields the chat-completions route.
+- ``chat_completion`` / ``chat_response`` build a ``chat.completion`` body / response;
+  ``sse_response`` a streamed one; ``error_response`` an OpenAI-shaped error.
+- ``FAST_RETRY`` headers make the SDK retry after 1 ms instead of its 0.5 s backoff.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from pydantic import BaseModel
+
+API_KEY = "sk-test-9f8e7d6c5b4a39281706f5e4d3c2b1a0ZZ"
+BASE_URL = "https://api.test/v1"
+CHAT_URL = f"{BASE_URL}/chat/completions"
+FAST_RETRY = {"retry-after-ms": "1"}
+
+
+def chat_completion(
+    content: str | None = "",
+    *,
+    model: str = "gpt-test-2025-01-01",
+    finish_reason: str | None = "stop",
+    refusal: str | None = None,
+    reasoning_content: str | None = None,
+    system_fingerprint: str | None = "fp_test123",
+    prompt_tokens: int = 1200,
+    completion_tokens: int = 150,
+    cached_tokens: int | None = 1024,
+) -> dict[str, Any]:
+    """A ``chat.completion`` object as the API returns it."""
+    message: dict[str, Any] = {"role": "assistant", "content": content, "refusal": refusal}
+    if reasoning_content is not None:
+        message["reasoning_content"] = reasoning_content
+    usage: dict[str, Any] = {
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "total_tokens": prompt_tokens + completion_tokens,
+    }
+    if cached_tokens is not None:
+        usage["prompt_tokens_details"] = {"cached_tokens": cached_tokens}
+    return {
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "created": 1_700_000_000,
+        "model": model,
+        "system_fingerprint": system_fingerprint,
+        "choices": [{"index": 0, "message": message, "finish_reason": finish_reason, "logprobs": None}],
+        "usage": usage,
+    }
+
+
+def chat_response(content: str | dict[str, Any] | BaseModel | None = "", **kwargs: Any) -> httpx.Response:
+    """A 200 response carrying a completion whose text is ``content`` (dicts and models sent as JSON)."""
+    if isinstance(content, BaseModel):
+        content = content.model_dump_json()
+    elif isinstance(content, dict):
+        content = json.dumps(content)
+    return httpx.Response(200, json=chat_completion(content, **kwargs))
+
+
+def verdict(tier: str = "mediocre", score: int = 3, **overrides: Any) -> dict[str, Any]:
+    """A valid ``GradeVerdict`` as a dict."""
+    data: dict[str, Any] = {
+        "strengths": ["Names a concrete first step"],
+        "gaps": [
+            {
+                "point": "Measures before and after the change",
+                "why_it_matters": "Without numbers nobody can tell whether the fix worked.",
+            }
+        ],
+        "explanation": "You describe the right idea but stay generic; the great answer gives numbers and trade-offs.",
+        "suspicious": False,
+        "tier": tier,
+        "score": score,
+    }
+    data.update(overrides)
+    return data
+
+
+def verdict_json(tier: str = "mediocre", score: int = 3, **overrides: Any) -> str:
+    return json.dumps(verdict(tier, score, **overrides))
+
+
+def sse_response(
+    pieces: Sequence[str],
+    *,
+    field: str = "content",
+    model: str = "gpt-test-2025-01-01",
+    finish_reason: str = "stop",
+) -> httpx.Response:
+    """A streamed completion: one chunk per piece (in ``delta[field]``), a final chunk, then ``[DONE]``."""
+
+    def event(delta: dict[str, Any], finish: str | None = None) -> str:
+        chunk = {
+            "id": "chatcmpl-test",
+            "object": "chat.completion.chunk",
+            "created": 1_700_000_000,
+            "model": model,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}],
+        }
+        return f"data: {json.dumps(chunk)}\n\n"
+
+    body = event({"role": "assistant", "content": ""})
+    body += "".join(event({field: piece}) for piece in pieces)
+    body += event({}, finish_reason) + "data: [DONE]\n\n"
+    return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=body.encode())
+
+
+def error_response(
+    status: int,
+    message: str,
+    *,
+    code: str | None = None,
+    param: str | None = None,
+    type: str = "invalid_request_error",
+    headers: dict[str, str] | None = None,
+) -> httpx.Response:
+    """An error in OpenAI's shape: ``{"error": {"message", "type", "param", "code"}}``."""
+    body = {"error": {"message": message, "type": type, "param": param, "code": code}}
+    return httpx.Response(status, json=body, headers=headers or {})
+
+
+def sent_json(call: Any) -> dict[str, Any]:
+    """The JSON body of a recorded respx call (or request)."""
+    request = getattr(call, "request", call)
+    return json.loads(request.content)
+
+
+@pytest.fixture
+def openai_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Point the SDK at the fake endpoint with a recognisable fake key."""
+    monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
+    monkeypatch.setenv("OPENAI_BASE_URL", BASE_URL)
+    return {"OPENAI_API_KEY": API_KEY, "OPENAI_BASE_URL": BASE_URL}
+
+
+@pytest.fixture
+def chat_api(openai_env: dict[str, str]) -> Iterator[respx.Route]:
+    """The mocked ``POST {BASE_URL}/chat/completions`` route; set ``.side_effect`` or ``.return_value``."""
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        yield router.post("/chat/completions", name="chat")
