@@ -114,3 +114,12 @@ async def complete_structured(backend: Backend, request: ModelRequest, output: t
 
 def schema_json(output: type[BaseModel]) -> str:
     return json.dumps(output.model_json_schema(), indent=2)
+
+
+def validate_reply(reply: ModelReply, output: type[T]) -> T:
+    """Check a reply received some other way (the Batch API) exactly as ``complete_structured`` does, minus the re-ask."""
+    _check_finish(reply)
+    try:
+        return parse_reply(reply, output)
+    except (ValidationError, ValueError) as exc:
+        raise StructuredFailure(f"the model's reply did not match the expected format ({_short(exc)})", reply) from None

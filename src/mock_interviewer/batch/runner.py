@@ -1,0 +1,196 @@
+"""The live run: ``concurrency`` workers pulling jobs in order, each grading through the backend.
+
+Why N workers on one shared iterator (and not one task per answer): only N
+requests, N jobs and their N grades exist at any moment, whatever the batch size;
+jobs leave in plan order (question by question, for the prompt cache); and a
+worker waiting on a 429 (the SDK sleeps for Retry-After inside that one request)
+holds up nobody else: the other N-1 keep pulling jobs.
+
+Every grade goes through ``grader.grade_answer`` (one repair re-ask, ungraded with
+the reason otherwise) and is appended to ``results.jsonl`` the moment it exists.
+A model service failure (after the SDK's retries) makes that answer ungraded with
+the reason; if ``stop_after`` requests fail in a row the run stops early rather
+than spend the night failing (a wrong key or model fails every request alike).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from mock_interviewer.backends.base import Backend
+from mock_interviewer.bank import Bank
+from mock_interviewer.batch.plan import Job, Plan
+from mock_interviewer.batch.results import ResultStore, ResultWriter, make_record
+from mock_interviewer.config import Settings
+from mock_interviewer.errors import InputError, ServiceError
+from mock_interviewer.grader import grade_answer
+from mock_interviewer.grades import Grade
+
+DEFAULT_CONCURRENCY = 8
+
+
+class RunListener(Protocol):
+    def started(self, answers: int, requests: int) -> None: ...
+    def graded(self, job: Job, grade: Grade, failure: str | None) -> None: ...
+
+
+class RunEvents:
+    """What a run reports as it goes; the command draws a progress bar from it. No-ops here."""
+
+    def started(self, answers: int, requests: int) -> None:
+        """Grading starts: ``answers`` to grade with ``requests`` requests."""
+
+    def graded(self, job: Job, grade: Grade, failure: str | None) -> None:
+        """One job finished (its ``len(job.items)`` answers are written)."""
+
+
+@dataclass
+class RunSummary:
+    """What a run did, in numbers (``--json`` prints it)."""
+
+    answers: int = 0
+    already_done: int = 0
+    reused: int = 0
+    duplicates: int = 0
+    skipped_inputs: int = 0
+    requests: int = 0
+    graded: int = 0
+    ungraded: int = 0
+    service_failures: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached_tokens: int = 0
+    elapsed_seconds: float = 0.0
+    stopped: str | None = None
+
+    def count(self, job: Job, grade: Grade, failure: str | None) -> None:
+        n = len(job.items)
+        self.requests += 1
+        if grade.status == "graded":
+            self.graded += n
+        else:
+            self.ungraded += n
+            if failure == "service":
+                self.service_failures += n
+        if grade.usage is not None:
+            self.prompt_tokens += grade.usage.prompt_tokens
+            self.completion_tokens += grade.usage.completion_tokens
+            self.cached_tokens += grade.usage.cached_tokens
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "answers": self.answers,
+            "already_done": self.already_done,
+            "reused": self.reused,
+            "duplicates": self.duplicates,
+            "skipped_inputs": self.skipped_inputs,
+            "requests": self.requests,
+            "graded": self.graded,
+            "ungraded": self.ungraded,
+            "service_failures": self.service_failures,
+            "tokens": {
+                "prompt": self.prompt_tokens,
+                "completion": self.completion_tokens,
+                "cached": self.cached_tokens,
+            },
+            "elapsed_seconds": round(self.elapsed_seconds, 3),
+            "stopped": self.stopped,
+        }
+
+
+def start_summary(plan: Plan) -> RunSummary:
+    return RunSummary(
+        answers=plan.answers,
+        already_done=plan.already_done,
+        duplicates=plan.duplicates,
+        skipped_inputs=plan.problems,
+    )
+
+
+def apply_reuse(plan: Plan, store: ResultStore, writer: ResultWriter, summary: RunSummary) -> None:
+    """New answers whose key is already graded (same words, same question) get that grade, no request."""
+    for spool_offset, result_offset in plan.reuse:
+        key, item = plan.read(spool_offset)
+        record = store.read_at(result_offset)
+        grade = Grade.model_validate(record["grade"])
+        writer.append(make_record(key, item, grade))
+        summary.reused += 1
+
+
+async def grade_job(job: Job, backend: Backend, bank: Bank, settings: Settings, prompt_version: str) -> tuple[Grade, str | None]:
+    """One request's grade, and why it is ungraded when it is: "service", "model_reply" or "input"."""
+    item = job.item
+    question = bank.get(item.question_id)
+    common: dict[str, Any] = {"estimate": backend.estimate, "prompt_version": prompt_version}
+    try:
+        grade = await grade_answer(backend, question, item.answer, settings, exchange=item.exchange)
+    except ServiceError as exc:
+        reason = f"the model service failed: {exc}"
+        return Grade.ungraded(question.id, reason, backend=backend.name, model=backend.model, **common), "service"
+    except InputError as exc:
+        reason = f"the answer cannot be graded: {exc}"
+        return Grade.ungraded(question.id, reason, backend=backend.name, model=backend.model, **common), "input"
+    return grade, (None if grade.status == "graded" else "model_reply")
+
+
+async def run_live(
+    plan: Plan,
+    backend: Backend,
+    bank: Bank,
+    settings: Settings,
+    store: ResultStore,
+    writer: ResultWriter,
+    *,
+    prompt_version: str,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    events: RunListener | None = None,
+    stop_after: int | None = None,
+) -> RunSummary:
+    """Grade every pending job of ``plan``, ``concurrency`` at a time, appending results as they come."""
+    if concurrency < 1:
+        raise InputError(f"--concurrency must be at least 1, got {concurrency}")
+    events = events or RunEvents()
+    summary = start_summary(plan)
+    started = time.monotonic()
+    apply_reuse(plan, store, writer, summary)
+    events.started(plan.pending_answers, plan.requests)
+    limit = stop_after if stop_after is not None else max(10, 2 * concurrency)
+    jobs: Iterator[Job] = plan.jobs()
+    failures_in_a_row = 0
+
+    async def worker() -> None:
+        nonlocal failures_in_a_row
+        while summary.stopped is None:
+            job = next(jobs, None)
+            if job is None:
+                return
+            grade, failure = await grade_job(job, backend, bank, settings, prompt_version)
+            for item in job.items:
+                writer.append(make_record(job.key, item, grade, failure))
+            summary.count(job, grade, failure)
+            events.graded(job, grade, failure)
+            if failure == "service":
+                failures_in_a_row += 1
+                if failures_in_a_row >= limit and summary.stopped is None:
+                    summary.stopped = f"stopped after {failures_in_a_row} requests in a row failed; the last: {grade.reason}"
+            else:
+                failures_in_a_row = 0
+
+    tasks = [asyncio.ensure_future(worker()) for _ in range(min(concurrency, max(plan.requests, 1)))]
+    try:
+        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+        for task in done:
+            task.result()  # re-raise a worker's unexpected error
+    finally:
+        for task in tasks:
+            task.cancel()
+        summary.elapsed_seconds = time.monotonic() - started
+    return summary

@@ -1,0 +1,449 @@
+"""``batch``: grade saved sessions and answer files, concurrently and resumably, with a report.
+
+Wiring only: options, the progress bar, the summary. The work is in
+``mock_interviewer.batch``.
+
+Exit status: 0 when every answer is graded; 1 when some answers are left
+ungraded (the model service failed or its reply stayed invalid: run the command
+again to retry them) or the run stopped early; 2 when some inputs were skipped
+(bad lines, unknown questions, unreadable files: each is named on stderr and in
+the report). 2 wins when both happen.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from mock_interviewer.cli import BackendOpt, BankOpt, JsonOpt, ModelOpt, make_context
+
+DEFAULT_OUT = Path("batch-results")
+MAX_PROBLEMS_PRINTED = 50
+EXIT_UNGRADED = 1
+EXIT_SKIPPED = 2
+
+EPILOG = """\
+Examples:
+
+  batch transcripts/ answers.jsonl --out graded/
+
+  batch answers.csv --dry-run                      (requests, tokens and cost; nothing sent)
+
+  batch answers.jsonl --concurrency 16 --format html --format csv
+
+  batch answers.jsonl --batch-api                  (OpenAI Batch API: half price, within 24 h)
+
+Answer files: JSONL or CSV with question_id and answer, optional candidate and id.
+Run the same command again after an interruption: it grades only what is left.
+"""
+
+
+def _secrets() -> tuple[str, ...]:
+    key = os.environ.get("OPENAI_API_KEY", "")
+    return (key,) if len(key) >= 8 else ()
+
+
+class _Problems:
+    """Prints each skipped input as one line on stderr (the first few dozen), keeps a bounded list for the report."""
+
+    def __init__(self, ctx: Any) -> None:
+        self.ctx = ctx
+        self.count = 0
+        self.kept: list[Any] = []
+
+    def __call__(self, problem: Any) -> None:
+        from rich.text import Text
+
+        self.count += 1
+        if len(self.kept) < 1000:
+            self.kept.append(problem)
+        if self.count <= MAX_PROBLEMS_PRINTED:
+            self.ctx.err.print(Text.assemble(("skipped: ", "bold yellow"), str(problem)), highlight=False, soft_wrap=True)
+        elif self.count == MAX_PROBLEMS_PRINTED + 1:
+            self.ctx.err.print("skipped: … more problems are listed in the report", highlight=False)
+
+
+def _make_progress(ctx: Any) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:.1f}/s" if speed else "–/s", style="cyan")
+
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[failed]} failed · {task.fields[tokens]:,} tokens"),
+        console=ctx.err,
+        transient=False,
+    )
+
+
+class _LiveProgress:
+    """Runner and Batch API events drawn as one Rich progress bar on stderr (none with --json or off a terminal)."""
+
+    def __init__(self, ctx: Any, enabled: bool) -> None:
+        self.ctx = ctx
+        self.progress = _make_progress(ctx) if enabled else None
+        self.task: Any = None
+        self.failed = 0
+        self.tokens = 0
+
+    def __enter__(self) -> _LiveProgress:
+        if self.progress is not None:
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+    # runner events
+    def started(self, answers: int, requests: int) -> None:
+        if self.progress is not None:
+            self.task = self.progress.add_task("grading", total=answers, failed=0, tokens=0)
+
+    def graded(self, job: Any, grade: Any, failure: str | None) -> None:
+        if grade.status != "graded":
+            self.failed += len(job.items)
+        if grade.usage is not None:
+            self.tokens += grade.usage.prompt_tokens + grade.usage.completion_tokens
+        if self.progress is not None:
+            if self.task is None:
+                self.task = self.progress.add_task("collecting", total=None, failed=0, tokens=0)
+            self.progress.update(self.task, advance=len(job.items), failed=self.failed, tokens=self.tokens)
+
+    # Batch API events
+    def note(self, message: str) -> None:
+        """Batch ids and downloads are worth a line on stderr even with --json (stdout stays one document)."""
+        if self.progress is not None:
+            self.progress.console.print(message, highlight=False, markup=False)
+        else:
+            self.ctx.err.print(message, highlight=False, markup=False)
+
+    def polled(self, record: Any) -> None:
+        if self.progress is None:
+            return
+        if self.task is None:
+            self.task = self.progress.add_task("batch", total=record.requests, failed=0, tokens=0)
+        self.progress.update(
+            self.task,
+            description=f"batch {record.id} {record.status}",
+            total=record.requests or None,
+            completed=record.completed + record.failed,
+            failed=record.failed,
+        )
+
+
+async def _closing(resource: Any, work: Any) -> Any:
+    try:
+        return await work
+    finally:
+        close = getattr(resource, "aclose", None) or getattr(resource, "close", None)
+        if close is not None:
+            await close()
+
+
+def batch(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="PATH...",
+            help="Session files (.json), answer files (.jsonl, .csv) and directories of them (read recursively).",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="Output directory: results.jsonl, report.md (and any --format).")
+    ] = DEFAULT_OUT,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", min=1, max=256, metavar="N", help="Requests in flight at once.")
+    ] = 8,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Count requests and tokens (tiktoken) and price them; send nothing.")
+    ] = False,
+    batch_api: Annotated[
+        bool,
+        typer.Option("--batch-api", help="Use the OpenAI Batch API (half price; results within 24 h; resumable)."),
+    ] = False,
+    formats: Annotated[
+        list[str] | None,
+        typer.Option("--format", metavar="md|html|csv", help="Report formats besides report.md (repeatable).", show_default=False),
+    ] = None,
+    prices: Annotated[
+        Path | None,
+        typer.Option(
+            "--prices",
+            metavar="FILE.json",
+            help='Price table override: {"model": {"input": $, "cached_input": $, "output": $}} per million tokens; '
+            "also MOCK_INTERVIEWER_PRICES.",
+            show_default=False,
+        ),
+    ] = None,
+    poll_seconds: Annotated[
+        float, typer.Option("--poll-seconds", min=0, help="With --batch-api: seconds between status checks.")
+    ] = 30.0,
+    json_output: JsonOpt = False,
+    bank: BankOpt = None,
+    backend: BackendOpt = "auto",
+    model: ModelOpt = None,
+) -> None:
+    """Grade saved transcripts and answer files at scale: concurrent, resumable, with a report.
+
+    Every answer is graded against its question's exemplars and appended to OUT/results.jsonl as soon as it is graded; a re-run skips what is done, so an interrupted batch resumes and a finished one costs nothing to repeat. Bad inputs are named with file and line and skipped; the rest still runs.
+    """
+    import asyncio
+
+    from mock_interviewer.batch.keys import KeyMaker
+    from mock_interviewer.batch.plan import build_plan
+    from mock_interviewer.batch.pricing import load_prices
+    from mock_interviewer.batch.report import FORMATS
+    from mock_interviewer.batch.results import DirectoryLock, ResultStore
+    from mock_interviewer.errors import InputError
+    from mock_interviewer.grader import PROMPT_NAME
+    from mock_interviewer.prompts import load_prompt
+
+    ctx = make_context(json_output=json_output, bank=bank, backend=backend, model=model)
+    wanted_formats = [f.strip().lower() for f in formats or []]
+    for fmt in wanted_formats:
+        if fmt not in FORMATS:
+            raise InputError(f"--format: unknown report format {fmt!r} (choose md, html or csv)")
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out}: exists and is not a directory")
+    price_table = load_prices(prices, os.environ)
+    settings = ctx.settings()
+    loaded = ctx.load_bank()
+    model_backend = ctx.make_backend()
+    if batch_api and model_backend.name != "openai":
+        raise InputError("--batch-api needs the openai backend (set OPENAI_API_KEY, or pass --backend openai)")
+    prompt_version = load_prompt(PROMPT_NAME).version
+    keys = KeyMaker(model_backend.name, model_backend.model, prompt_version, settings)
+    store = ResultStore(out)
+    problems = _Problems(ctx)
+    if not batch_api:
+        from mock_interviewer.batch.batch_api import BatchState
+
+        waiting = BatchState.load(out).pending()
+        if waiting:
+            ctx.err.print(
+                f"[yellow]warning:[/yellow] {out / 'batch-api.json'} names Batch API batch(es) not collected yet "
+                f"({', '.join(b.id for b in waiting)}); run with --batch-api to collect them rather than pay twice",
+                highlight=False,
+            )
+
+    if dry_run:
+        index = store.scan()
+        with build_plan(paths, loaded, keys, index, exclude=[out], on_problem=problems) as plan:
+            _dry_run(ctx, plan, loaded, settings, model_backend, price_table, batch_api, problems)
+        return
+
+    with DirectoryLock(out):
+        index = store.prepare()
+        if index.ungraded_lines and not ctx.json:
+            ctx.err.print(f"retrying {index.ungraded_lines} answer(s) left ungraded by an earlier run", highlight=False)
+        if index.bad_lines and not ctx.json:
+            ctx.err.print(f"dropped {index.bad_lines} unreadable line(s) from {store.path} (a run killed mid-write)", highlight=False)
+        with build_plan(paths, loaded, keys, index, exclude=[out], on_problem=problems) as plan:
+            interrupted = False
+            live = _LiveProgress(ctx, enabled=not ctx.json and ctx.err.is_terminal and plan.requests > 0)
+            try:
+                with store.writer(_secrets()) as writer, live:
+                    if batch_api:
+                        summary = _run_batch_api(ctx, plan, loaded, settings, store, writer, model_backend, prompt_version,
+                                                 poll_seconds, live)
+                    else:
+                        from mock_interviewer.batch.runner import run_live
+
+                        summary = asyncio.run(
+                            _closing(
+                                model_backend,
+                                run_live(plan, model_backend, loaded, settings, store, writer, prompt_version=prompt_version,
+                                         concurrency=concurrency, events=live),
+                            )
+                        )
+            except KeyboardInterrupt:
+                interrupted = True
+                summary = None
+            _finish(ctx, plan, store, loaded, out, wanted_formats, problems, summary, price_table, model_backend.model,
+                    batch_api, interrupted)
+
+
+def _run_batch_api(ctx: Any, plan: Any, loaded: Any, settings: Any, store: Any, writer: Any, model_backend: Any,
+                   prompt_version: str, poll_seconds: float, live: _LiveProgress) -> Any:
+    import asyncio
+
+    from mock_interviewer.batch.batch_api import BatchState, make_client, run_batch_api
+    from mock_interviewer.batch.requests import BodyBuilder
+
+    state = BatchState.load(store.directory)
+    if not state.pending() and not plan.requests:
+        from mock_interviewer.batch.runner import apply_reuse, start_summary
+
+        summary = start_summary(plan)
+        apply_reuse(plan, store, writer, summary)
+        return summary
+    client = make_client(settings)
+    return asyncio.run(
+        _closing(
+            client,
+            run_batch_api(client, plan, loaded, settings, store, writer, state, BodyBuilder(settings),
+                          model=model_backend.model, prompt_version=prompt_version, poll_seconds=poll_seconds,
+                          events=live, secrets=_secrets()),
+        )
+    )
+
+
+def _finish(ctx: Any, plan: Any, store: Any, loaded: Any, out: Path, formats: list[str], problems: _Problems,
+            summary: Any, prices: Any, model: str, batch_api: bool, interrupted: bool) -> None:
+    from mock_interviewer.batch.report import gather, write_reports
+    from mock_interviewer.cli import print_error
+
+    data = gather(store, plan.run_refs, loaded.questions.get, problems=problems.kept, problem_count=problems.count)
+    reports = write_reports(data, out, formats)
+    if interrupted:
+        ctx.err.print(
+            f"interrupted: {data.overall.graded} of {plan.answers} answers are graded in {store.path}; "
+            "run the same command again to grade the rest"
+            + (" (the recorded batch is collected, not submitted again)" if batch_api else ""),
+            highlight=False,
+        )
+        raise typer.Exit(130)
+    assert summary is not None
+    cost = _spent(summary, prices, model, batch_api)
+    if ctx.json:
+        ctx.print_json(
+            {
+                **summary.as_dict(),
+                "out": str(out),
+                "results": str(store.path),
+                "reports": [str(p) for p in reports],
+                "tiers": {tier: data.overall.tiers[tier] for tier in ("great", "mediocre", "poor")},
+                "graded_total": data.overall.graded,
+                "ungraded_total": data.overall.ungraded,
+                "mean_score": None if data.overall.mean is None else round(data.overall.mean, 3),
+                "cost_usd": cost,
+                "problems": [p.as_dict() for p in problems.kept],
+            }
+        )
+    else:
+        _print_summary(ctx, summary, data, reports, store, cost)
+    if summary.stopped:
+        print_error("error", summary.stopped)
+    if problems.count:
+        raise typer.Exit(EXIT_SKIPPED)
+    if data.overall.ungraded or summary.stopped:
+        raise typer.Exit(EXIT_UNGRADED)
+
+
+def _spent(summary: Any, prices: Any, model: str, batch_api: bool) -> float | None:
+    from mock_interviewer.batch.pricing import BATCH_DISCOUNT
+
+    found = prices.lookup(model)
+    if found is None or not (summary.prompt_tokens or summary.completion_tokens):
+        return None
+    _name, price = found
+    cached = summary.cached_tokens if price.cached_input is not None else 0
+    dollars = (
+        (summary.prompt_tokens - cached) * price.input
+        + cached * (price.cached_input or 0.0)
+        + summary.completion_tokens * price.output
+    ) / 1_000_000
+    return round(dollars * (BATCH_DISCOUNT if batch_api else 1.0), 4)
+
+
+def _print_summary(ctx: Any, summary: Any, data: Any, reports: list[Path], store: Any, cost: float | None) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from mock_interviewer.render import TIER_STYLE
+
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="dim")
+    table.add_column(justify="right")
+    table.add_column(style="dim")
+    total = data.overall
+    table.add_row("answers", f"{summary.answers:,}", "in the inputs")
+    table.add_row("graded now", f"{summary.graded:,}", f"{summary.requests:,} requests in {summary.elapsed_seconds:.1f} s")
+    if summary.already_done or summary.reused:
+        table.add_row("already graded", f"{summary.already_done + summary.reused:,}", "skipped, no request")
+    table.add_row("ungraded", f"{total.ungraded:,}", "listed in the report with the reason; retried on the next run")
+    if summary.skipped_inputs:
+        table.add_row("skipped inputs", f"{summary.skipped_inputs:,}", "named above and in the report")
+    if summary.prompt_tokens or summary.completion_tokens:
+        spent = f"≈ ${cost:,.4f}" if cost is not None else ""
+        table.add_row("tokens", f"{summary.prompt_tokens + summary.completion_tokens:,}",
+                      f"{summary.prompt_tokens:,} prompt ({summary.cached_tokens:,} cached), "
+                      f"{summary.completion_tokens:,} completion {spent}".rstrip())
+    ctx.out.print(table)
+    if total.graded:
+        tiers = Text("tiers   ")
+        for tier in ("great", "mediocre", "poor"):
+            tiers.append(f"{tier} {total.tiers[tier]}", style=TIER_STYLE[tier])
+            tiers.append("   ")
+        mean = f"mean score {total.mean:.2f}/5" if total.mean is not None else ""
+        tiers.append(mean, style="bold")
+        ctx.out.print(tiers)
+    ctx.out.print(Text(f"results {store.path}\nreport  {', '.join(str(p) for p in reports)}", style="dim"))
+
+
+def _dry_run(ctx: Any, plan: Any, loaded: Any, settings: Any, model_backend: Any, prices: Any, batch_api: bool,
+             problems: _Problems) -> None:
+    from mock_interviewer.batch.estimate import dry_run
+    from mock_interviewer.batch.requests import BodyBuilder
+
+    offline = model_backend.name == "offline"
+    body_for = None if offline else BodyBuilder(settings)
+    model = settings.model if offline else model_backend.model
+    result = dry_run(plan, loaded, settings, backend=model_backend.name, model=model, body_for=body_for,
+                     prices=prices, batch_api=batch_api, priced=not offline)
+    if ctx.json:
+        ctx.print_json({**result.as_dict(), "problems": [p.as_dict() for p in problems.kept]})
+    else:
+        _print_dry_run(ctx, result, offline)
+    if problems.count:
+        raise typer.Exit(EXIT_SKIPPED)
+
+
+def _print_dry_run(ctx: Any, result: Any, offline: bool) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    ctx.out.print(Text("Dry run: nothing was sent.", style="bold"))
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="dim")
+    table.add_column(justify="right")
+    table.add_column(style="dim")
+    done = result.already_done + result.reused
+    table.add_row("answers", f"{result.answers:,}", f"{done:,} already graded" if done else "")
+    table.add_row("requests", f"{result.requests:,}", "Batch API (half price)" if result.batch_api else "")
+    counted = f"tiktoken, {result.model}" if result.tokens_exact else "estimated: no tiktoken encoding could load"
+    table.add_row("prompt tokens", f"{result.prompt_tokens:,}", counted)
+    table.add_row("completion tokens", f"~{result.completion_tokens:,}", f"at most {result.completion_tokens_max:,}")
+    if offline:
+        table.add_row("cost", "$0", "offline backend: graded locally, no service is called")
+    elif result.cost is None:
+        table.add_row("cost", "unknown", f"no price for {result.model}: add it with --prices FILE.json")
+    else:
+        cost = result.cost
+        notes = [f"at most ${cost.maximum:,.2f}"]
+        if cost.with_cache is not None and result.cacheable_tokens:
+            notes.append(f"${cost.with_cache:,.2f} if the prompt cache serves every shared prefix")
+        table.add_row("cost", f"${cost.total:,.2f}", "; ".join(notes))
+    if result.skipped_inputs:
+        table.add_row("skipped inputs", f"{result.skipped_inputs:,}", "named above")
+    ctx.out.print(table)
+    if not offline and result.cost is not None:
+        ctx.out.print(Text(f"prices: {result.prices}", style="dim"))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("batch", epilog=EPILOG)(batch)

@@ -1,0 +1,544 @@
+"""``batch`` end to end: the real CLI, the real async OpenAI SDK, respx answering its HTTP.
+
+Covers the must-shows of the batch issue: N answers -> N results; a re-run sends
+nothing; a run killed part-way resumes without duplicates; the dry run's token
+count agrees with tiktoken's count of the requests actually sent; every kind of
+bad input is named with file and line while the rest still runs; the report
+lists ungraded answers with their reasons.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import respx
+import tiktoken
+
+from mock_interviewer.session_store import QuestionRecord, Session, SessionOptions, SessionTurn
+from openai_fakes import API_KEY, BASE_URL, chat_response, error_response, sent_json, verdict_json
+
+TESTS = Path(__file__).resolve().parent
+QUESTIONS = ["director-01", "engineer-03", "technical-02", "director-12"]
+FENCED = re.compile(r"<candidate_answer>\n(.*)\n</candidate_answer>", re.DOTALL)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def answer_in(body: dict[str, Any]) -> str:
+    found = FENCED.search(body["messages"][1]["content"])
+    assert found, "the answer is fenced at the end of the user message"
+    return found.group(1)
+
+
+def tier_for(answer: str) -> tuple[str, int]:
+    if "GREAT" in answer:
+        return "great", 5
+    if "POOR" in answer:
+        return "poor", 1
+    return "mediocre", 3
+
+
+def grading_reply(request: httpx.Request) -> httpx.Response:
+    """A grader that reads the answer it was sent: GREAT -> great, POOR -> poor, else mediocre."""
+    answer = answer_in(sent_json(request))
+    tier, score = tier_for(answer)
+    return chat_response(verdict_json(tier, score, explanation=f"graded: {answer[:40]}"), prompt_tokens=900,
+                         completion_tokens=120, cached_tokens=0)
+
+
+def answer_rows(n: int, *, prefix: str = "") -> list[dict[str, Any]]:
+    rows = []
+    for i in range(n):
+        flavour = ("GREAT", "POOR", "so-so")[i % 3]
+        rows.append(
+            {
+                "id": f"{prefix}a{i}",
+                "candidate": f"cand-{i % 5}",
+                "question_id": QUESTIONS[i % len(QUESTIONS)],
+                "answer": f"{flavour} answer number {prefix}{i}: I would measure first, then index and cache.",
+            }
+        )
+    return rows
+
+
+def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def results(out: Path) -> list[dict[str, Any]]:
+    path = out / "results.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture
+def grader_api(chat_api: respx.Route, monkeypatch: pytest.MonkeyPatch) -> respx.Route:
+    monkeypatch.setenv("MOCK_INTERVIEWER_MAX_RETRIES", "0")
+    monkeypatch.delenv("MOCK_INTERVIEWER_PRICES", raising=False)
+    chat_api.side_effect = grading_reply
+    return chat_api
+
+
+# ---------------------------------------------------------------- N answers, re-run, resume
+
+
+def test_n_answers_give_n_results_and_a_rerun_sends_nothing(tmp_path, cli, grader_api):
+    source = write_jsonl(tmp_path / "answers.jsonl", answer_rows(30))
+    out = tmp_path / "out"
+
+    first = cli("batch", str(source), "--out", str(out), "--concurrency", "4", "--json")
+
+    assert first.exit_code == 0, first.stderr
+    assert grader_api.call_count == 30
+    lines = results(out)
+    assert len(lines) == 30
+    assert len({line["key"] for line in lines}) == 30
+    assert {line["item_id"] for line in lines} == {f"a{i}" for i in range(30)}
+    for line in lines:
+        expected, _ = tier_for(next(r for r in answer_rows(30) if r["id"] == line["item_id"])["answer"])
+        assert line["grade"]["tier"] == expected  # each grade belongs to its own answer
+        assert line["source"].endswith("answers.jsonl") and isinstance(line["line"], int)
+    summary = first.json()
+    assert summary["graded"] == 30 and summary["requests"] == 30 and summary["ungraded_total"] == 0
+    assert summary["tokens"] == {"prompt": 30 * 900, "completion": 30 * 120, "cached": 0}
+    assert (out / "report.md").is_file()
+
+    second = cli("batch", str(source), "--out", str(out), "--json")
+
+    assert second.exit_code == 0, second.stderr
+    assert grader_api.call_count == 30, "a re-run sends no request"
+    assert second.json()["already_done"] == 30 and second.json()["requests"] == 0
+    assert len(results(out)) == 30
+
+
+def test_answers_to_the_same_question_go_out_together(tmp_path, cli, grader_api):
+    source = write_jsonl(tmp_path / "answers.jsonl", answer_rows(24))  # questions interleaved in the file
+
+    result = cli("batch", str(source), "--out", str(tmp_path / "out"), "--concurrency", "1")
+
+    assert result.exit_code == 0, result.stderr
+    order = [json.loads(call.request.content)["messages"][-1]["content"].split("\n", 1)[0] for call in grader_api.calls]
+    runs = [question for i, question in enumerate(order) if i == 0 or order[i - 1] != question]
+    assert len(runs) == len(QUESTIONS), f"each question's answers in one run of requests, got {runs}"
+
+
+def test_identical_answers_are_graded_once_but_each_keeps_its_line(tmp_path, cli, grader_api):
+    rows = [
+        {"candidate": "ann", "question_id": "director-01", "answer": "GREAT: the same words"},
+        {"candidate": "bob", "question_id": "director-01", "answer": "GREAT: the same words"},
+    ]
+    source = write_jsonl(tmp_path / "answers.jsonl", rows)
+    out = tmp_path / "out"
+
+    assert cli("batch", str(source), "--out", str(out)).exit_code == 0
+    assert grader_api.call_count == 1
+    assert sorted(line["candidate"] for line in results(out)) == ["ann", "bob"]
+
+    # a later file repeating the words for a new candidate reuses the grade: no request, its own line
+    more = write_jsonl(tmp_path / "more.jsonl", [{**rows[0], "candidate": "cy"}])
+    assert cli("batch", str(source), str(more), "--out", str(out)).exit_code == 0
+    assert grader_api.call_count == 1
+    assert sorted(line["candidate"] for line in results(out)) == ["ann", "bob", "cy"]
+
+
+KILL_SCRIPT = """
+import asyncio, sys
+sys.path.insert(0, {tests!r})
+import respx
+from openai_fakes import BASE_URL, chat_response, verdict_json
+
+async def slow(request):
+    await asyncio.sleep(0.02)
+    return chat_response(verdict_json("mediocre", 3))
+
+with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+    router.post("/chat/completions").mock(side_effect=slow)
+    sys.argv = ["mock-interviewer", "batch", {source!r}, "--out", {out!r}, "--concurrency", "2"]
+    from mock_interviewer.cli import main
+    main()
+"""
+
+
+def test_a_killed_run_resumes_with_only_the_rest_and_no_duplicates(tmp_path, cli, grader_api):
+    total = 60
+    source = write_jsonl(tmp_path / "answers.jsonl", answer_rows(total))
+    out = tmp_path / "out"
+    env = {**os.environ, "OPENAI_API_KEY": API_KEY, "OPENAI_BASE_URL": BASE_URL}
+    script = KILL_SCRIPT.format(tests=str(TESTS), source=str(source), out=str(out))
+    child = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and child.poll() is None:
+            path = out / "results.jsonl"
+            if path.exists() and path.read_bytes().count(b"\n") >= 8:
+                break
+            time.sleep(0.005)
+        assert child.poll() is None, f"the run ended before it could be killed: {child.stderr.read().decode()[-500:]}"
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.wait(timeout=30)
+    done_before = {line["key"] for line in results(out) if line["grade"]["status"] == "graded"}
+    assert 8 <= len(done_before) < total
+
+    again = cli("batch", str(source), "--out", str(out), "--json")
+
+    assert again.exit_code == 0, again.stderr
+    assert grader_api.call_count == total - len(done_before), "only the rest is graded"
+    sent = {answer_in(sent_json(call.request)) for call in grader_api.calls}
+    graded_before = {line["item_id"] for line in results(out) if line["key"] in done_before}
+    assert not sent & {r["answer"] for r in answer_rows(total) if r["id"] in graded_before}
+    keys = [line["key"] for line in results(out)]
+    assert len(keys) == total and len(set(keys)) == total, "no duplicate in results.jsonl"
+
+
+def test_a_torn_last_line_is_dropped_and_its_answer_regraded(tmp_path, cli, grader_api):
+    source = write_jsonl(tmp_path / "answers.jsonl", answer_rows(6))
+    out = tmp_path / "out"
+    assert cli("batch", str(source), "--out", str(out)).exit_code == 0
+    path = out / "results.jsonl"
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(lines[:-1]) + lines[-1][: len(lines[-1]) // 2])  # killed mid-write
+
+    again = cli("batch", str(source), "--out", str(out), "--json")
+
+    assert again.exit_code == 0, again.stderr
+    assert grader_api.call_count == 7
+    keys = [line["key"] for line in results(out)]
+    assert len(keys) == 6 == len(set(keys))
+
+
+# ---------------------------------------------------------------- failures: ungraded, retried, never hidden
+
+
+def test_invalid_replies_are_reported_ungraded_then_retried(tmp_path, cli, grader_api):
+    rows = answer_rows(4)
+    rows[1]["answer"] = "BROKEN reply please"
+    source = write_jsonl(tmp_path / "answers.jsonl", rows)
+    out = tmp_path / "out"
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        if "BROKEN" in answer_in(sent_json(request)):
+            return chat_response("this is not JSON at all")
+        return grading_reply(request)
+
+    grader_api.side_effect = flaky
+    first = cli("batch", str(source), "--out", str(out), "--format", "html", "--format", "csv", "--json")
+
+    assert first.exit_code == 1, "an ungraded answer makes the exit status say so"
+    assert grader_api.call_count == 5  # 3 good + the broken one asked twice (one repair re-ask)
+    ungraded = [line for line in results(out) if line["grade"]["status"] == "ungraded"]
+    assert len(ungraded) == 1 and ungraded[0]["failure"] == "model_reply"
+    assert "did not match the expected format" in ungraded[0]["grade"]["reason"]
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "## Ungraded answers (1)" in report
+    assert "a1" in report.split("## Ungraded answers (1)")[1].split("##")[0]
+    assert "did not match the expected format" in report
+    assert "did not match the expected format" in (out / "report.html").read_text(encoding="utf-8")
+    csv_rows = (out / "report.csv").read_text(encoding="utf-8").strip().splitlines()
+    assert len(csv_rows) == 5 and sum(",ungraded," in row for row in csv_rows) == 1
+
+    grader_api.side_effect = grading_reply
+    second = cli("batch", str(source), "--out", str(out), "--json")
+
+    assert second.exit_code == 0, second.stderr
+    assert grader_api.call_count == 6, "only the ungraded answer is sent again"
+    lines = results(out)
+    assert len(lines) == 4 and all(line["grade"]["status"] == "graded" for line in lines)
+    assert "## Ungraded answers (0)" in (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_service_failures_are_not_cached(tmp_path, cli, grader_api):
+    rows = answer_rows(3)
+    rows[2]["answer"] = "DOWN for this one"
+    source = write_jsonl(tmp_path / "answers.jsonl", rows)
+    out = tmp_path / "out"
+
+    def outage(request: httpx.Request) -> httpx.Response:
+        if "DOWN" in answer_in(sent_json(request)):
+            return error_response(503, "upstream overloaded", type="server_error")
+        return grading_reply(request)
+
+    grader_api.side_effect = outage
+    first = cli("batch", str(source), "--out", str(out), "--json")
+
+    assert first.exit_code == 1
+    failed = [line for line in results(out) if line["failure"] == "service"]
+    assert len(failed) == 1 and "503" in failed[0]["grade"]["reason"]
+    assert API_KEY not in (out / "results.jsonl").read_text(encoding="utf-8")
+
+    grader_api.side_effect = grading_reply
+    calls = grader_api.call_count
+    assert cli("batch", str(source), "--out", str(out)).exit_code == 0
+    assert grader_api.call_count == calls + 1
+    assert len(results(out)) == 3
+
+
+def test_a_run_where_everything_fails_stops_early(tmp_path, cli, grader_api):
+    source = write_jsonl(tmp_path / "answers.jsonl", answer_rows(80))
+    grader_api.side_effect = lambda request: error_response(401, "Incorrect API key provided", code="invalid_api_key")
+
+    result = cli("batch", str(source), "--out", str(tmp_path / "out"), "--concurrency", "2")
+
+    assert result.exit_code == 1
+    assert grader_api.call_count < 80
+    assert "stopped after" in result.stderr and "rejected the API key" in result.stderr
+
+
+def test_a_429_is_retried_in_its_worker_while_the_others_go_on(tmp_path, cli, grader_api, monkeypatch):
+    monkeypatch.setenv("MOCK_INTERVIEWER_MAX_RETRIES", "2")
+    rows = answer_rows(8)
+    rows[0]["answer"] = "LIMITED answer"
+    source = write_jsonl(tmp_path / "answers.jsonl", rows)
+    seen: list[str] = []
+    limited = {"done": False}
+
+    def limiter(request: httpx.Request) -> httpx.Response:
+        answer = answer_in(sent_json(request))
+        seen.append(answer)
+        if "LIMITED" in answer and not limited["done"]:
+            limited["done"] = True
+            return error_response(429, "Rate limit reached", type="requests", code="rate_limit_exceeded",
+                                  headers={"retry-after-ms": "300"})
+        return grading_reply(request)
+
+    grader_api.side_effect = limiter
+    result = cli("batch", str(source), "--out", str(tmp_path / "out"), "--concurrency", "2", "--json")
+
+    assert result.exit_code == 0, result.stderr
+    assert len(results(tmp_path / "out")) == 8
+    retried_at = [i for i, answer in enumerate(seen) if "LIMITED" in answer]
+    assert len(retried_at) == 2
+    assert retried_at[1] - retried_at[0] > 3, f"the other worker kept going during the wait: {seen}"
+
+
+# ---------------------------------------------------------------- sessions as input
+
+
+def make_session(directory: Path, session_id: str = "20250101-120000-abcd") -> Path:
+    session = Session(
+        id=session_id,
+        track="director",
+        backend="offline",
+        model="offline-v1",
+        options=SessionOptions(questions=3),
+        records=[
+            QuestionRecord(
+                question_id="director-01",
+                status="answered",
+                turns=[
+                    SessionTurn(speaker="interviewer", kind="question", text="How do you optimise queries?"),
+                    SessionTurn(speaker="candidate", kind="answer", text="GREAT: I read the plan first."),
+                    SessionTurn(speaker="interviewer", kind="follow_up", text="And then what do you measure?"),
+                    SessionTurn(speaker="candidate", kind="answer", text="p95 latency before and after."),
+                ],
+            ),
+            QuestionRecord(question_id="director-02", status="skipped"),
+            QuestionRecord(
+                question_id="director-03",
+                status="answered",
+                turns=[SessionTurn(speaker="candidate", kind="answer", text="POOR: no idea")],
+            ),
+        ],
+    )
+    path = directory / f"{session_id}.json"
+    path.write_text(session.model_dump_json(indent=2), encoding="utf-8")
+    return path
+
+
+def test_sessions_are_graded_with_their_exchange(tmp_path, cli, grader_api):
+    sessions = tmp_path / "transcripts"
+    sessions.mkdir()
+    make_session(sessions)
+    nested = sessions / "old"
+    nested.mkdir()
+    make_session(nested, "20240101-120000-beef")
+
+    result = cli("batch", str(sessions), "--out", str(tmp_path / "out"), "--json")
+
+    assert result.exit_code == 0, result.stderr
+    lines = results(tmp_path / "out")
+    assert len(lines) == 4  # two answered questions in each of two sessions; the skipped one is not graded
+    assert {line["candidate"] for line in lines} == {"20250101-120000-abcd", "20240101-120000-beef"}
+    bodies = [sent_json(call.request) for call in grader_api.calls]
+    first = next(answer_in(b) for b in bodies if "read the plan" in answer_in(b))
+    assert "[interviewer] And then what do you measure?" in first
+    assert "[candidate] p95 latency before and after." in first
+
+
+def test_the_output_directory_is_never_read_as_input(tmp_path, cli, grader_api):
+    work = tmp_path / "work"
+    work.mkdir()
+    write_jsonl(work / "answers.jsonl", answer_rows(3))
+    out = work / "graded"  # inside the input directory
+
+    assert cli("batch", str(work), "--out", str(out)).exit_code == 0
+    again = cli("batch", str(work), "--out", str(out), "--json")
+
+    assert again.exit_code == 0, again.stderr
+    assert again.json()["answers"] == 3 and again.json()["skipped_inputs"] == 0
+
+
+# ---------------------------------------------------------------- bad inputs
+
+
+def test_every_bad_input_is_named_with_file_and_line_and_the_rest_still_runs(tmp_path, cli, grader_api):
+    good = answer_rows(2)
+    jsonl = tmp_path / "answers.jsonl"
+    jsonl.write_text(
+        json.dumps(good[0]) + "\n"
+        + "{not json\n"
+        + json.dumps({"answer": "no question here"}) + "\n"
+        + json.dumps({"question_id": "nowhere-99", "answer": "unknown question"}) + "\n"
+        + json.dumps({"question_id": "director-01", "answer": "   "}) + "\n"
+        + json.dumps(["a", "list"]) + "\n"
+        + json.dumps(good[1]) + "\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "empty.jsonl").write_text("", encoding="utf-8")
+    (tmp_path / "bad-header.csv").write_text("question,text\ndirector-01,hello\n", encoding="utf-8")
+    (tmp_path / "good.csv").write_text(
+        'id,question_id,answer,candidate\nc1,engineer-03,"GREAT, with a comma\nand a second line",dana\n'
+        "c2,,missing question,dana\n",
+        encoding="utf-8",
+    )
+    future = make_session(tmp_path)
+    data = json.loads(future.read_text())
+    data["schema_version"] = 99
+    future.write_text(json.dumps(data), encoding="utf-8")
+    (tmp_path / "blank-session.json").write_text("", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("not an input", encoding="utf-8")
+
+    paths = [jsonl, tmp_path / "empty.jsonl", tmp_path / "bad-header.csv", tmp_path / "good.csv", future,
+             tmp_path / "blank-session.json", tmp_path / "notes.txt", tmp_path / "missing.jsonl"]
+    result = cli("batch", *map(str, paths), "--out", str(tmp_path / "out"), "--json")
+
+    assert result.exit_code == 2, "something was skipped"
+    err = result.stderr
+    assert f"{jsonl}:2: not valid JSON" in err
+    assert f"{jsonl}:3: missing question_id" in err
+    assert f"{jsonl}:4: unknown question id 'nowhere-99'" in err
+    assert f"{jsonl}:5: the answer is empty" in err
+    assert f"{jsonl}:6: expected a JSON object" in err
+    assert f"{tmp_path / 'empty.jsonl'}: empty file" in err
+    assert f"{tmp_path / 'bad-header.csv'}:1: bad CSV header: missing column(s) question_id, answer" in err
+    assert f"{tmp_path / 'good.csv'}:4: missing question_id" in err  # record 2 starts on line 4 (record 1 spans two)
+    assert f"{future}: schema_version 99 is newer" in err
+    assert f"{tmp_path / 'blank-session.json'}: empty file" in err
+    assert f"{tmp_path / 'notes.txt'}: unsupported file type" in err
+    assert f"{tmp_path / 'missing.jsonl'}: no such file or directory" in err
+    assert "Traceback" not in err
+    summary = result.json()
+    assert summary["skipped_inputs"] == 12 == len(summary["problems"])
+    graded = results(tmp_path / "out")
+    assert sorted(line["item_id"] for line in graded) == ["a0", "a1", "c1"]
+    assert next(line for line in graded if line["item_id"] == "c1")["line"] == 2
+    report = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert "## Skipped inputs (12)" in report and "nowhere-99" in report
+
+
+def test_bad_options_are_one_line_errors(tmp_path, cli):
+    source = write_jsonl(tmp_path / "answers.jsonl", answer_rows(1))
+    bad_format = cli("batch", str(source), "--out", str(tmp_path / "o"), "--format", "pdf")
+    assert bad_format.exit_code == 2 and "unknown report format 'pdf'" in bad_format.stderr
+    offline_batch_api = cli("batch", str(source), "--out", str(tmp_path / "o"), "--batch-api", "--backend", "offline")
+    assert offline_batch_api.exit_code == 2 and "--batch-api needs the openai backend" in offline_batch_api.stderr
+    prices = tmp_path / "prices.json"
+    prices.write_text('{"gpt-4.1-mini": {"input": "cheap"}}', encoding="utf-8")
+    bad_prices = cli("batch", str(source), "--dry-run", "--prices", str(prices))
+    assert bad_prices.exit_code == 2 and "gpt-4.1-mini.input: expected a number" in bad_prices.stderr
+
+
+# ---------------------------------------------------------------- dry run
+
+
+def tiktoken_count(body: dict[str, Any], model: str) -> int:
+    """tiktoken's own count of one request as sent: message contents, OpenAI's framing, the response schema."""
+    try:
+        encoding = tiktoken.encoding_for_model(model)
+    except KeyError:
+        encoding = tiktoken.get_encoding("o200k_base")
+    tokens = sum(len(encoding.encode(m["content"])) + 3 for m in body["messages"]) + 3
+    if body.get("response_format"):
+        tokens += len(encoding.encode(json.dumps(body["response_format"])))
+    return tokens
+
+
+def test_dry_run_counts_agree_with_tiktoken_on_the_requests_sent(tmp_path, cli, grader_api):
+    rows = answer_rows(12)
+    rows[4]["answer"] = "GREAT " + "a very long answer about indexes " * 900  # truncated to the token budget
+    source = write_jsonl(tmp_path / "answers.jsonl", rows)
+    sessions = tmp_path / "sessions"
+    sessions.mkdir()
+    make_session(sessions)
+    prices = tmp_path / "prices.json"
+    prices.write_text(json.dumps({"gpt-4.1-mini": {"input": 1.0, "cached_input": 0.25, "output": 2.0}}), encoding="utf-8")
+    out = tmp_path / "out"
+
+    dry = cli("batch", str(source), str(sessions), "--out", str(out), "--dry-run", "--json", "--prices", str(prices))
+
+    assert dry.exit_code == 0, dry.stderr
+    assert grader_api.call_count == 0, "a dry run sends nothing"
+    assert not (out / "results.jsonl").exists()
+    estimate = dry.json()
+    assert estimate["requests"] == 14
+
+    live = cli("batch", str(source), str(sessions), "--out", str(out), "--json")
+    assert live.exit_code == 0, live.stderr
+    bodies = [sent_json(call.request) for call in grader_api.calls]
+    assert len(bodies) == estimate["requests"]
+    actual = sum(tiktoken_count(body, "gpt-4.1-mini") for body in bodies)
+    assert abs(estimate["tokens"]["prompt"] - actual) <= 0.02 * actual
+    cost = estimate["cost"]
+    expected = (estimate["tokens"]["prompt"] * 1.0 + estimate["tokens"]["completion_estimate"] * 2.0) / 1e6
+    assert cost["usd"] == pytest.approx(expected, abs=1e-4)
+    assert cost["usd_max"] >= cost["usd"] >= cost["usd_with_prompt_cache"]
+
+    after = cli("batch", str(source), str(sessions), "--out", str(out), "--dry-run", "--json")
+    assert after.json()["requests"] == 0 and after.json()["already_done"] == 14
+
+
+def test_dry_run_prints_requests_tokens_and_cost(tmp_path, cli, grader_api):
+    source = write_jsonl(tmp_path / "answers.jsonl", answer_rows(5))
+
+    result = cli("batch", str(source), "--out", str(tmp_path / "out"), "--dry-run", "--batch-api")
+
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    assert "Dry run: nothing was sent." in text
+    assert "requests 5 Batch API (half price)" in text
+    assert re.search(r"prompt tokens [\d,]+ tiktoken, gpt-4.1-mini", text)
+    assert re.search(r"cost \$\d+\.\d\d", text)
+    assert grader_api.call_count == 0
+
+
+# ---------------------------------------------------------------- the report
+
+
+def test_the_report_has_tiers_tables_weakest_areas_and_every_answer(tmp_path, cli, grader_api):
+    source = write_jsonl(tmp_path / "answers.jsonl", answer_rows(9))
+
+    result = cli("batch", str(source), "--out", str(tmp_path / "out"), "--format", "html")
+
+    assert result.exit_code == 0, result.stderr
+    report = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    for heading in ("## Summary", "### Tier distribution", "## Weakest areas", "## Per question", "## Per candidate",
+                    "## Ungraded answers (0)", "## Every answer"):
+        assert heading in report
+    assert "| great | 3 | 33% |" in report and "| poor | 3 | 33% |" in report
+    for i in range(9):
+        assert f"answer `a{i}`" in report
+    assert "Measures before and after the change" in report  # the gap, and the most common gap
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert html.startswith("<!doctype html>") and "cand-4" in html
+    assert "results" in result.stdout and "report.md" in result.stdout
