@@ -144,3 +144,59 @@ def test_bad_input_is_one_line_and_exit_2(cli, args: tuple[str, ...], stdin: str
 def test_out_that_is_a_directory_is_input_error(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     result = cli("probe", "--track", "technical", "--out", str(tmp_path), *OFFLINE)
     assert result.exit_code == 2 and "is a directory" in result.stderr
+
+
+USER_BANK = """\
+schema_version: 1
+track: {id: mine, title: "My *team's* <b>questions</b>", time_limit_minutes: 30}
+questions:
+- id: mine-01
+  track: mine
+  number: 1
+  category: technical
+  text: "How do you handle *flaky* tests?"
+  exemplars:
+    great: "I quarantine flaky tests automatically and fix the root cause within a sprint."
+    mediocre: "I rerun them and eventually fix them."
+    poor: "I ignore them."
+"""
+
+
+def test_offline_probes_for_a_question_without_key_points_say_what_to_add(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "mine.yaml").write_text(USER_BANK, encoding="utf-8")
+    result = cli("probe", "--bank", str(tmp_path), "--question", "mine-01", "--answer", "I rerun them", *OFFLINE)
+    assert result.exit_code == 2
+    assert "mine-01: the question has no key_points" in result.stderr and "add key_points" in result.stderr
+
+
+def test_sheet_escapes_markdown_in_bank_text(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from mock_interviewer.bank import Track
+    from mock_interviewer.probes import ProbeSheet, SheetEntry
+    from mock_interviewer.render.probes import sheet_markdown
+    from mock_interviewer.replies import Probe
+
+    sheet = ProbeSheet(
+        track=Track(id="mine", title="My *team's* <b>questions</b>"),
+        count=1,
+        backend="scripted",
+        model="m",
+        questions=[
+            SheetEntry(
+                question_id="mine-01",
+                number=1,
+                category="technical",
+                text="how do you handle *flaky* tests?",
+                key_points=["# Not a heading", "Uses [links](http://x) and `code`"],
+                red_flags=["snake_case_name is fine, _emphasis_ is not"],
+                probes=[Probe(question="1. What\nbreaks?", targets="t", refers_to="", strong_reply="s", red_flag="r")],
+            )
+        ],
+    )
+    markdown = sheet_markdown(sheet)
+    assert "# Probe sheet: My \\*team's\\* \\<b\\>questions\\</b\\>\n" in markdown
+    assert "**How do you handle \\*flaky\\* tests?**" in markdown
+    assert "- [ ] \\# Not a heading" in markdown
+    assert "Uses \\[links\\](http://x) and \\`code\\`" in markdown
+    assert "snake_case_name is fine, \\_emphasis\\_ is not" in markdown
+    assert "1. **1\\. What breaks?**" in markdown
+    assert "- **Time limit:** none given" in markdown

@@ -234,11 +234,14 @@ def select_probes(
 class ProbeFailure(ServiceError):
     """No usable probe list came back for a question (after the repair re-ask). Exit status 1."""
 
-    def __init__(self, question_id: str, reason: str, reply: ModelReply | None = None) -> None:
+    def __init__(
+        self, question_id: str, reason: str, reply: ModelReply | None = None, *, exit_code: int = 1
+    ) -> None:
         super().__init__(f"no usable probes for {question_id}: {reason}")
         self.question_id = question_id
         self.reason = reason
         self.reply = reply
+        self.exit_code = exit_code  # 2 when the bank, not the model, is what must change
 
 
 async def _ask(
@@ -249,6 +252,15 @@ async def _ask(
     try:
         result, reply = await complete_structured(backend, request, checker)
     except StructuredFailure as failure:
+        if backend.estimate and not question.key_points:
+            # Not a model fault: the offline estimate has nothing to build probes from. Say how to fix it.
+            raise ProbeFailure(
+                question.id,
+                "the question has no key_points, and offline probes are built from them; "
+                "add key_points to its bank file, or use --backend openai",
+                failure.reply,
+                exit_code=2,
+            ) from None
         raise ProbeFailure(question.id, failure.reason, failure.reply) from None
     answer_text = None if prepared is None else prepared.text
     kept, dropped = select_probes(result.probes, question, answer_text, count)

@@ -66,7 +66,8 @@ def probe_set_view(result: ProbeSet, question: Question) -> RenderableType:
 
 _INLINE_SPECIAL = re.compile(r"([\\`*\[\]<>|])")
 _EDGE_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
-_BLOCK_START = re.compile(r"^(#{1,6}\s|[-+=]\s|\d+[.)]\s|>)")
+_BLOCK_START = re.compile(r"^(#{1,6}\s|[-+=]\s)")
+_ORDERED_START = re.compile(r"^(\d+)([.)])(\s)")
 
 
 def md_escape(text: str) -> str:
@@ -76,7 +77,8 @@ def md_escape(text: str) -> str:
     flat = _EDGE_UNDERSCORE.sub(r"\\_", flat)
     if _BLOCK_START.match(flat):
         flat = "\\" + flat
-    return flat
+    # Digits cannot be backslash-escaped in CommonMark; escape the list marker's punctuation instead.
+    return _ORDERED_START.sub(r"\1\\\2\3", flat)
 
 
 def _source_label(sheet: ProbeSheet) -> str:
