@@ -48,6 +48,7 @@ def _no_network_no_keys(monkeypatch: pytest.MonkeyPatch) -> None:
         "MOCK_INTERVIEWER_DEBUG",
         "MOCK_INTERVIEWER_TIMEOUT",
         "MOCK_INTERVIEWER_MAX_RETRIES",
+        "MOCK_INTERVIEWER_MAX_OUTPUT_TOKENS",
     ):
         monkeypatch.delenv(name, raising=False)
 

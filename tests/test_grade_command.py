@@ -180,6 +180,22 @@ def test_undecodable_answer_file(cli, chat_api, tmp_path):
     assert chat_api.call_count == 0
 
 
+def test_output_budget_setting_is_sent(cli, chat_api, monkeypatch):
+    monkeypatch.setenv("MOCK_INTERVIEWER_MAX_OUTPUT_TOKENS", "4000")
+    chat_api.side_effect = [chat_response(verdict_json())]
+    assert cli(*grade_args("--answer", ANSWER)).exit_code == 0
+    assert sent_json(chat_api.calls[0])["max_tokens"] == 4000
+
+
+def test_notice_shows_a_path_with_brackets_verbatim(cli, chat_api, tmp_path):
+    chat_api.side_effect = [chat_response(verdict_json())]
+    path = tmp_path / "[bold]answer[x].txt"
+    path.write_text("word " * 4000, encoding="utf-8")
+    result = cli(*grade_args("--answer-file", str(path)))
+    assert result.exit_code == 0, result.stderr
+    assert f"the answer ({path}) is" in one_line(result.stderr, "notice:")
+
+
 def test_bad_timeout_setting_is_bad_input(cli, chat_api, monkeypatch):
     monkeypatch.setenv("MOCK_INTERVIEWER_TIMEOUT", "soon")
     result = cli(*grade_args("--answer", ANSWER))

@@ -125,6 +125,12 @@ def test_429_with_retry_after_is_retried_then_succeeds(chat_api):
     assert chat_api.call_count == 2
 
 
+def test_429_without_retry_after_is_retried_with_backoff(chat_api):
+    chat_api.side_effect = [error_response(429, "Rate limit reached"), chat_response(verdict_json())]
+    assert grade(max_retries=1).status == "graded"
+    assert chat_api.call_count == 2
+
+
 @pytest.mark.parametrize("status", [500, 502, 503])
 def test_server_errors_are_retried(chat_api, status):
     chat_api.side_effect = [
@@ -429,6 +435,14 @@ def test_stream_retries_like_complete(chat_api):
 
 
 # ---------------------------------------------------------------- lifecycle
+
+
+def test_it_is_a_backend():
+    from mock_interviewer.backends.base import Backend
+
+    backend = OpenAIBackend(settings(model="llama3.1:8b"))
+    assert isinstance(backend, Backend)
+    assert (backend.name, backend.model, backend.estimate) == ("openai", "llama3.1:8b", False)
 
 
 def test_aclose_closes_the_client(chat_api):

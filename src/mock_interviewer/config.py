@@ -17,6 +17,7 @@ ENV_BANK = "MOCK_INTERVIEWER_BANK"
 ENV_TRANSCRIPTS = "MOCK_INTERVIEWER_TRANSCRIPTS"
 ENV_TIMEOUT = "MOCK_INTERVIEWER_TIMEOUT"
 ENV_MAX_RETRIES = "MOCK_INTERVIEWER_MAX_RETRIES"
+ENV_MAX_OUTPUT_TOKENS = "MOCK_INTERVIEWER_MAX_OUTPUT_TOKENS"
 
 
 class Settings(BaseModel):
@@ -40,9 +41,10 @@ def bank_paths_from_env(env: Mapping[str, str]) -> list[Path]:
 
 
 def service_settings_from_env(env: Mapping[str, str]) -> dict[str, Any]:
-    """Timeout (seconds) and retries for the model service, from the environment when set.
+    """Timeout (seconds), retries and output budget for the model service, from the environment when set.
 
-    Slow local models (Ollama on a CPU) need a longer timeout than the default.
+    Slow local models (Ollama on a CPU) need a longer timeout than the default;
+    reasoning models spend output tokens thinking and may need a larger budget.
     """
     from mock_interviewer.errors import InputError
 
@@ -56,11 +58,12 @@ def service_settings_from_env(env: Mapping[str, str]) -> dict[str, Any]:
         if not 0 < seconds < float("inf"):
             raise InputError(f"{ENV_TIMEOUT}={raw!r}: expected a positive number of seconds")
         found["timeout_seconds"] = seconds
-    raw = env.get(ENV_MAX_RETRIES, "").strip()
-    if raw:
-        if not raw.isdigit():
-            raise InputError(f"{ENV_MAX_RETRIES}={raw!r}: expected a whole number, 0 or more")
-        found["max_retries"] = int(raw)
+    for var, key, least in ((ENV_MAX_RETRIES, "max_retries", 0), (ENV_MAX_OUTPUT_TOKENS, "max_output_tokens", 100)):
+        raw = env.get(var, "").strip()
+        if raw:
+            if not raw.isdigit() or int(raw) < least:
+                raise InputError(f"{var}={raw!r}: expected a whole number, {least} or more")
+            found[key] = int(raw)
     return found
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import AsyncIterator
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -42,13 +43,14 @@ _BEARER = re.compile(r"(?i)\bbearer\s+\S+")
 _TAGS = re.compile(r"<[^>]+>")
 
 
+@cache
 def strict_schema(output: type[BaseModel]) -> dict[str, Any]:
     """The strict JSON schema of a pydantic model, as OpenAI's structured outputs require it.
 
     ``openai.pydantic_function_tool`` is the SDK's public door to its own
     strict-schema converter (every object closed, every property required, refs
     resolved the way the API accepts), so the schema we send is the one the SDK
-    would send for ``.parse()``.
+    would send for ``.parse()``. Cached: it is the same for every request (never mutate it).
     """
     import openai
 

@@ -65,8 +65,10 @@ def grade(
 
     tokens = count_tokens(text.strip(), settings.model)
     if tokens > settings.max_answer_tokens:
+        from rich.markup import escape
+
         ctx.err.print(
-            f"[yellow]notice:[/yellow] the answer ({source}) is {tokens:,} tokens; only its first "
+            f"[yellow]notice:[/yellow] the answer ({escape(source)}) is {tokens:,} tokens; only its first "
             f"{settings.max_answer_tokens:,} tokens are graded (the grading budget), the rest is ignored",
             highlight=False,
             soft_wrap=True,
