@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import re
 from typing import Any
 
@@ -326,3 +327,18 @@ def test_track_sheet_stops_on_a_service_failure() -> None:
 def test_unknown_track_is_input_error() -> None:
     with pytest.raises(InputError, match="unknown track 'nope'"):
         run(probe_track(SlowBackend(), BANK, "nope", SETTINGS, 3))
+
+
+def test_model_text_that_looks_like_rich_markup_is_shown_literally() -> None:
+    from rich.console import Console
+
+    from mock_interviewer.render.probes import probe_set_view
+
+    question = BANK.get("technical-01")
+    odd = probe("[bold]Why[/]?", targets="closing [/] tag", refers_to="[red]you said")
+    backend = ScriptedBackend([{"probes": [odd]}])
+    result = run(probe_answer(backend, question, "An answer.", SETTINGS, 1))
+    console = Console(width=100, record=True, file=io.StringIO())
+    console.print(probe_set_view(result, question))
+    text = console.export_text()
+    assert "[bold]Why[/]?" in text and "closing [/] tag" in text and "[red]you said" in text

@@ -26,12 +26,13 @@ def _probe_panel(rank: int, probe: Probe) -> Panel:
     rows = Table.grid(padding=(0, 2))
     rows.add_column(style="dim", no_wrap=True)
     rows.add_column(overflow="fold")
-    rows.add_row("targets", probe.targets)
+    # Model text goes in as Text, never as a str: Rich would parse "[/]" in it as markup and fail.
+    rows.add_row("targets", Text(probe.targets))
     said = probe.refers_to.strip().strip('"“”')
     if said:
-        rows.add_row("builds on", f"“{said}”")
-    rows.add_row("strong reply", probe.strong_reply)
-    rows.add_row(Text("red flag", style="red"), probe.red_flag)
+        rows.add_row("builds on", Text(f"“{said}”"))
+    rows.add_row("strong reply", Text(probe.strong_reply))
+    rows.add_row(Text("red flag", style="red"), Text(probe.red_flag))
     return Panel(
         Group(Text(probe.question, style="bold"), Text(""), rows),
         title=Text(f"Probe {rank}", style="bold cyan"),
