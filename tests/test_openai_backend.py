@@ -429,6 +429,35 @@ def test_stream_errors_are_mapped(chat_api):
         collect(OpenAIBackend(settings()), text_request())
 
 
+def test_stream_broken_mid_way_is_one_clear_line(chat_api):
+    class Broken(httpx.AsyncByteStream):
+        async def __aiter__(self):
+            yield sse_response(["Tell me "]).content.split(b"\n\n")[1] + b"\n\n"
+            raise httpx.RemoteProtocolError("peer closed connection without sending complete message body")
+
+    chat_api.side_effect = [httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=Broken())]
+    pieces: list[str] = []
+
+    async def run() -> None:
+        backend = OpenAIBackend(settings())
+        try:
+            async for piece in backend.stream(text_request()):
+                pieces.append(piece)
+        finally:
+            await backend.aclose()
+
+    with pytest.raises(ServiceError, match=r"^the connection to https://api.test/v1 broke while the reply was streaming"):
+        asyncio.run(run())
+    assert pieces == ["Tell me "]
+
+
+def test_stream_error_event_is_mapped(chat_api):
+    body = b'data: {"error": {"message": "The server had an error while processing your request."}}\n\n'
+    chat_api.side_effect = [httpx.Response(200, headers={"content-type": "text/event-stream"}, content=body)]
+    with pytest.raises(ServiceError, match="The server had an error while processing your request"):
+        collect(OpenAIBackend(settings()), text_request())
+
+
 def test_stream_retries_like_complete(chat_api):
     chat_api.side_effect = [error_response(502, "bad gateway", headers=FAST_RETRY), sse_response(["ok"])]
     assert collect(OpenAIBackend(settings()), text_request()) == ["ok"]
