@@ -1,0 +1,179 @@
+"""``interview``: the interactive mock interview (wiring: options in, loop run, results out)."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from mock_interviewer.cli import BackendOpt, BankOpt, JsonOpt, ModelOpt, TranscriptsOpt, make_context
+
+if TYPE_CHECKING:
+    from mock_interviewer.backends.base import Backend
+    from mock_interviewer.interviewer import Interview
+    from mock_interviewer.summary import Summary
+
+DEFAULT_QUESTIONS = 5
+
+
+def resume_command(session_id: str, transcripts_dir: Path, banks: list[Path] | None) -> str:
+    """The exact command that resumes this session (with the options that find it again)."""
+    parts = ["mock-interviewer", "interview", "--resume", session_id]
+    if transcripts_dir != Path("transcripts"):
+        parts += ["--transcripts-dir", str(transcripts_dir)]
+    for path in banks or []:
+        parts += ["--bank", str(path)]
+    return " ".join(shlex.quote(p) for p in parts)
+
+
+def drive(interview: Interview, backend: Backend) -> Summary | None:
+    """Run the interview on its own event loop.
+
+    Not ``asyncio.run``: on Python 3.11+ it installs a SIGINT handler that only
+    cancels the main task, so a Ctrl-C during a blocking read of stdin would wait
+    for the next line. Here Ctrl-C raises KeyboardInterrupt at once, wherever it lands.
+    """
+    import asyncio
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    task = loop.create_task(interview.run())
+    try:
+        return loop.run_until_complete(task)
+    finally:
+        try:
+            pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+            for leftover in pending:
+                leftover.cancel()
+            if pending:
+                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            loop.run_until_complete(backend.aclose())
+            loop.run_until_complete(loop.shutdown_asyncgens())
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
+
+
+def interview(
+    track: Annotated[
+        str | None,
+        typer.Option("--track", help="Track to practise (default: the first one, director); see 'bank list'.", show_default=False),
+    ] = None,
+    questions: Annotated[
+        int | None,
+        typer.Option("--questions", "-n", help=f"How many questions (default {DEFAULT_QUESTIONS}, or all of a smaller track).", show_default=False),
+    ] = None,
+    minutes: Annotated[
+        float | None,
+        typer.Option("--minutes", help="Time box in minutes (default: the track's limit; 0 for no limit).", show_default=False),
+    ] = None,
+    follow_ups: Annotated[int, typer.Option("--follow-ups", help="Most follow-up questions per question.")] = 1,
+    feedback: Annotated[
+        str, typer.Option("--feedback", help="now: grade after each question; end: all at the end, as in a real interview.")
+    ] = "now",
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed for choosing questions (same seed, same questions).", show_default=False)] = None,
+    resume: Annotated[
+        str | None, typer.Option("--resume", metavar="ID", help="Continue a saved session where it stopped.", show_default=False)
+    ] = None,
+    json_output: JsonOpt = False,
+    bank: BankOpt = None,
+    backend: BackendOpt = "auto",
+    model: ModelOpt = None,
+    transcripts_dir: TranscriptsOpt = Path("transcripts"),
+) -> None:
+    """Run a mock interview: questions, follow-ups, grades against the exemplars, and a summary.
+
+    Type or paste a multi-line answer; Esc then Enter submits (a line with only '.' works too,
+    also when answers are piped). Commands on a line of their own: /edit, /repeat, /skip, /quit, /help.
+    The session is saved after every answer; Ctrl-C saves too. Resume with --resume ID.
+    """
+    import sys
+
+    from mock_interviewer.errors import InputError, ServiceError
+    from mock_interviewer.interviewer import Interview, check_transcripts_dir, new_session, resolve_minutes
+    from mock_interviewer.session_store import SessionStore
+    from mock_interviewer.terminal import TerminalFrontend, make_reader
+
+    ctx = make_context(json_output=json_output, bank=bank, backend=backend, model=model, transcripts_dir=transcripts_dir)
+    settings = ctx.settings()
+    loaded = ctx.load_bank()
+    store = SessionStore(settings.transcripts_dir)
+    if resume:
+        plan_options = (("--track", track), ("--questions", questions), ("--minutes", minutes), ("--seed", seed))
+        given = [name for name, value in plan_options if value is not None]
+        session = store.load(resume)
+        if given:
+            ctx.err.print(f"note: {', '.join(given)} ignored: a resumed session keeps its plan", highlight=False)
+    else:
+        track_id = track or next(iter(loaded.tracks), None)
+        if track_id is None:
+            raise InputError("no tracks loaded: check --bank and MOCK_INTERVIEWER_BANK")
+        track_obj = loaded.track(track_id)
+        session = new_session(
+            loaded,
+            track=track_id,
+            questions=questions if questions is not None else min(DEFAULT_QUESTIONS, len(loaded.in_track(track_id))),
+            minutes=resolve_minutes(minutes, track_obj),
+            follow_ups=follow_ups,
+            feedback=feedback,
+            seed=seed,
+        )
+    check_transcripts_dir(store.directory)
+    model_backend = ctx.make_backend()
+    if not resume:
+        session.backend, session.model = model_backend.name, model_backend.model
+    console = ctx.err if ctx.json else ctx.out
+    frontend = TerminalFrontend(console, make_reader(stdin=sys.stdin, out=console.file))
+    runner = Interview(session, bank=loaded, backend=model_backend, settings=settings, store=store, frontend=frontend)
+    hint = resume_command(session.id, settings.transcripts_dir, bank)
+    if not resume:
+        _announce(console, runner)
+    try:
+        summary = drive(runner, model_backend)
+    except KeyboardInterrupt:
+        runner.pause()
+        console.print(f"\n[bold]Paused.[/bold] Your session is saved. Resume with:\n  {hint}", highlight=False)
+        if ctx.json:
+            ctx.print_json(_result(runner, None, hint))
+        raise typer.Exit(130) from None
+    except ServiceError as exc:
+        raise ServiceError(f"{exc}; your answers are saved, resume with: {hint}") from None
+    if summary is None:
+        console.print(f"\n[bold]Saved.[/bold] Resume with:\n  {hint}", highlight=False)
+    else:
+        path = store.path_for(session.id)
+        console.print(f"\n[dim]Session saved to {path}; see it again with: mock-interviewer sessions show {session.id}[/dim]", highlight=False)
+    if ctx.json:
+        ctx.print_json(_result(runner, summary, hint))
+
+
+def _announce(console: Any, runner: Interview) -> None:
+    from rich.text import Text
+
+    session = runner.session
+    options = session.options
+    track = runner.bank.tracks[session.track]
+    count = len(session.records)
+    facts = [track.title, f"{count} question{'s' if count != 1 else ''}", f"{options.minutes:g} min" if options.minutes else "untimed"]
+    follow = f"up to {options.follow_ups} follow-up{'s' if options.follow_ups != 1 else ''} per question"
+    when = "feedback after each answer" if options.feedback == "now" else "feedback at the end"
+    console.print(Text.assemble(("Mock interview", "bold"), " · " + " · ".join(facts)))
+    console.print(Text(f"{follow} · {when} · /help for commands", style="dim"))
+    console.print(Text(f"Session {session.id}, saved after every answer.", style="dim"))
+
+
+def _result(runner: Interview, summary: Summary | None, hint: str) -> dict[str, Any]:
+    session = runner.session
+    return {
+        "session_id": session.id,
+        "status": session.status,
+        "path": str(runner.store.path_for(session.id)),
+        "resume": hint if session.status in ("quit", "in_progress") else None,
+        "summary": summary.model_dump(mode="json") if summary else None,
+    }
+
+
+def register(app: typer.Typer) -> None:
+    app.command("interview")(interview)

@@ -1,0 +1,344 @@
+"""Rendering interview sessions: the question header, feedback, the summary, saved sessions, Markdown.
+
+Everything fits an 80-column terminal: tables give way to the question text
+(ellipsised) before anything else, and prose wraps with hanging indents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from mock_interviewer.bank import Bank, Question
+from mock_interviewer.errors import InputError
+from mock_interviewer.grades import Grade
+from mock_interviewer.interviewer import QuestionInfo
+from mock_interviewer.render import TIER_LABEL, TIER_STYLE, sentence_case
+from mock_interviewer.session_store import QuestionRecord, Session
+from mock_interviewer.summary import QuestionResult, Summary
+
+STATUS_LABEL = {
+    "in_progress": "in progress",
+    "completed": "completed",
+    "quit": "paused",
+    "timed_out": "time ran out",
+}
+RESULT_LABEL = {
+    "ungraded": "ungraded",
+    "skipped": "skipped",
+    "awaiting_grade": "awaiting grade",
+    "unanswered": "not answered",
+    "not_reached": "not reached",
+}
+
+
+def clock(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    if seconds <= 0:
+        return "time is up"
+    total = int(seconds + 0.999)
+    return f"{total // 60}:{total % 60:02d} left"
+
+
+def duration(seconds: float) -> str:
+    total = round(seconds)
+    return f"{total // 60}:{total % 60:02d}"
+
+
+def question_rule(info: QuestionInfo) -> Rule:
+    """``── Question 1 of 2 · director-01 · technical · 21:58 left ──``"""
+    parts = [f"Question {info.position} of {info.total}", info.question.id, info.question.category]
+    left = clock(info.time_left)
+    if left:
+        parts.append(left)
+    if info.resumed:
+        parts.append("resumed")
+    return Rule(Text(" · ".join(parts), style="bold"), align="left", style="cyan")
+
+
+def result_text(result: QuestionResult) -> Text:
+    if result.tier and result.score:
+        colour = TIER_STYLE[result.tier].split()[-1]
+        text = Text.assemble(
+            (f"{TIER_LABEL[result.tier]} ", TIER_STYLE[result.tier]),
+            ("●" * result.score, colour),
+            ("○" * (5 - result.score), "dim"),
+            f" {result.score}/5",
+        )
+    else:
+        text = Text(RESULT_LABEL.get(result.status, result.status), style="dim")
+    return text
+
+
+def feedback_view(position: int, question: Question, grade: Grade, *, width: int = 80) -> RenderableType:
+    """One question's grade, as the candidate sees it after answering (or at the end)."""
+    header = Rule(Text(f"Feedback · question {position}", style="bold"), align="left", style="dim")
+    if grade.status == "graded":
+        from mock_interviewer.render.grade import grade_view
+
+        return Group(header, grade_view(grade, question, width=width))
+    return Group(
+        header,
+        Text.assemble((question.id, "bold cyan"), (f"  ·  {question.category}", "dim")),
+        Text.assemble(("Ungraded: ", "bold yellow"), grade.reason or "no reason given"),
+        Text("Your answer is saved; resuming the session tries the grade again.", style="dim"),
+    )
+
+
+def _bullets(items: Sequence[str], style: str = "") -> Table:
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")
+    for item in items:
+        table.add_row("•", Text(item, style=style))
+    return table
+
+
+def summary_view(summary: Summary) -> RenderableType:
+    """Per-question results, strongest and weakest areas, and what to practise next."""
+    facts = [f"track {summary.track}", STATUS_LABEL.get(summary.status, summary.status)]
+    used = duration(summary.elapsed_seconds)
+    facts.append(f"{used} of {duration(summary.minutes * 60)} used" if summary.minutes else f"{used} taken")
+    if summary.average_score is not None:
+        facts.append(f"average {summary.average_score:g}/5 over {summary.graded} graded")
+    parts: list[RenderableType] = [
+        Rule(Text("Summary", style="bold"), align="left", style="cyan"),
+        Text(" · ".join(facts), style="dim"),
+    ]
+    if summary.estimate:
+        parts.append(Text("Grades are offline estimates from the exemplars and rubric notes.", style="italic dim"))
+    table = Table(box=None, pad_edge=False, show_edge=False, padding=(0, 1))
+    table.add_column("#", justify="right", style="dim", no_wrap=True)
+    table.add_column("question", style="cyan", no_wrap=True)
+    table.add_column("category", no_wrap=True)
+    table.add_column("result", no_wrap=True)
+    table.add_column("", overflow="ellipsis", no_wrap=True, style="dim", max_width=30)
+    for result in summary.results:
+        note = f"{result.follow_ups} follow-up{'s' if result.follow_ups != 1 else ''}" if result.follow_ups else ""
+        if result.status == "ungraded" and result.reason:
+            note = result.reason
+        table.add_row(str(result.position), result.question_id, result.category, result_text(result), note)
+    parts += [Text(""), table]
+    if summary.strongest:
+        parts += [Text(""), Text("Strongest", style="bold green"), Padding(_bullets(summary.strongest), (0, 0, 0, 2))]
+    if summary.weakest:
+        parts += [Text(""), Text("Weakest", style="bold red"), Padding(_bullets(summary.weakest), (0, 0, 0, 2))]
+    if summary.practice:
+        numbered = Table.grid(padding=(0, 1))
+        numbered.add_column(no_wrap=True, justify="right", style="bold")
+        numbered.add_column(overflow="fold")
+        for number, item in enumerate(summary.practice, start=1):
+            body = Text(item.what, style="bold")
+            if item.why:
+                body.append("\n")
+                body.append(item.why, style="dim")
+            if item.question_ids:
+                body.append(f"\n({', '.join(item.question_ids)})", style="dim cyan")
+            numbered.add_row(f"{number}.", body)
+        parts += [Text(""), Text("Practise next", style="bold"), Padding(numbered, (0, 0, 0, 2))]
+    return Group(*parts)
+
+
+# ---------------------------------------------------------------- saved sessions
+
+
+def session_row(session: Session) -> dict[str, object]:
+    """One session in a listing (also its ``--json`` form)."""
+    answered = sum(bool(r.candidate_text().strip()) for r in session.records)
+    scores = [r.grade.score for r in session.records if r.grade and r.grade.score]
+    return {
+        "id": session.id,
+        "track": session.track,
+        "status": session.status,
+        "created_at": session.created_at.isoformat(),
+        "updated_at": session.updated_at.isoformat(),
+        "questions": len(session.records),
+        "answered": answered,
+        "graded": len(scores),
+        "average_score": round(sum(scores) / len(scores), 2) if scores else None,
+        "backend": session.backend,
+        "model": session.model,
+    }
+
+
+def sessions_table(items: Sequence[tuple[Path, Session | InputError]]) -> Table:
+    table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold")
+    table.add_column("id", style="cyan", no_wrap=True)
+    table.add_column("track", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("answered", justify="right", no_wrap=True)
+    table.add_column("avg", justify="right", no_wrap=True)
+    table.add_column("backend", overflow="ellipsis", no_wrap=True)
+    for path, item in items:
+        if isinstance(item, InputError):
+            table.add_row(path.stem, "–", Text("unreadable", style="red"), "", "", "")
+            continue
+        row = session_row(item)
+        average = row["average_score"]
+        table.add_row(
+            item.id,
+            item.track,
+            STATUS_LABEL.get(item.status, item.status),
+            f"{row['answered']}/{row['questions']}",
+            f"{average:g}" if isinstance(average, float) else "–",
+            item.backend,
+        )
+    return table
+
+
+def _turn_lines(record: QuestionRecord) -> list[RenderableType]:
+    """The turns of a question as a two-column grid: wrapped and multi-paragraph text hangs under itself."""
+    if not record.turns:
+        return []
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for turn in record.turns:
+        if turn.kind == "skip":
+            grid.add_row(Text("You:", style="bold"), Text("(skipped)", style="dim italic"))
+        elif turn.speaker == "interviewer":
+            label = "Follow-up:" if turn.kind == "follow_up" else "Interviewer:"
+            grid.add_row(Text(label, style="bold cyan"), Text(turn.text, style="cyan"))
+        else:
+            grid.add_row(Text("You:", style="bold"), Text(turn.text))
+    return [grid]
+
+
+def session_view(session: Session, bank: Bank, summary: Summary) -> RenderableType:
+    """A saved session, question by question, then its summary."""
+    options = session.options
+    facts = [
+        f"track {session.track}",
+        f"started {session.created_at:%Y-%m-%d %H:%M} UTC",
+        STATUS_LABEL.get(session.status, session.status),
+        f"{session.backend} ({session.model})",
+    ]
+    limits = [
+        f"{options.questions} questions",
+        f"{options.minutes:g} min" if options.minutes else "untimed",
+        f"up to {options.follow_ups} follow-up{'s' if options.follow_ups != 1 else ''}",
+        f"feedback {options.feedback}",
+        f"seed {options.seed}",
+    ]
+    parts: list[RenderableType] = [
+        Text(f"Session {session.id}", style="bold"),
+        Text(" · ".join(facts), style="dim"),
+        Text(" · ".join(limits), style="dim"),
+    ]
+    for position, record in enumerate(session.records, start=1):
+        question = bank.questions.get(record.question_id)
+        parts += [Text(""), Rule(Text(f"Question {position} · {record.question_id}", style="bold"), align="left")]
+        if question:
+            parts.append(Text(sentence_case(question.text), style="dim"))
+        parts += _turn_lines(record) or [Text("(not reached)", style="dim")]
+        if record.grade is not None:
+            grade = record.grade
+            if grade.status == "graded" and grade.tier and grade.score:
+                line = Text.assemble(("Grade: ", "bold"), (f"{TIER_LABEL[grade.tier]} {grade.score}/5", TIER_STYLE[grade.tier]))
+                if grade.estimate:
+                    line.append("  offline estimate", style="italic dim")
+                parts.append(line)
+                if grade.explanation:
+                    parts.append(Padding(Text(grade.explanation), (0, 0, 0, 2)))
+                if grade.gaps:
+                    parts.append(Padding(_bullets([g.point for g in grade.gaps]), (0, 0, 0, 2)))
+            else:
+                parts.append(Text.assemble(("Ungraded: ", "bold yellow"), grade.reason or ""))
+    parts += [Text(""), summary_view(summary)]
+    return Group(*parts)
+
+
+# ---------------------------------------------------------------- Markdown export
+
+
+def _md_escape_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _quote(text: str) -> str:
+    return "\n".join(f"> {line}" if line.strip() else ">" for line in text.strip().split("\n"))
+
+
+def _md_grade(grade: Grade) -> list[str]:
+    if grade.status != "graded" or not grade.tier:
+        return [f"**Ungraded:** {grade.reason or 'no reason given'}", ""]
+    label = f"**Grade: {TIER_LABEL[grade.tier]}, {grade.score}/5**"
+    if grade.estimate:
+        label += " (offline estimate)"
+    lines = [label, ""]
+    if grade.explanation:
+        lines += [grade.explanation.strip(), ""]
+    if grade.gaps:
+        lines += ["What to add:", ""]
+        lines += [f"- **{g.point.strip()}** {g.why_it_matters.strip()}".rstrip() for g in grade.gaps]
+        lines.append("")
+    if grade.strengths:
+        lines += ["What you did well:", ""]
+        lines += [f"- {s.strip()}" for s in grade.strengths]
+        lines.append("")
+    return lines
+
+
+def session_markdown(session: Session, bank: Bank, summary: Summary) -> str:
+    """The whole session as Markdown: transcript, grades, and the summary; for notes or sharing."""
+    options = session.options
+    track = bank.tracks.get(session.track)
+    title = f"{track.title} ({session.track})" if track else session.track
+    lines = [
+        f"# Mock interview {session.id}",
+        "",
+        f"- Track: {title}",
+        f"- Started: {session.created_at:%Y-%m-%d %H:%M} UTC; status: {STATUS_LABEL.get(session.status, session.status)}",
+        f"- Backend: {session.backend} ({session.model})" + ("; grades are offline estimates" if summary.estimate else ""),
+        f"- Options: {options.questions} questions, "
+        + (f"{options.minutes:g} minutes" if options.minutes else "untimed")
+        + f", up to {options.follow_ups} follow-ups per question, feedback {options.feedback}, seed {options.seed}",
+        f"- Time used: {duration(session.elapsed_seconds)}",
+        "",
+    ]
+    for position, record in enumerate(session.records, start=1):
+        question = bank.questions.get(record.question_id)
+        category = f", {question.category}" if question else ""
+        lines += [f"## {position}. {record.question_id}{category}", ""]
+        if question:
+            lines += [f"*Bank question:* {sentence_case(question.text)}", ""]
+        if not record.turns:
+            lines += ["*Not reached.*", ""]
+        for turn in record.turns:
+            if turn.kind == "skip":
+                lines += ["*Skipped.*", ""]
+            elif turn.speaker == "interviewer":
+                label = "Interviewer (follow-up)" if turn.kind == "follow_up" else "Interviewer"
+                lines += [f"**{label}:** {turn.text.strip()}", ""]
+            else:
+                lines += ["**You:**", "", _quote(turn.text), ""]
+        if record.grade is not None:
+            lines += _md_grade(record.grade)
+    lines += ["## Summary", "", "| # | Question | Category | Result |", "| ---: | --- | --- | --- |"]
+    for result in summary.results:
+        if result.tier and result.score:
+            outcome = f"{TIER_LABEL[result.tier]} {result.score}/5"
+        else:
+            outcome = RESULT_LABEL.get(result.status, result.status)
+        lines.append(f"| {result.position} | {result.question_id} | {result.category} | {_md_escape_cell(outcome)} |")
+    lines.append("")
+    if summary.average_score is not None:
+        lines += [f"Average score: {summary.average_score:g}/5 over {summary.graded} graded answers.", ""]
+    if summary.strongest:
+        lines += ["**Strongest:**", "", *[f"- {s}" for s in summary.strongest], ""]
+    if summary.weakest:
+        lines += ["**Weakest:**", "", *[f"- {s}" for s in summary.weakest], ""]
+    if summary.practice:
+        lines += ["**Practise next:**", ""]
+        for number, item in enumerate(summary.practice, start=1):
+            where = f" ({', '.join(item.question_ids)})" if item.question_ids else ""
+            lines.append(f"{number}. **{item.what}** {item.why}{where}".rstrip())
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

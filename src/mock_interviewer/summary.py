@@ -1,0 +1,344 @@
+"""The end-of-session summary, computed from the saved grades alone (no model call).
+
+What a candidate wants after a mock interview: how each question went, where
+they are strong and weak, and the two or three things to practise next. All of
+it is derived from the grades' tiers, scores, gaps and strengths, so a summary
+can be recomputed for any saved session, offline, and always agrees with it.
+
+Areas come in two kinds. *Categories* (technical, behavioral) are averaged from
+scores. *Themes* group key points across questions (a "metrics" gap in two
+different questions is one habit to practise): each gap or strength is matched
+to the question's key point it talks about (by word overlap, so a model's
+paraphrase finds the rubric's wording), and each key point to a theme by
+keywords. The advice for a theme is written here, once, in plain words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from mock_interviewer.bank import Bank, Question
+from mock_interviewer.grades import Gap, Grade
+from mock_interviewer.session_store import QuestionRecord, Session
+
+ResultStatus = Literal["graded", "ungraded", "skipped", "awaiting_grade", "unanswered", "not_reached"]
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    advice: str
+    pattern: re.Pattern[str]
+
+
+def _theme(name: str, advice: str, *words: str) -> Theme:
+    return Theme(name, advice, re.compile(r"\b(?:" + "|".join(words) + r")", re.IGNORECASE))
+
+
+#: A text belongs to the theme whose keywords it uses most; on a tie, the earlier one.
+THEMES: tuple[Theme, ...] = (
+    _theme(
+        "measurable outcomes",
+        "Quantify your results: name the metric, its value before and after, and how you measured it.",
+        "metric", "measur", "kpi", "number", "percent", r"data\b", "defect rate", r"sla\b", "benchmark", "profil",
+        "monitor", "observab", "track",
+    ),
+    _theme(
+        "trade-offs and prioritisation",
+        "Say what you weighed and why: the options, their costs and risks, and how you chose.",
+        "trade", "priorit", "balanc", "cost", "risk", "impact", "business case", r"roi\b", "short-term", "long-term",
+    ),
+    _theme(
+        "stakeholders and communication",
+        "Show how you brought others along: who needed to know, what you told them, and how you aligned them.",
+        "stakeholder", "communicat", "align", "transparen", r"product\b", "product manage", "business", "customer", "expectation",
+        "executive", "negotiat", "consensus", "cross-functional",
+    ),
+    _theme(
+        "people and team growth",
+        "Talk about people: how you coached, gave feedback, grew skills and kept the team healthy.",
+        "mentor", "coach", "feedback", "career", "growth", r"hir(?:e|es|ed|ing)\b", "culture", "psycholog", "morale",
+        r"trust\b", "empower", "recogni", "learning", "onboard", "delegat", "conflict",
+    ),
+    _theme(
+        "process and habits",
+        "Describe the repeatable practice, not a one-off: the cadence, the ritual, who owns it.",
+        "process", "sprint", "retro", "review", "workflow", "standard", "document", "cadence", "planning",
+        "postmortem", "post-mortem", "blameless", "ritual", "checklist",
+    ),
+    _theme(
+        "automation and tooling",
+        "Name the tools and automation you rely on, and what each one catches or saves.",
+        "automat", r"ci\b", r"cd\b", r"ci/cd", "pipeline", "tool", "lint", "static analy", "test", "alert", "deploy", "script",
+    ),
+    _theme(
+        "technical depth",
+        "Go one level deeper on mechanisms: how it works, what fails, and how you would know.",
+        "index", "cache", "cach", "query", "architect", "design", "scal", "pattern", "database", "latency",
+        "performance", "security", "reliab", "concurren", r"api\b", "schema", "memory", "system",
+    ),
+    _theme(
+        "ownership and concrete examples",
+        "Use a real example in the first person: what you decided, what you did, and what happened.",
+        "example", "specific", "concrete", "real case", r"own\b", "ownership", "decision", "decid", r"led\b", "initiative", "accountab", "result", "outcome",
+        "reflect", "lesson",
+    ),
+)
+OTHER_THEME = "other key points"
+
+_STOP = frozenset(
+    ["a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "how", "i", "in", "into", "is", "it", "its", "of", "on", "or", "so", "that", "the", "their", "them", "then", "there", "these", "they", "this", "to", "was", "we", "what", "when", "which", "while", "who", "why", "will", "with", "you", "your", "not", "no", "more", "than", "answer", "great", "candidate"]
+)
+
+
+def _stems(text: str) -> set[str]:
+    """Content words cut to five letters: a crude stem that matches 'prioritise' with 'prioritising'."""
+    return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP and len(w) > 2}
+
+
+def theme_of(text: str) -> Theme | None:
+    """The theme whose keywords the text uses most (the earlier theme on a tie); None when none match."""
+    best, best_hits = None, 0
+    for theme in THEMES:
+        hits = len(theme.pattern.findall(text))
+        if hits > best_hits:
+            best, best_hits = theme, hits
+    return best
+
+
+def match_key_point(text: str, key_points: list[str]) -> str | None:
+    """The key point a gap or strength talks about, when their words overlap enough."""
+    words = _stems(text)
+    best, best_score = None, 0.0
+    for point in key_points:
+        point_words = _stems(point)
+        if not point_words or not words:
+            continue
+        score = len(words & point_words) / min(len(words), len(point_words))
+        if score > best_score:
+            best, best_score = point, score
+    return best if best_score >= 0.34 else None
+
+
+class KeyPointNote(BaseModel):
+    """A key point a grade says was missed (or shown), with the theme it belongs to."""
+
+    question_id: str
+    text: str = Field(description="The rubric's key point, or the grade's own words when no key point matched.")
+    theme: str
+    why_it_matters: str = ""
+
+
+class QuestionResult(BaseModel):
+    position: int
+    question_id: str
+    category: str
+    text: str
+    status: ResultStatus
+    tier: str | None = None
+    score: int | None = None
+    reason: str | None = None
+    follow_ups: int = 0
+    answer_words: int = 0
+    estimate: bool = False
+
+
+class AreaScore(BaseModel):
+    area: str
+    questions: int
+    average_score: float
+
+
+class PracticeItem(BaseModel):
+    what: str
+    why: str
+    question_ids: list[str]
+
+
+class Summary(BaseModel):
+    session_id: str
+    track: str
+    status: str
+    estimate: bool = Field(description="True when any grade is an offline estimate.")
+    minutes: float | None
+    elapsed_seconds: float
+    results: list[QuestionResult]
+    graded: int
+    average_score: float | None
+    tiers: dict[str, int]
+    by_category: list[AreaScore]
+    strongest: list[str]
+    weakest: list[str]
+    missed_key_points: list[KeyPointNote]
+    shown_key_points: list[KeyPointNote]
+    practice: list[PracticeItem]
+
+
+def _status(record: QuestionRecord) -> ResultStatus:
+    if record.status == "graded":
+        return "graded"
+    if record.status == "ungraded":
+        return "ungraded"
+    if record.status == "skipped":
+        return "skipped"
+    if record.candidate_text().strip():
+        return "awaiting_grade"
+    return "unanswered" if record.turns else "not_reached"
+
+
+def _note(question: Question | None, question_id: str, text: str, why: str = "") -> KeyPointNote:
+    point = match_key_point(text, question.key_points) if question else None
+    label = point or text
+    theme = theme_of(label) or theme_of(text)
+    return KeyPointNote(
+        question_id=question_id, text=label, theme=theme.name if theme else OTHER_THEME, why_it_matters=why
+    )
+
+
+def _average(values: list[int]) -> float:
+    return round(sum(values) / len(values), 2)
+
+
+def summarise(session: Session, bank: Bank) -> Summary:
+    """The summary of a session from its records and grades."""
+    results: list[QuestionResult] = []
+    missed: list[KeyPointNote] = []
+    shown: list[KeyPointNote] = []
+    scores_by_category: dict[str, list[int]] = defaultdict(list)
+    gaps_by_question: dict[str, list[Gap]] = {}
+    tiers = {"great": 0, "mediocre": 0, "poor": 0}
+    for position, record in enumerate(session.records, start=1):
+        question = bank.questions.get(record.question_id)
+        grade: Grade | None = record.grade
+        result = QuestionResult(
+            position=position,
+            question_id=record.question_id,
+            category=question.category if question else "unknown",
+            text=question.text if question else "(not in the loaded bank)",
+            status=_status(record),
+            follow_ups=record.follow_ups_asked,
+            answer_words=len(record.candidate_text().split()),
+        )
+        if grade is not None:
+            result.estimate = grade.estimate
+            result.reason = grade.reason
+            if grade.status == "graded" and grade.tier and grade.score:
+                result.tier, result.score = grade.tier, grade.score
+                tiers[grade.tier] += 1
+                scores_by_category[result.category].append(grade.score)
+                gaps_by_question[record.question_id] = list(grade.gaps)
+                missed.extend(_note(question, record.question_id, g.point, g.why_it_matters) for g in grade.gaps)
+                shown.extend(_note(question, record.question_id, s) for s in grade.strengths)
+        results.append(result)
+
+    graded_scores = [r.score for r in results if r.score is not None]
+    by_category = sorted(
+        (AreaScore(area=c, questions=len(s), average_score=_average(s)) for c, s in scores_by_category.items()),
+        key=lambda a: -a.average_score,
+    )
+    # a great answer's remaining gaps are polish, not weaknesses: they do not shape areas or practice
+    great = {r.question_id for r in results if r.tier == "great"}
+    weak_notes = [n for n in missed if n.question_id not in great]
+    strongest, weakest = _areas(by_category, weak_notes, shown)
+    return Summary(
+        session_id=session.id,
+        track=session.track,
+        status=session.status,
+        estimate=any(r.estimate for r in results),
+        minutes=session.options.minutes,
+        elapsed_seconds=round(session.elapsed_seconds, 1),
+        results=results,
+        graded=len(graded_scores),
+        average_score=_average(graded_scores) if graded_scores else None,
+        tiers=tiers,
+        by_category=by_category,
+        strongest=strongest,
+        weakest=weakest,
+        missed_key_points=missed,
+        shown_key_points=shown,
+        practice=_practice(results, weak_notes, gaps_by_question),
+    )
+
+
+def _theme_counts(notes: list[KeyPointNote]) -> dict[str, set[str]]:
+    """Theme -> the questions where it came up."""
+    counts: dict[str, set[str]] = defaultdict(set)
+    for note in notes:
+        counts[note.theme].add(note.question_id)
+    return counts
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def _areas(by_category: list[AreaScore], missed: list[KeyPointNote], shown: list[KeyPointNote]) -> tuple[list[str], list[str]]:
+    strongest: list[str] = []
+    weakest: list[str] = []
+    if len(by_category) >= 2 and by_category[0].average_score > by_category[-1].average_score:
+        best, worst = by_category[0], by_category[-1]
+        strongest.append(f"{best.area} questions (average {best.average_score:.1f} over {_plural(best.questions, 'question')})")
+        weakest.append(f"{worst.area} questions (average {worst.average_score:.1f} over {_plural(worst.questions, 'question')})")
+    strong_themes = _theme_counts(shown)
+    weak_themes = _theme_counts(missed)
+    # a theme counts where it clearly leans one way: shown in more questions than it was missed, or the reverse
+    for name, questions in sorted(strong_themes.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        if name != OTHER_THEME and len(questions) > len(weak_themes.get(name, ())):
+            strongest.append(f"{name} (shown in {_plural(len(questions), 'question')})")
+    for name, questions in sorted(weak_themes.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        if name != OTHER_THEME and len(questions) > len(strong_themes.get(name, ())):
+            weakest.append(f"{name} (missing in {_plural(len(questions), 'question')})")
+    return strongest[:3], weakest[:3]
+
+
+def _practice(
+    results: list[QuestionResult], missed: list[KeyPointNote], gaps_by_question: dict[str, list[Gap]]
+) -> list[PracticeItem]:
+    """Two or three things to practise: recurring themes first, then the largest gaps of the weakest answers.
+
+    A skipped question always keeps a place: preparing it is the cheapest gain.
+    """
+    items: list[PracticeItem] = []
+    skipped = [r.question_id for r in results if r.status in ("skipped", "unanswered")]
+    room = 2 if skipped else 3
+    themes = {t.name: t for t in THEMES}
+    for name, questions in sorted(_theme_counts(missed).items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        if len(questions) < 2 or name not in themes:
+            continue
+        example = next(n for n in missed if n.theme == name)
+        why = example.why_it_matters or f"It was missing in {_plural(len(questions), 'answer')}."
+        items.append(PracticeItem(what=themes[name].advice, why=why, question_ids=sorted(questions)))
+        if len(items) == 2:
+            break
+    covered = {q for item in items for q in item.question_ids}
+    graded = sorted((r for r in results if r.score is not None), key=lambda r: (r.score, r.position))
+    weakest_first = [r for r in graded if r.tier != "great" and r.question_id not in covered]
+    # the largest gap of each weak answer, weakest answer first; then their second gaps, and so on
+    for rank in range(3):
+        for result in weakest_first:
+            gaps = gaps_by_question.get(result.question_id) or []
+            if len(items) < room and rank < len(gaps):
+                gap = gaps[rank]
+                items.append(PracticeItem(what=gap.point, why=gap.why_it_matters, question_ids=[result.question_id]))
+    if skipped:
+        items.append(
+            PracticeItem(
+                what="Prepare an answer to the questions you skipped: outline it, then say it aloud in two minutes.",
+                why="A skipped question scores nothing in a real interview; a structured attempt always scores.",
+                question_ids=skipped,
+            )
+        )
+    if not items and graded and all(r.tier == "great" for r in graded):
+        items.append(
+            PracticeItem(
+                what="Try a harder setting: more questions, less time, or --follow-ups 2.",
+                why="Every answer reached the great tier; stretch yourself where it is less comfortable.",
+                question_ids=[],
+            )
+        )
+    return items[:3]

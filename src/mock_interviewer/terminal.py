@@ -1,0 +1,428 @@
+"""The interview in a terminal: streamed interviewer words, multi-line answers, in-session commands.
+
+Two ways of reading an answer, chosen by what stdin is:
+
+- a terminal: ``prompt_toolkit`` (imported only here). A real multi-line editor:
+  Enter starts a new line, pasted text (bracketed paste) stays one answer
+  whatever blank lines it holds, **Esc then Enter** (or Alt+Enter, or Ctrl-D)
+  submits, and a bottom bar shows the clock, ticking;
+- anything else (piped answers, a dumb terminal, no prompt_toolkit): plain
+  lines. An answer ends at a line holding only ``.`` (or at end of input).
+
+Either way a command is a line of its own: ``/edit`` (opens ``$VISUAL`` /
+``$EDITOR``, else the first of editor, nano, vi found), ``/repeat``, ``/skip``,
+``/quit``, ``/help``. A typed ``.`` on its own line also submits in the editor
+mode, so one convention works everywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import AsyncIterator, Mapping
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Literal, Protocol, TextIO, cast
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.text import Text
+
+from mock_interviewer.bank import Question
+from mock_interviewer.grades import Grade
+from mock_interviewer.interviewer import Answer, AnswerRequest, Command, QuestionInfo, Reply
+from mock_interviewer.render.session import clock as format_clock
+from mock_interviewer.summary import Summary
+
+if TYPE_CHECKING:
+    from prompt_toolkit.key_binding import KeyBindings
+
+COMMANDS = ("edit", "repeat", "skip", "quit", "help")
+_COMMAND_LINE = re.compile(r"^\s*/([a-z]+)\s*$")
+SUBMIT_LINE = "."
+FALLBACK_EDITORS = ("editor", "nano", "vim", "vi")
+
+HELP_ROWS = (
+    ("Esc Enter", "submit your answer (also Alt+Enter, Ctrl-D, or a line with only '.')"),
+    ("Enter", "new line; pasted text stays one answer, blank lines and all"),
+    ("/edit", "write the answer in your editor ($VISUAL or $EDITOR)"),
+    ("/repeat", "hear the question again"),
+    ("/skip", "skip this question (or this follow-up: your answer so far is graded)"),
+    ("/quit", "stop here; the session is saved and can be resumed"),
+    ("/help", "this list"),
+    ("Ctrl-C", "stop and save, like /quit"),
+)
+PLAIN_HELP_ROWS = (
+    (".", "a line with only '.' submits the answer (end of input does too)"),
+    *HELP_ROWS[2:],
+)
+
+
+def parse_command(line: str) -> str | None:
+    """The command a line holds (``/skip`` -> ``skip``), ``?`` for an unknown one, None for answer text."""
+    match = _COMMAND_LINE.match(line)
+    if not match:
+        return None
+    return match.group(1) if match.group(1) in COMMANDS else "?"
+
+
+def split_command(text: str) -> tuple[str, str | None]:
+    """A buffer whose last line is a command: the draft before it, and the command."""
+    lines = text.rstrip("\n").split("\n")
+    command = parse_command(lines[-1]) if lines else None
+    if command is None:
+        return text, None
+    return "\n".join(lines[:-1]), command
+
+
+# ---------------------------------------------------------------- the editor
+
+
+def find_editor(env: Mapping[str, str]) -> list[str] | None:
+    """``$VISUAL``, then ``$EDITOR``, then the first common editor installed; None when there is none."""
+    for name in ("VISUAL", "EDITOR"):
+        value = env.get(name, "").strip()
+        if value:
+            return shlex.split(value)
+    for name in FALLBACK_EDITORS:
+        found = shutil.which(name)
+        if found:
+            return [found]
+    return None
+
+
+class EditorProblem(Exception):
+    """The editor could not be used; the message says why and what to do."""
+
+
+def edit_text(draft: str, env: Mapping[str, str] | None = None) -> str:
+    """Open the draft in the user's editor and return what they saved (comment lines removed)."""
+    env = os.environ if env is None else env
+    command = find_editor(env)
+    if command is None:
+        raise EditorProblem("no editor found: set $EDITOR (for example: export EDITOR=nano)")
+    header = "# Write your answer below. Lines starting with '#' are ignored. Save and close to continue.\n"
+    fd, name = tempfile.mkstemp(prefix="mock-interviewer-answer-", suffix=".md")
+    path = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(header + draft)
+        try:
+            status = subprocess.call([*command, str(path)])
+        except OSError as exc:
+            raise EditorProblem(f"could not start the editor {command[0]!r}: {exc.strerror or exc}") from None
+        if status != 0:
+            raise EditorProblem(f"the editor {command[0]!r} exited with status {status}; your draft is unchanged")
+        text = path.read_text(encoding="utf-8", errors="replace")
+    finally:
+        path.unlink(missing_ok=True)
+    return "\n".join(line for line in text.splitlines() if not line.startswith("#")).strip("\n")
+
+
+# ---------------------------------------------------------------- showing streamed words
+
+
+class StreamPrinter:
+    """Print text as it streams, wrapping at word boundaries (chunks split words anywhere)."""
+
+    def __init__(self, console: Console, *, label: str = "Interviewer", indent: int = 2, style: str = "cyan") -> None:
+        self.console = console
+        self.indent = indent
+        self.style = style
+        self.width = max(console.width, 20)
+        self.pending = ""
+        self.parts: list[str] = []
+        self.console.print(Text(f"{label}: ", style=f"bold {style}"), end="")
+        self.column = len(label) + 2
+        self.line_has_words = False
+
+    def feed(self, chunk: str) -> None:
+        self.parts.append(chunk)
+        self.pending += chunk
+        while True:
+            match = re.search(r"\s", self.pending)
+            if not match:
+                return
+            word, space, self.pending = self.pending[: match.start()], match.group(), self.pending[match.end() :]
+            self._word(word)
+            if space == "\n":
+                self._newline()
+
+    def _newline(self) -> None:
+        self.console.print()
+        self.console.print(" " * self.indent, end="")
+        self.column = self.indent
+        self.line_has_words = False
+
+    def _word(self, word: str) -> None:
+        if not word:
+            return
+        width = cell_len(word)
+        needed = width + (1 if self.line_has_words else 0)
+        if self.line_has_words and self.column + needed > self.width:
+            self._newline()
+            needed = width
+        text = (" " if self.line_has_words else "") + word
+        self.console.print(Text(text, style=self.style), end="", soft_wrap=True, highlight=False)
+        self.column += needed
+        self.line_has_words = True
+
+    def close(self) -> str:
+        self._word(self.pending)
+        self.pending = ""
+        self.console.print()
+        return "".join(self.parts)
+
+
+# ---------------------------------------------------------------- reading answers
+
+
+class Reader(Protocol):
+    async def read(self, request: AnswerRequest, frontend: TerminalFrontend) -> Reply: ...
+
+
+class LineReader:
+    """Plain line reading: works with pipes, files and any terminal. ``.`` alone submits."""
+
+    def __init__(self, stream: TextIO, *, interactive: bool) -> None:
+        self.stream = stream
+        self.interactive = interactive
+        self.draft: list[str] = []
+
+    def hint(self) -> str:
+        return "a line with only '.' submits"
+
+    async def read(self, request: AnswerRequest, frontend: TerminalFrontend) -> Reply:
+        while True:
+            line = self.stream.readline()
+            if line == "":
+                text = "\n".join(self.draft).strip()
+                self.draft = []
+                self._echo(frontend, text)
+                return Answer(text) if text else Command("quit")
+            line = line.rstrip("\r\n")
+            if line.strip() == SUBMIT_LINE:
+                text = "\n".join(self.draft).strip()
+                self.draft = []
+                self._echo(frontend, text)
+                return Answer(text)
+            command = parse_command(line)
+            if command is None:
+                self.draft.append(line)
+                continue
+            if command == "?":
+                frontend.notice(f"Unknown command {line.strip()}: /help lists them.", level="warning")
+            elif command == "edit":
+                self._edit(frontend)
+            elif command in ("skip", "quit"):
+                self.draft = []
+                return Command(command)  # type: ignore[arg-type]
+            else:
+                return Command(command)  # type: ignore[arg-type]
+
+    def _echo(self, frontend: TerminalFrontend, text: str) -> None:
+        """Piped answers are not shown by a terminal: print them, so the output reads as a transcript."""
+        if not self.interactive and text:
+            frontend.console.print(Text(text, style="dim"))
+
+    def _edit(self, frontend: TerminalFrontend) -> None:
+        if not (self.interactive and sys.stdout.isatty()):
+            frontend.notice("/edit needs a terminal; keep typing here instead.", level="warning")
+            return
+        try:
+            text = edit_text("\n".join(self.draft))
+        except EditorProblem as problem:
+            frontend.notice(str(problem), level="warning")
+            return
+        self.draft = text.split("\n") if text else []
+        frontend.console.print(Text(text or "(empty)", style="dim"))
+        frontend.notice("Your edited answer is above: add lines, or finish with a line containing only '.'.")
+
+
+class PromptToolkitReader:
+    """A multi-line editor in the terminal (prompt_toolkit): paste-safe, with a ticking clock."""
+
+    def __init__(self, *, output: IO[str] | None = None) -> None:
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.formatted_text import FormattedText
+        from prompt_toolkit.output import create_output
+
+        self._placeholder = FormattedText([("italic fg:ansibrightblack", "type or paste your answer")])
+        self.draft = ""
+        self._request: AnswerRequest | None = None
+        self.session: PromptSession[str] = PromptSession(
+            multiline=True,
+            key_bindings=self._bindings(),
+            output=create_output(stdout=cast(TextIO, output)) if output is not None else None,
+            erase_when_done=False,
+        )
+
+    def hint(self) -> str:
+        return "Esc Enter to submit"
+
+    def _bindings(self) -> KeyBindings:
+        from prompt_toolkit.application import run_in_terminal
+        from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+
+        bindings = KeyBindings()
+
+        @bindings.add("enter")
+        def _enter(event: KeyPressEvent) -> None:
+            buffer = event.current_buffer
+            lines = buffer.text.split("\n")
+            last = lines[-1]
+            command = parse_command(last)
+            if command == "edit":
+                draft = "\n".join(lines[:-1])
+
+                def run_editor() -> None:
+                    try:
+                        edited = edit_text(draft)
+                    except EditorProblem as problem:
+                        print(f"  {problem}", file=sys.stderr)
+                        edited = draft
+                    buffer.text = edited
+                    buffer.cursor_position = len(edited)
+
+                async def edit() -> None:
+                    await run_in_terminal(run_editor, in_executor=False)
+
+                event.app.create_background_task(edit())
+            elif command is not None or (last.strip() == SUBMIT_LINE and buffer.document.is_cursor_at_the_end):
+                buffer.validate_and_handle()
+            else:
+                buffer.newline(copy_margin=False)
+
+        @bindings.add("escape", "enter")
+        @bindings.add("c-d")
+        def _submit(event: KeyPressEvent) -> None:
+            if event.current_buffer.text.strip():
+                event.current_buffer.validate_and_handle()
+
+        return bindings
+
+    def _toolbar(self) -> str:
+        request = self._request
+        clock = format_clock(request.time_left()) if request else ""
+        if clock == "time is up":
+            clock = "time is up: finish this answer"
+        parts = [clock] if clock else []
+        parts.append("Esc Enter: submit · Enter: new line · /help")
+        return " " + " │ ".join(parts) + " "
+
+    async def read(self, request: AnswerRequest, frontend: TerminalFrontend) -> Reply:
+        self._request = request
+        while True:
+            text = await self.session.prompt_async(
+                "› ",
+                default=self.draft,
+                bottom_toolbar=self._toolbar,
+                refresh_interval=1.0 if request.time_left() is not None else None,
+                prompt_continuation="  ",
+                placeholder=self._placeholder,
+            )
+            lines = text.split("\n")
+            if lines and lines[-1].strip() == SUBMIT_LINE:
+                text = "\n".join(lines[:-1])
+            draft, command = split_command(text)
+            if command is None:
+                self.draft = ""
+                return Answer(text.strip())
+            self.draft = draft
+            if command == "?":
+                frontend.notice("Unknown command: /help lists them.", level="warning")
+                continue
+            if command in ("skip", "quit"):
+                self.draft = ""
+            return Command(command)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- the frontend
+
+
+class TerminalFrontend:
+    """The ``Frontend`` of the interview for a terminal (or a pipe), printing with Rich."""
+
+    def __init__(self, console: Console, reader: Reader) -> None:
+        self.console = console
+        self.reader = reader
+        self._after_rule = False
+
+    def question_start(self, info: QuestionInfo) -> None:
+        from mock_interviewer.render.session import question_rule
+
+        self.console.print()
+        self.console.print(question_rule(info))
+        self._after_rule = True
+
+    async def speak(self, words: AsyncIterator[str]) -> str:
+        if not self._after_rule:
+            self.console.print()
+        self._after_rule = False
+        printer = StreamPrinter(self.console)
+        try:
+            async for chunk in words:
+                printer.feed(chunk)
+        finally:
+            text = printer.close()
+        return text
+
+    async def read(self, request: AnswerRequest) -> Reply:
+        clock = format_clock(request.time_left())
+        who = "Your answer to the follow-up" if request.follow_up else "Your answer"
+        hint = getattr(self.reader, "hint", lambda: "")()
+        parts = [p for p in (clock, hint, "/help") if p]
+        self.console.print(Text.assemble((who, "bold"), (f" ({' · '.join(parts)})", "dim")))
+        return await self.reader.read(request, self)
+
+    def repeat(self, words: str, question: Question) -> None:
+        self.console.print(Text.assemble(("Interviewer: ", "bold cyan"), (words, "cyan")))
+        self.console.print(Text(f"(bank question {question.id}: {question.text})", style="dim"))
+
+    def show_help(self) -> None:
+        from rich.table import Table
+
+        rows = HELP_ROWS if isinstance(self.reader, PromptToolkitReader) else PLAIN_HELP_ROWS
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for key, what in rows:
+            table.add_row(key, what)
+        self.console.print(table)
+
+    def notice(self, text: str, *, level: Literal["info", "warning", "dim"] = "info") -> None:
+        style = {"info": "", "warning": "yellow", "dim": "dim"}[level]
+        self.console.print(Text(text, style=style))
+
+    def busy(self, label: str) -> AbstractContextManager[object]:
+        if self.console.is_terminal:
+            return self.console.status(label, spinner="dots")
+        return nullcontext()
+
+    def feedback(self, position: int, question: Question, grade: Grade) -> None:
+        from mock_interviewer.render.session import feedback_view
+
+        self.console.print()
+        self.console.print(feedback_view(position, question, grade, width=self.console.width))
+
+    def summary(self, summary: Summary) -> None:
+        from mock_interviewer.render.session import summary_view
+
+        self.console.print()
+        self.console.print(summary_view(summary))
+
+
+def make_reader(*, stdin: TextIO, out: IO[str]) -> Reader:
+    """prompt_toolkit when both ends are a real terminal, plain lines otherwise."""
+    interactive = stdin.isatty()
+    if interactive and out.isatty() and os.environ.get("TERM", "") not in ("", "dumb"):
+        try:
+            return PromptToolkitReader(output=out)
+        except ImportError:  # pragma: no cover - prompt_toolkit is a dependency
+            pass
+    return LineReader(stdin, interactive=interactive)

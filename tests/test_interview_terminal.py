@@ -1,0 +1,134 @@
+"""The terminal pieces without a terminal: line reading, commands, the editor, streamed wrapping."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import stat
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from mock_interviewer.bank import load_bank
+from mock_interviewer.interviewer import Answer, AnswerRequest, Command, QuestionInfo
+from mock_interviewer.terminal import (
+    EditorProblem,
+    LineReader,
+    StreamPrinter,
+    TerminalFrontend,
+    edit_text,
+    find_editor,
+    parse_command,
+    split_command,
+)
+
+QUESTION = load_bank().get("director-01")
+
+
+def request() -> AnswerRequest:
+    info = QuestionInfo(position=1, total=2, question=QUESTION, time_left=125.0)
+    return AnswerRequest(info=info, follow_up=False, interviewer_words="How?", time_left=lambda: 125.0)
+
+
+def frontend(stdin: str) -> tuple[TerminalFrontend, LineReader, Console]:
+    console = Console(width=80, record=True, color_system=None, file=io.StringIO())
+    reader = LineReader(io.StringIO(stdin), interactive=False)
+    return TerminalFrontend(console, reader), reader, console
+
+
+def read_all(stdin: str, count: int) -> tuple[list[Answer | Command], str]:
+    front, _, console = frontend(stdin)
+
+    async def go() -> list[Answer | Command]:
+        return [await front.read(request()) for _ in range(count)]
+
+    replies = asyncio.run(go())
+    return replies, console.export_text()
+
+
+def test_commands_are_lines_of_their_own() -> None:
+    assert parse_command("/skip") == "skip"
+    assert parse_command("  /quit  ") == "quit"
+    assert parse_command("/nonsense") == "?"
+    assert parse_command("I'd /skip that") is None
+    assert parse_command("/etc/hosts is a file") is None
+    assert split_command("line one\n\nline two\n/repeat") == ("line one\n\nline two", "repeat")
+    assert split_command("just text") == ("just text", None)
+
+
+def test_a_dot_line_submits_and_blank_lines_stay_in_the_answer() -> None:
+    replies, shown = read_all("Para one.\n\nPara two.\n.\nSecond answer\n.\n", 2)
+    assert replies == [Answer("Para one.\n\nPara two."), Answer("Second answer")]
+    assert "Your answer (2:05 left · a line with only '.' submits · /help)" in shown
+    assert "Para one." in shown  # piped answers are echoed, so the output reads as a transcript
+
+
+def test_repeat_and_help_keep_the_draft_skip_drops_it() -> None:
+    replies, _ = read_all("Start of it\n/repeat\nrest of it\n.\nabandoned\n/skip\n", 3)
+    assert replies == [Command("repeat"), Answer("Start of it\nrest of it"), Command("skip")]
+
+
+def test_end_of_input_submits_the_draft_then_quits() -> None:
+    replies, _ = read_all("no final dot", 2)
+    assert replies == [Answer("no final dot"), Command("quit")]
+
+
+def test_unknown_commands_and_edit_without_a_terminal_are_explained() -> None:
+    replies, shown = read_all("/bogus\n/edit\nfine\n.\n", 1)
+    assert replies == [Answer("fine")]
+    assert "Unknown command /bogus" in shown
+    assert "/edit needs a terminal" in shown
+
+
+def test_the_editor_returns_what_was_saved(tmp_path: Path) -> None:
+    script = tmp_path / "fake-editor"
+    script.write_text('#!/bin/sh\ngrep -v "^#" "$1" > "$1.seen"; printf "# comment\\nEdited answer.\\n\\nSecond paragraph.\\n" > "$1"\n')
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    assert edit_text("my draft", {"EDITOR": str(script)}) == "Edited answer.\n\nSecond paragraph."
+    assert find_editor({"VISUAL": "code --wait", "EDITOR": "nano"}) == ["code", "--wait"]
+
+
+def test_editor_problems_are_messages_not_crashes(tmp_path: Path) -> None:
+    with pytest.raises(EditorProblem, match="exited with status 1"):
+        edit_text("draft", {"EDITOR": "false"})
+    with pytest.raises(EditorProblem, match="could not start the editor"):
+        edit_text("draft", {"EDITOR": str(tmp_path / "missing-editor")})
+    empty_path = {"PATH": str(tmp_path)}
+    old = os.environ.get("PATH", "")
+    try:
+        os.environ["PATH"] = str(tmp_path)
+        assert find_editor(empty_path) is None
+        with pytest.raises(EditorProblem, match=r"set \$EDITOR"):
+            edit_text("draft", empty_path)
+    finally:
+        os.environ["PATH"] = old
+
+
+async def chunks(text: str, size: int) -> AsyncIterator[str]:
+    for start in range(0, len(text), size):
+        yield text[start : start + size]
+
+
+def test_streamed_words_wrap_at_word_boundaries_in_80_columns() -> None:
+    console = Console(width=80, record=True, color_system=None, file=io.StringIO())
+    front = TerminalFrontend(console, LineReader(io.StringIO(""), interactive=False))
+    text = "Let's talk about technical debt. " * 8 + "How do you approach it in your team's codebase?"
+    said = asyncio.run(front.speak(chunks(text, 7)))  # chunks split words anywhere
+    assert said == text
+    lines = console.export_text().strip("\n").splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert lines[0].startswith("Interviewer: Let's talk")
+    words = " ".join(line.strip() for line in lines).replace("Interviewer: ", "")
+    assert words == text  # no word was split across lines
+
+
+def test_a_printer_keeps_newlines_the_model_sends() -> None:
+    console = Console(width=40, record=True, color_system=None, file=io.StringIO())
+    printer = StreamPrinter(console)
+    for piece in ("First line.\nSecond", " line."):
+        printer.feed(piece)
+    printer.close()
+    assert console.export_text().splitlines() == ["Interviewer: First line.", "  Second line."]

@@ -1,0 +1,260 @@
+"""The interview in a real terminal: tmux runs it in an 80-column pane, sends keys, reads the screen.
+
+This is the candidate's experience end to end: prompt_toolkit's multi-line editor
+(typed lines, a bracketed paste with blank lines, Esc Enter to submit), the
+streamed interviewer, the follow-up, the grade, /skip, the summary, and the
+session file. A second test kills the process with SIGKILL the moment the model
+is asked about a just-submitted answer, resumes, and leaves again with Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+TMUX = shutil.which("tmux")
+pytestmark = pytest.mark.skipif(
+    TMUX is None, reason="tmux is not installed: the real-terminal test needs it (.ci/run installs it)"
+)
+WAIT_SECONDS = 30.0
+
+
+class Pane:
+    """One tmux server (its own socket) with one 80x50 pane running a command."""
+
+    def __init__(self, tmp_path: Path, name: str) -> None:
+        self.socket = f"mock-interviewer-test-{os.getpid()}-{name}"
+        self.tmp_path = tmp_path
+
+    def tmux(self, *args: str, check: bool = True) -> str:
+        result = subprocess.run([TMUX or "tmux", "-L", self.socket, "-f", "/dev/null", *args], capture_output=True, text=True)
+        if check and result.returncode != 0:
+            raise AssertionError(f"tmux {' '.join(args)} failed: {result.stderr}")
+        return result.stdout
+
+    def start(self, argv: list[str], env: dict[str, str]) -> None:
+        command = " ".join(shlex.quote(a) for a in argv)
+        script = f"{command}; echo \"[exited $?]\"; sleep 600"
+        env_args = [item for key, value in env.items() for item in ("-e", f"{key}={value}")]
+        self.tmux("new-session", "-d", "-s", "main", "-x", "80", "-y", "50", *env_args, "sh", "-c", script)
+        self.tmux("set-option", "-g", "history-limit", "5000")
+
+    def pid(self) -> int:
+        """The pid of the interview (the pane runs ``sh -c``; the interview is its child)."""
+        shell = int(self.tmux("display-message", "-p", "-t", "main", "#{pane_pid}").strip())
+        children = subprocess.run(["pgrep", "-P", str(shell)], capture_output=True, text=True).stdout.split()
+        return int(children[0])
+
+    def type(self, text: str) -> None:
+        self.tmux("send-keys", "-t", "main", "-l", text)
+
+    def keys(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", "main", *keys)
+
+    def paste(self, text: str) -> None:
+        """A real paste: tmux wraps it in bracketed-paste codes because the application asked for them."""
+        self.tmux("set-buffer", "-b", "answer", text)
+        self.tmux("paste-buffer", "-p", "-b", "answer", "-t", "main")
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-J", "-S", "-", "-t", "main")
+
+    def wait_for(self, text: str, *, after: int = 0) -> str:
+        """Wait until ``text`` appears on screen (after the first ``after`` occurrences); return the screen."""
+        deadline = time.monotonic() + WAIT_SECONDS
+        while True:
+            screen = self.screen()
+            if screen.count(text) > after:
+                return screen
+            if time.monotonic() > deadline:
+                raise AssertionError(f"never saw {text!r} on screen; the screen was:\n{screen}")
+            time.sleep(0.05)
+
+    def close(self) -> None:
+        self.tmux("kill-server", check=False)
+
+
+@pytest.fixture
+def pane(tmp_path: Path) -> Iterator[Pane]:
+    pane = Pane(tmp_path, tmp_path.name[-12:])
+    yield pane
+    pane.close()
+
+
+def base_env(tmp_path: Path) -> dict[str, str]:
+    env = {
+        "TERM": "xterm-256color",
+        "HOME": str(tmp_path),
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "EDITOR": "false",
+        "TIKTOKEN_CACHE_DIR": os.environ.get("TIKTOKEN_CACHE_DIR", ""),
+        "OPENAI_API_KEY": "",
+        "OPENAI_BASE_URL": "",
+        "MOCK_INTERVIEWER_TRANSCRIPTS": "",
+    }
+    return env
+
+
+def interview_argv(transcripts: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "mock_interviewer", "interview", "--transcripts-dir", str(transcripts), *extra]
+
+
+def saved_session(directory: Path) -> dict[str, Any]:
+    files = list(directory.glob("*.json"))
+    assert len(files) == 1, files
+    return json.loads(files[0].read_text())
+
+
+def test_an_offline_interview_in_a_real_terminal(pane: Pane, tmp_path: Path) -> None:
+    transcripts = tmp_path / "sessions"
+    pane.start(
+        interview_argv(transcripts, "--backend", "offline", "--track", "director", "--questions", "2", "--seed", "3"),
+        base_env(tmp_path),
+    )
+    screen = pane.wait_for("Esc Enter: submit")
+    assert "Question 1 of 2" in screen and "22:00 left" in screen
+    assert "Interviewer:" in screen
+
+    # a multi-line answer: two typed lines with a blank line between, then a pasted block with its own blank line
+    pane.type("We run linters and static analysis in CI.")
+    pane.keys("Enter", "Enter")
+    pane.type("Every change gets a review by a second engineer.")
+    pane.keys("Enter")
+    pane.paste("We keep a coding standard in the wiki.\n\nWe track the defect rate every month.")
+    pane.keys("Escape", "Enter")
+
+    screen = pane.wait_for("Your answer to the follow-up")
+    pane.wait_for("Esc Enter: submit", after=0)
+    pane.type("I make quality part of how we recognise people, not just a rule.")
+    pane.keys("Enter")
+    pane.type(".")
+    pane.keys("Enter")
+
+    screen = pane.wait_for("Question 2 of 2")
+    assert "Feedback · question 1" in screen
+    assert "What to add" in screen  # the gap to the great answer
+    assert "offline estimate" in screen
+    assert any(tier in screen for tier in ("GREAT", "MEDIOCRE", "POOR"))
+
+    pane.wait_for("› ", after=2)
+    pane.type("/skip")
+    pane.keys("Enter")
+    screen = pane.wait_for("[exited 0]")
+    assert "Summary" in screen and "skipped" in screen and "Practise next" in screen
+    assert max(len(line) for line in screen.splitlines()) <= 80
+
+    data = saved_session(transcripts)
+    assert data["status"] == "completed"
+    first, second = data["records"]
+    answers = [t["text"] for t in first["turns"] if t["kind"] == "answer"]
+    assert answers == [
+        "We run linters and static analysis in CI.\n\n"
+        "Every change gets a review by a second engineer.\n"
+        "We keep a coding standard in the wiki.\n\nWe track the defect rate every month.",
+        "I make quality part of how we recognise people, not just a rule.",
+    ]
+    assert [t["kind"] for t in first["turns"]] == ["question", "answer", "follow_up", "answer"]
+    assert first["status"] == "graded" and first["grade"]["estimate"] is True and first["grade"]["gaps"]
+    assert second["status"] == "skipped"
+
+
+class StallingModel(BaseHTTPRequestHandler):
+    """An OpenAI-compatible endpoint that streams the question, then never answers the follow-up decision."""
+
+    asked = threading.Event()
+    release = threading.Event()
+
+    def log_message(self, *args: Any) -> None:
+        return None
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        if body.get("stream"):
+            chunk = {
+                "id": "c1",
+                "object": "chat.completion.chunk",
+                "created": 0,
+                "model": "stall",
+                "choices": [{"index": 0, "delta": {"content": "Tell me how you approach technical debt."}, "finish_reason": None}],
+            }
+            done = {**chunk, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+            payload = f"data: {json.dumps(chunk)}\n\ndata: {json.dumps(done)}\n\ndata: [DONE]\n\n".encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+            return
+        type(self).asked.set()
+        type(self).release.wait(WAIT_SECONDS)
+        self.send_response(500)
+        self.end_headers()
+
+
+def test_sigkill_right_after_an_answer_loses_nothing_and_resume_continues(pane: Pane, tmp_path: Path) -> None:
+    StallingModel.asked.clear()
+    StallingModel.release.clear()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), StallingModel)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    transcripts = tmp_path / "sessions"
+    env = base_env(tmp_path) | {
+        "OPENAI_API_KEY": "sk-test-not-a-real-key-123456",
+        "OPENAI_BASE_URL": f"http://127.0.0.1:{server.server_address[1]}/v1",
+    }
+    try:
+        pane.start(
+            interview_argv(transcripts, "--backend", "openai", "--track", "director", "--questions", "2", "--seed", "8"),
+            env,
+        )
+        pane.wait_for("Esc Enter: submit")
+        pane.type("We keep a register of debt items.")
+        pane.keys("Enter", "Enter")
+        pane.type("We prioritise them by impact.")
+        pane.keys("Escape", "Enter")
+        assert StallingModel.asked.wait(WAIT_SECONDS), pane.screen()  # the model is now deciding on a follow-up
+        os.kill(pane.pid(), signal.SIGKILL)
+        pane.wait_for("[exited 137]")
+    finally:
+        StallingModel.release.set()
+        server.shutdown()
+        server.server_close()
+
+    data = saved_session(transcripts)
+    record = data["records"][0]
+    assert record["status"] == "asked"
+    assert record["turns"][-1] == {**record["turns"][-1], "speaker": "candidate", "kind": "answer"}
+    assert record["turns"][-1]["text"] == "We keep a register of debt items.\n\nWe prioritise them by impact."
+    assert "sk-test-not-a-real-key" not in json.dumps(data)
+
+    # resume (offline this time): the next step is the follow-up decision about the saved answer
+    pane.close()
+    resumed = Pane(tmp_path, "resumed")
+    try:
+        resumed.start(interview_argv(transcripts, "--backend", "offline", "--resume", data["id"]), base_env(tmp_path))
+        screen = resumed.wait_for("Esc Enter: submit")
+        assert "Resuming session" in screen and "resumed" in screen
+        assert "Your answer to the follow-up" in screen  # not the first question again
+        resumed.type("half an answer, then Ctrl-C")
+        resumed.keys("C-c")
+        screen = resumed.wait_for("[exited 130]")
+        assert "Paused." in screen and f"--resume {data['id']}" in screen
+    finally:
+        resumed.close()
+    data = saved_session(transcripts)
+    turns = data["records"][0]["turns"]
+    assert [t["kind"] for t in turns] == ["question", "answer", "follow_up"]
+    assert data["status"] == "quit"
