@@ -348,6 +348,30 @@ def test_json_schema_rejected_falls_back_to_json_object_and_remembers(chat_api):
     assert backend.format_mode == "json_object"
 
 
+def test_concurrent_rejections_step_down_only_once(chat_api):
+    def server(request: httpx.Request) -> httpx.Response:
+        if json.loads(request.content).get("response_format", {}).get("type") == "json_schema":
+            return error_response(400, "json_schema is not supported", param="response_format")
+        return chat_response(verdict_json())
+
+    chat_api.side_effect = server
+    backend = OpenAIBackend(settings())
+
+    async def run() -> list[Grade]:
+        try:
+            return list(
+                await asyncio.gather(*(grade_answer(backend, QUESTION, f"{ANSWER} ({n})", backend.settings) for n in range(4)))
+            )
+        finally:
+            await backend.aclose()
+
+    grades = asyncio.run(run())
+    assert all(g.status == "graded" for g in grades)
+    assert backend.format_mode == "json_object"
+    sent = [sent_json(call).get("response_format", {}).get("type") for call in chat_api.calls]
+    assert None not in sent and sent.count("json_object") == 4
+
+
 def test_json_object_rejected_too_falls_back_to_the_prompt_alone(chat_api):
     chat_api.side_effect = [
         error_response(400, "response_format json_schema is not supported"),

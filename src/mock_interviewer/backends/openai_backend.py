@@ -158,7 +158,9 @@ class OpenAIBackend:
         if "response_format" in params and (
             param.startswith("response_format") or any(w in text for w in ("response_format", "json_schema", "json_object"))
         ):
-            self.format_mode = FORMAT_FALLBACKS[FORMAT_FALLBACKS.index(self.format_mode) + 1]
+            # Step down from what *this* request sent: concurrent requests may report the same rejection.
+            sent = FORMAT_FALLBACKS.index(params["response_format"]["type"])
+            self.format_mode = FORMAT_FALLBACKS[max(sent + 1, FORMAT_FALLBACKS.index(self.format_mode))]
             return True
         if "max_tokens" in params and "max_completion_tokens" in text:
             self.token_param = "max_completion_tokens"
