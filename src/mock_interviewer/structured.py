@@ -67,7 +67,7 @@ def _check_finish(reply: ModelReply) -> None:
     if reply.finish_reason == "length":
         raise StructuredFailure(
             "the model's reply was cut off at its token limit (finish_reason=length); "
-            "raise --max-tokens or use a model with a larger output limit",
+            "raise MOCK_INTERVIEWER_MAX_OUTPUT_TOKENS or use a model with a larger output limit",
             reply,
         )
     if reply.finish_reason == "content_filter":
