@@ -542,3 +542,22 @@ def test_the_report_has_tiers_tables_weakest_areas_and_every_answer(tmp_path, cl
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert html.startswith("<!doctype html>") and "cand-4" in html
     assert "results" in result.stdout and "report.md" in result.stdout
+
+
+def test_the_offline_backend_grades_a_batch_without_any_network(tmp_path, cli):
+    source = write_jsonl(tmp_path / "answers.jsonl", answer_rows(6))
+    sessions = tmp_path / "sessions"
+    sessions.mkdir()
+    make_session(sessions)
+    out = tmp_path / "out"
+
+    result = cli("batch", str(source), str(sessions), "--out", str(out), "--backend", "offline", "--json")
+
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads(result.stdout)  # stdout is exactly one JSON document
+    assert summary["graded"] == 8 and summary["graded_total"] == 8
+    lines = results(out)
+    assert len(lines) == 8 and all(line["grade"]["estimate"] and line["grade"]["backend"] == "offline" for line in lines)
+    assert "Offline estimates." in (out / "report.md").read_text(encoding="utf-8")
+    again = cli("batch", str(source), str(sessions), "--out", str(out), "--backend", "offline", "--json")
+    assert again.json()["already_done"] == 8 and again.json()["requests"] == 0

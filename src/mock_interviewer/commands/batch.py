@@ -20,7 +20,7 @@ import typer
 
 from mock_interviewer.cli import BackendOpt, BankOpt, JsonOpt, ModelOpt, make_context
 
-DEFAULT_OUT = Path("batch-results")
+DEFAULT_OUT = Path("batch-out")
 MAX_PROBLEMS_PRINTED = 50
 EXIT_UNGRADED = 1
 EXIT_SKIPPED = 2
@@ -38,6 +38,9 @@ Examples:
 
 Answer files: JSONL or CSV with question_id and answer, optional candidate and id.
 Run the same command again after an interruption: it grades only what is left.
+
+Exit status: 0 every answer graded; 1 some answers ungraded (a re-run retries
+them) or the run stopped early; 2 some inputs skipped (named on stderr).
 """
 
 
@@ -253,6 +256,9 @@ def batch(
         if index.bad_lines and not ctx.json:
             ctx.err.print(f"dropped {index.bad_lines} unreadable line(s) from {store.path} (a run killed mid-write)", highlight=False)
         with build_plan(paths, loaded, keys, index, exclude=[out], on_problem=problems) as plan:
+            if plan.answers == 0 and not problems.count:
+                ctx.err.print(f"[yellow]warning:[/yellow] no answers found in {', '.join(map(str, paths))}",
+                              highlight=False)
             interrupted = False
             live = _LiveProgress(ctx, enabled=not ctx.json and ctx.err.is_terminal and plan.requests > 0)
             try:
@@ -375,7 +381,8 @@ def _print_summary(ctx: Any, summary: Any, data: Any, reports: list[Path], store
     table.add_row("graded now", f"{summary.graded:,}", f"{summary.requests:,} requests in {summary.elapsed_seconds:.1f} s")
     if summary.already_done or summary.reused:
         table.add_row("already graded", f"{summary.already_done + summary.reused:,}", "skipped, no request")
-    table.add_row("ungraded", f"{total.ungraded:,}", "listed in the report with the reason; retried on the next run")
+    if total.ungraded:
+        table.add_row("ungraded", f"{total.ungraded:,}", "listed in the report with the reason; retried on the next run")
     if summary.skipped_inputs:
         table.add_row("skipped inputs", f"{summary.skipped_inputs:,}", "named above and in the report")
     if summary.prompt_tokens or summary.completion_tokens:
