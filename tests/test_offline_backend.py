@@ -134,7 +134,8 @@ def test_grade_reply_is_a_verdict_with_gaps_and_an_offline_label(backend: Offlin
     verdict = GradeVerdict.model_validate_json(text)
     assert verdict.tier == "poor"
     assert "offline estimate" in verdict.explanation.lower()
-    assert verdict.gaps and all(gap.point in question.key_points and gap.why_it_matters for gap in verdict.gaps)
+    assert verdict.gaps[0].point in question.key_points
+    assert all(gap.point and gap.why_it_matters for gap in verdict.gaps)
 
 
 def test_grades_are_deterministic(bank) -> None:  # type: ignore[no-untyped-def]

@@ -46,11 +46,12 @@ class OfflineBackend:
 
             return make_probes(task, self.context)
         if task.kind == "grade":
+            from mock_interviewer.offline.explain import verdict
             from mock_interviewer.offline.followups import candidate_text
-            from mock_interviewer.offline.grading import assess, verdict
+            from mock_interviewer.offline.grading import assess
 
             answer = candidate_text(task)
-            return verdict(assess(task.question, answer, self.context), answer)
+            return verdict(assess(task.question, answer, self.context), answer, self.context)
         raise ValueError(f"the offline backend cannot handle a {task.kind!r} task")
 
     def reply_text(self, request: ModelRequest) -> str:

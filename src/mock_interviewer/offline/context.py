@@ -12,12 +12,17 @@ from dataclasses import dataclass, field
 from mock_interviewer.bank import Question, load_bank
 from mock_interviewer.errors import MockInterviewerError
 from mock_interviewer.offline.coverage import Corpus
+from mock_interviewer.offline.text import stems
 
 
 @dataclass
 class OfflineContext:
     questions: dict[str, Question] = field(default_factory=dict)
     _corpus: Corpus | None = None
+    _references: dict[str, frozenset[str]] = field(default_factory=dict)
+    _exemplars: dict[tuple[str, str], str] = field(default_factory=dict)
+    anchors: dict[str, dict[str, float]] = field(default_factory=dict)  # substance of each question's exemplars
+    profiles: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)  # exemplar base features
 
     @classmethod
     def builtin(cls) -> OfflineContext:
@@ -33,6 +38,10 @@ class OfflineContext:
         if known is None or known != question:
             self.questions[question.id] = question
             self._corpus = None
+            self._references.pop(question.id, None)
+            self.anchors.pop(question.id, None)
+            self.profiles.pop(question.id, None)
+            self._exemplars = {k: v for k, v in self._exemplars.items() if k[0] != question.id}
 
     @property
     def corpus(self) -> Corpus:
@@ -42,3 +51,18 @@ class OfflineContext:
 
     def others(self, question: Question) -> list[Question]:
         return [q for q in self.questions.values() if q.id != question.id]
+
+    def reference(self, question: Question) -> frozenset[str]:
+        """All stems of a question's text, notes and exemplars (cached: used for off-topic checks)."""
+        if question.id not in self._references:
+            from mock_interviewer.offline.features import reference_stems
+
+            self._references[question.id] = reference_stems(question)
+        return self._references[question.id]
+
+    def exemplar_stems(self, question: Question, tier: str) -> str:
+        """An exemplar's stems as one string (cached: compared with every answer)."""
+        key = (question.id, tier)
+        if key not in self._exemplars:
+            self._exemplars[key] = " ".join(stems(question.exemplars.get(tier)))
+        return self._exemplars[key]

@@ -67,7 +67,7 @@ def generic_probe(question: Question, answer: str, variant: int = 0) -> str:
         first = 0
     elif sig.ownership == 0:
         first = 1
-    elif sig.tradeoffs == 0:
+    elif sig.reasoning == 0:
         first = 2
     else:
         first = 3

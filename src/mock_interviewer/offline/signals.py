@@ -1,54 +1,140 @@
-"""Surface signals of substance that do not depend on the question: concreteness, ownership,
-trade-offs, and the language of a poor answer (reactive, dismissive, blaming, cutting corners).
+"""Surface signals of substance that do not depend on the question.
 
-Each is a count of short, readable patterns, so a grade can say *why* ("names no concrete
-technique or number") and a long fluent answer without substance gains nothing from length.
+- concreteness: numbers with units, named tools and techniques, identifiers;
+- ownership: what the speaker decided, built or changed;
+- reasoning: trade-offs, conditions, costs, the "why";
+- the poor answer's language, by kind: reactive, hand-off ("the security team handles it"),
+  dismissive, shortcut or heroics, blame or coercion, overconfident absolutes;
+- buzzwords: fluent words that carry no mechanism.
+
+Each is a count of short, readable patterns written from general interviewing experience
+(not from any one labelled answer), so a grade can say *why* ("names no concrete technique")
+and a long fluent answer gains nothing from its length.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mock_interviewer.offline.text import words
 
+
+def _alternation(terms: str) -> str:
+    return "|".join(sorted((re.escape(t).replace(r"\ ", r"[\s-]") for t in terms.split(",") if t.strip()), key=len, reverse=True))
+
+
 _NUMBER = re.compile(
-    r"\b\d+(?:[.,]\d+)?\s*(?:%|percent|ms|s\b|seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|x\b|k\b|"
-    r"gb|mb|tb|rps|qps|req|requests|engineers?|people|services?|teams?)|\b\d+(?:\.\d+)?%|\bp(?:50|90|95|99)\b",
+    r"\b\d+(?:[.,]\d+)?\s*(?:%|percent|ms|milliseconds?|s\b|sec|seconds?|minutes?|mins?|hours?|hrs?|h\b|days?|weeks?|"
+    r"months?|quarters?|years?|x\b|k\b|m\b|gb|mb|tb|rps|qps|req|requests|engineers?|people|devs?|services?|teams?|"
+    r"sprints?|releases?|tickets?|users?|customers?|nodes?|replicas?|instances?|shards?|partitions?|times|per)"
+    r"|\b\d+(?:\.\d+)?%|\bp(?:50|90|95|99|999)\b|\b\d+:\d+\b|\$\d+"
+    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|fifty|hundred)\s+"
+    r"(?:percent|minutes?|hours?|days?|weeks?|months?|quarters?|sprints?|engineers?|people|releases?|times)\b",
     re.IGNORECASE,
 )
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,6}s?\b")
-_NAMED = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+(?:[A-Z][a-z]+)+\b|\b[a-z]+_[a-z_]+\b|\b[A-Za-z]+(?:/[A-Za-z0-9]+)+\b")
+_PROPER = re.compile(r"(?<=[a-z0-9,;:(] )[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)*\b|\b[A-Z][a-z]+[A-Z][A-Za-z]+\b")
+_IDENTIFIER = re.compile(r"\b[a-z]+_[a-z_]+\b|\b[a-z]+\.[a-z]+\(|`[^`]+`")
+
+# Named tools, protocols and techniques an interviewer recognises as concrete (lower-case is fine:
+# hurried answers are often typed without capitals).
+_TECH_TERMS = """
+postgres,postgresql,mysql,sqlite,oracle,mongodb,dynamodb,cassandra,redis,memcached,elasticsearch,kafka,rabbitmq,sqs,sns,
+kinesis,pulsar,nats,celery,sidekiq,s3,rds,aurora,bigquery,snowflake,spark,airflow,kubernetes,k8s,docker,helm,terraform,
+ansible,nginx,envoy,istio,linkerd,grpc,graphql,rest,websocket,http/2,tls,mtls,oauth,oauth2,oidc,saml,jwt,jwks,pkce,bcrypt,
+argon2,scrypt,hmac,kms,vault,iam,rbac,abac,waf,csrf,xss,cors,owasp,sast,dast,sca,snyk,dependabot,sonarqube,semgrep,
+prometheus,grafana,datadog,new relic,honeycomb,opentelemetry,jaeger,zipkin,splunk,sentry,pagerduty,opsgenie,statuspage,
+jenkins,github actions,gitlab ci,circleci,argo,argocd,spinnaker,flyway,liquibase,alembic,pgbouncer,explain analyze,explain,
+pg_stat_statements,slow query log,query plan,index,composite index,covering index,partial index,read replica,replica,
+sharding,partitioning,materialized view,denormalization,normalization,3nf,acid,mvcc,isolation level,two-phase commit,
+saga,outbox,idempotency key,idempotent,dead letter,dead-letter queue,dlq,backpressure,circuit breaker,bulkhead,timeout,
+exponential backoff,jitter,retry budget,rate limit,token bucket,leaky bucket,sliding window,lua,consistent hashing,
+cdn,ttl,cache-aside,write-through,write-behind,cache invalidation,stampede,thundering herd,lru,bloom filter,
+blue-green,blue/green,canary,feature flag,dark launch,rollback,expand-contract,expand and contract,backfill,
+strangler fig,event sourcing,cqrs,domain-driven,bounded context,hexagonal,monolith,modular monolith,microservice,
+contract test,contract testing,pact,testcontainers,property-based,mutation testing,fuzzing,unit test,integration test,
+end-to-end,e2e,load test,k6,locust,jmeter,chaos,game day,slo,sli,sla,error budget,rto,rpo,mttr,mttd,p99,p95,
+postmortem,post-mortem,blameless,runbook,on-call,incident commander,severity,sev1,sev2,rfc,adr,design doc,design review,
+okr,okrs,kpi,dora,lead time,cycle time,deployment frequency,change failure rate,velocity,burndown,story points,
+planning poker,monte carlo,confidence interval,t-shirt sizing,wip limit,kanban,scrum,retro,retrospective,
+1:1,1:1s,one-on-one,one-on-ones,skip-level,pip,performance improvement plan,career ladder,growth plan,pairing,
+pair programming,mob programming,code review,pull request,trunk-based,ci/cd,linter,static analysis,sonar,
+stakeholder map,raci,disagree and commit,working agreement,tech radar,spike,proof of concept,prototype,a/b test,
+"""
+_TECH = re.compile(r"(?<![\w-])(?:" + _alternation(_TECH_TERMS.replace("\n", "")) + r")(?![\w-])", re.IGNORECASE)
 
 _OWNERSHIP = re.compile(
-    r"\b(?:i|we)\s+(?:decided|chose|introduced|set up|built|wrote|led|drove|pushed|proposed|designed|created|"
-    r"started|ran|changed|moved|made|measured|rolled|added|replaced|negotiated|asked|agreed|owned|own|established|"
-    r"put in place|instituted|defined|insisted|require|required|reserve|reserved|budget|track|tracked|review|reviewed)\b"
-    r"|\bmy (?:first|rule|default|approach|job|role|team|goal)\b|\bi (?:personally|make sure|always|insist|push)\b",
+    r"\b(?:i|we)\s+(?:then\s+|also\s+|first\s+)?(?:decided|chose|introduced|set up|built|wrote|led|drove|pushed|proposed|"
+    r"designed|created|started|ran|changed|moved|made|measured|rolled|added|replaced|negotiated|asked|agreed|owned|"
+    r"established|put in place|instituted|defined|insisted|required|reserved|budgeted|tracked|reviewed|paired|"
+    r"split|cut|shipped|migrated|declared|escalated|mapped|presented|brought|framed|scheduled|automated|"
+    r"instrumented|profiled|benchmarked|documented|wrote up|sat down|dug into|traced|found|fixed|learned|realised|realized)\b"
+    r"|\bmy (?:first (?:move|step)|rule|default|job was|role was|goal was|call)\b|\bi (?:personally|insist)\b"
+    r"|\b(?:last|this) (?:year|quarter|month)\b|\bat my (?:last|current|previous)\b|\bon my (?:last|current|previous) team\b",
     re.IGNORECASE,
 )
-_TRADEOFF = re.compile(
-    r"\btrade-?offs?\b|\bat the (?:cost|expense) of\b|\bdownside\b|\bupside\b|\bcost of\b|\brather than\b|\binstead of\b|"
-    r"\bit depends\b|\bdepending on\b|\bunless\b|\bonly when\b|\bonly if\b|\bwhen (?:it|the|we)\b[^.]{0,40}\b(?:then|otherwise)\b|"
-    r"\bbalanc(?:e|ing)\b|\bweigh(?:ed|ing)?\b|\bcheaper\b|\bcost(?:s|ly)?\b|\brisk(?:s|y)?\b|\bwhy\b|\bbecause\b|\bso that\b",
+_REASONING = re.compile(
+    r"\btrade-?offs?\b|\bat the (?:cost|expense) of\b|\bdownside\b|\bupside\b|\bthe cost\b|\bcosts?\b|\brather than\b|"
+    r"\binstead of\b|\bit depends\b|\bdepending on\b|\bunless\b|\bonly (?:when|if|for)\b|\bexcept\b|\botherwise\b|"
+    r"\bbalanc(?:e|ing)\b|\bweigh(?:ed|ing)?\b|\brisks?\b|\bbecause\b|\bso that\b|\bwhich means\b|\bthat way\b|"
+    r"\bthe reason\b|\bin exchange\b|\bworth it\b|\bwhen (?:not|to)\b|\bif not\b|\bthe catch\b|\bcaveat\b",
     re.IGNORECASE,
 )
-_POOR = re.compile(
-    r"\bhonestly\b|\bwe just\b|\bjust (?:fix|ship|restart|add|tell|ask|do|push|deploy|let|use|put|wait)\b|"
-    r"\bwhen (?:it|they|something) (?:becomes?|gets?|breaks?|is) (?:a )?(?:blocker|problem|broken|an issue|too)\b|"
-    r"\bif (?:something|it) (?:is )?(?:actually |really )?(?:breaks?|broken|goes wrong)\b|\breactive(?:ly)?\b|"
-    r"\b(?:don't|do not|never|rarely) (?:really |usually |bother|have time|need)\b|\bnot my (?:job|problem|call)\b|"
-    r"\btheir (?:fault|problem)\b|\bblame\b|\bwhatever\b|\bhope(?:fully)?\b|\bskip(?:s|ped|ping)?\b|\bcut corners\b|"
-    r"\bcompromise on\b|\bworry about (?:it|that) later\b|\bcan wait\b|\bfigure it out\b|\bgut feel(?:ing)?\b|"
-    r"\beasy\b|\bsimple:|\beverything\b|\balways works\b|\bnot (?:a )?(?:big deal|worth)\b|\bdistract(?:ed|ion)?\b|"
-    r"\b(?:qa|ops|the business|management) (?:will|should|handles?|catches?|tests? everything)\b",
-    re.IGNORECASE,
-)
+
+_POOR_KINDS: dict[str, str] = {
+    # waiting for trouble
+    "reactive": r"\bwhen (?:it|they|something|that|things?) (?:becomes?|gets?|breaks?|goes|go|comes? up|blows? up)\b|"
+    r"\bif (?:something|it|anything|that) (?:is |gets |ever )?(?:actually |really |still )?(?:breaks?|broken|goes wrong|fails|slow|a problem)\b|"
+    r"\bwe(?:'ll| will)? fix (?:it|them) (?:then|later|when|if|quickly|afterwards)\b|\breactive(?:ly)?\b|\bcan wait\b|"
+    r"\b(?:clean|tidy|patch|sort) (?:it|things|that)? ?(?:up )?(?:later|afterwards)\b|\bmove on\b|\bmoved on\b|"
+    r"\bnever (?:found|needed|had)\b|\bwait (?:until|for)\b|\bas (?:it|they) comes? up\b|\bwhen it comes up\b|"
+    r"\bas (?:they|issues|problems|things) (?:arise|come up|happen)\b|\bwhen (?:we have|there'?s|there is) (?:some )?time\b|"
+    r"\bwhen the schedule allows\b|\bfirefight\w*\b|\bjust in case\b|\bchange course later\b|"
+    r"\b(?:refactor|fix|deal with|handle|clean|address|worry about|sort)\w* (?:it |that |them |things )?(?:up )?later\b|"
+    r"\bsomeday\b|\bwhen (?:users|customers|people) complain\b|\bafter (?:an|the) (?:incident|outage) (?:happens|occurs)\b",
+    # someone else's job
+    "hand_off": r"\b(?:qa|the qa team|the security team|security team|the dba|our dba|ops|the ops team|the framework|our framework|"
+    r"the cloud provider|our cloud provider|the platform team|the business|product|leadership|hr|the orm|the vendor|"
+    r"(?:the |our )?(?:devops|operations|infra|infrastructure|sre) team|management)\b"
+    r"[^.;]{0,30}\b(?:handles?|takes? care|will catch|would catch|'d catch|catches|tests? everything|does|deals? with|"
+    r"tells? us|tell us|responsibility|backs? up|covers?|is responsible|sends? us)\b|"
+    r"\bnot my (?:job|problem|call|area)\b|\bsomeone else'?s?\b|\bout of the box\b|\btheir responsibility\b|"
+    r"\b(?:'s|is) (?:the )?(?:[a-z]+ )?team'?s (?:job|responsibility|problem)\b",
+    # waving it away
+    "dismissive": r"\bwaste of time\b|\bformality\b|\bacademic\b|\boverkill\b|\b(?:don't|do not|never|rarely) (?:really )?"
+    r"(?:bother|worry|care|need|have time|look)\b|\bdon't really\b|\bnot (?:really )?(?:worth|needed|necessary|a big deal)\b|"
+    r"\bslows? (?:us|things|everyone) down\b|\b(?:don't|do not|never) (?:spend|waste) (?:much )?time\b|\bgood enough\b|"
+    r"\bnobody has time\b|\bon paper\b|\bget over it\b|\bnot much point\b|\bnice,? but\b|\bwho cares\b|"
+    r"\bhonestly\b|\bwhatever\b|\bmostly (?:i|we) (?:just|let)\b|\bpretty good shape\b|\bwe'?re covered\b|\banyway\b|"
+    r"\bthe business (?:doesn't|does not|don't) (?:really |usually )?care\b|\bit turned out fine\b|\busually (?:it's|it is) fine\b",
+    # shortcuts and heroics
+    "shortcut": r"\b(?:we|i|you|they) (?:can |could |'ll |will |would )?just\b|\bjust (?:fix|ship|restart|add|tell|ask|do|push|deploy|let|use|put|pick|go|scale|spin|run|patch|write|copy|"
+    r"hardcode|skip|stay|work|cut|throw)\w*\b|\b(?:work|working|worked) (?:late|weekends?|nights?|extra)\b|\bstay(?:s|ed)? late\b|"
+    r"\bextra (?:evenings|hours|nights)\b|\bpush(?:ed)? harder\b|\bskip(?:s|ped|ping)? (?:tests?|testing|code review|reviews?)\b|"
+    r"\bcut corners\b|\bdirectly (?:on|in|to) (?:prod|production)\b|\bbigger (?:machine|instance|server|database|box)\b|"
+    r"\bscale up\b|\bhardware is cheap\b|\bdisk is cheap\b|\brestart(?:ed)? (?:the|it)\b|\bmanually\b|\beverything\b|"
+    r"\bi jump in\b|\bi (?:usually )?(?:just )?(?:fixed|fix|do) (?:it|the code) (?:myself|for them)\b|\bdrop what\b|"
+    r"\bwe can always\b|\bcould always\b|\bthat'?s how you introduce\b|\bas long as (?:it|the \w+) (?:works|deploys|runs)\b",
+    # blame and coercion
+    "blame": r"\bblame[sd]?\b|\bfault\b|\bmake sure they know\b|\bstep up\b|\bpulling their weight\b|\btell (?:them|people) straight\b|"
+    r"\bin (?:the|front of the) team\b|\bpublicly\b|\bcall(?:ed)? (?:them|people) out\b|\bwalk all over\b|\bbe firm\b|"
+    r"\bdrag (?:the|us)\b|\bgo with whoever\b|\bwhoever is (?:more )?senior\b|\bpush them\b|\bdeadlines are commitments\b|"
+    r"\bthey(?:'ll| will) (?:walk|complain)\b|\bpeople are adults\b",
+    # absolutes that replace judgement
+    "absolute": r"\b(?:is|are) (?:easy|simple|the future|legacy|always (?:better|right|faster))\b|^\s*(?:easy|simple)\b|"
+    r"(?<=[.!?:] )(?:easy|simple)[.:!]|\b\w+ always wins\b|\bmake themselves\b|\bgoes away\b|\balways (?:choose|use|go with)\b|"
+    r"\bnever need\b|\bindustry best practice\b|\bthe (?:best|only|modern) way\b|\bpretty straightforward\b|\byou just\b|"
+    r"\beasier than ever\b|\bbetter than (?:monoliths|sql|the old)\b|\bfor any (?:significant )?project\b",
+}
+_POOR = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in _POOR_KINDS.items()}
+
 _BUZZ = re.compile(
-    r"\b(?:leverage|synerg\w*|best-in-class|world-class|cutting-edge|game-?chang\w*|paradigm|holistic\w*|"
-    r"seamless\w*|empower\w*|unlock\w*|journey|transformation\w*|innovative|innovation|robust|next-gen\w*|"
-    r"single pane of glass|ai-driven|cloud-native|future-proof|north star|move the needle|world class|"
-    r"state-of-the-art|disrupt\w*|agility|velocity|scalable|passionate)\b",
+    r"\b(?:leverag\w*|synerg\w*|best-in-class|world-class|cutting-edge|game-?chang\w*|paradigm\w*|holistic\w*|"
+    r"seamless\w*|empower\w*|unlock\w*|journey|transformation\w*|innovat\w*|next-gen\w*|single pane of glass|"
+    r"ai-driven|data-driven|cloud-native|future-proof\w*|north star|move the needle|state-of-the-art|disrupt\w*|agility|"
+    r"ecosystem|actionable insights?|operational excellence|delight\w*|mindset|at scale|shift-left|end to end|"
+    r"lightning|robust|passionate|excellence|value-add|stakeholder alignment|thought leadership|best practices?)\b",
     re.IGNORECASE,
 )
 
@@ -57,20 +143,59 @@ _BUZZ = re.compile(
 class Signals:
     words: int
     numbers: int
-    named: int
+    named: int  # distinct named tools, techniques, acronyms and identifiers
     ownership: int
-    tradeoffs: int
-    poor_language: int
-    buzzwords: int
+    reasoning: int
+    poor_kinds: dict[str, int] = field(default_factory=dict)
+    buzzwords: int = 0
+
+    @property
+    def poor_language(self) -> int:
+        return sum(self.poor_kinds.values())
+
+    @property
+    def concrete(self) -> int:
+        return self.numbers + self.named
+
+    def poor_labels(self) -> list[str]:
+        return [kind for kind, n in self.poor_kinds.items() if n]
+
+
+def named_terms(text: str) -> set[str]:
+    found = {m.group(0).lower() for m in _TECH.finditer(text)}
+    found |= {m.group(0).lower() for m in _ACRONYM.finditer(text)}
+    found |= {m.group(0).lower() for m in _PROPER.finditer(text)}
+    found |= {m.group(0).lower() for m in _IDENTIFIER.finditer(text)}
+    return {term for term in found if term not in _NOT_NAMED}
+
+
+_NOT_NAMED = frozenset({"i", "ok", "it", "us", "we", "a", "qa", "hr", "pm", "vp", "ceo", "cto", "api", "ui", "the"})
+
+
+_NEGATED = re.compile(r"\b(?:not|don't|do not|never|no|avoid|avoiding|without|instead of|rather than|nobody|stop)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+
+
+def _distinct(pattern: re.Pattern[str], text: str, *, skip_negated: bool = False) -> int:
+    """Distinct matches: saying the same thing twice is not twice the substance.
+
+    With ``skip_negated``, a phrase right after a negation ("not to work late",
+    "instead of just restarting it") does not count: the speaker is rejecting it.
+    """
+    found = set()
+    for match in pattern.finditer(text):
+        if skip_negated and _NEGATED.search(text[max(0, match.start() - 40) : match.start()]):
+            continue
+        found.add(" ".join(match.group(0).lower().split()))
+    return len(found)
 
 
 def signals(text: str) -> Signals:
     return Signals(
         words=len(words(text)),
-        numbers=len(_NUMBER.findall(text)),
-        named=len(set(_ACRONYM.findall(text)) | set(_NAMED.findall(text))),
-        ownership=len(_OWNERSHIP.findall(text)),
-        tradeoffs=len(_TRADEOFF.findall(text)),
-        poor_language=len(_POOR.findall(text)),
-        buzzwords=len(_BUZZ.findall(text)),
+        numbers=_distinct(_NUMBER, text),
+        named=len(named_terms(text)),
+        ownership=_distinct(_OWNERSHIP, text),
+        reasoning=_distinct(_REASONING, text),
+        poor_kinds={kind: _distinct(pattern, text, skip_negated=True) for kind, pattern in _POOR.items()},
+        buzzwords=_distinct(_BUZZ, text),
     )

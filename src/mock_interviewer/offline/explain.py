@@ -1,0 +1,165 @@
+"""Turning an offline assessment into a ``GradeVerdict`` a candidate can act on.
+
+The explanation says plainly that this is an offline estimate, where the answer sits
+relative to this question's three exemplars, which features lifted it and which held it
+back, and what the great answer has that this one lacks. Gaps are the uncovered key
+points, most discriminating first, each with why it matters (the red flag an answer
+without it drifts toward), plus the missing dimensions (concreteness, ownership, reasoning).
+"""
+
+from __future__ import annotations
+
+from mock_interviewer.bank import Question
+from mock_interviewer.grades import Gap, GradeVerdict
+from mock_interviewer.injection import looks_like_injection
+from mock_interviewer.offline.context import OfflineContext
+from mock_interviewer.offline.coverage import PointCoverage, importance
+from mock_interviewer.offline.grading import Assessment
+from mock_interviewer.offline.signals import named_terms
+from mock_interviewer.offline.text import shorten
+
+MAX_GAPS = 5
+
+_LIFTS = {
+    "coverage": "it covers {covered} of the {total} key points",
+    "length": "it goes into enough detail",
+    "concrete_rel": "it names concrete techniques or numbers ({terms})",
+    "ownership": "it says what you yourself decided or did",
+    "reasoning": "it explains reasons and trade-offs",
+    "like_great": "its substance resembles the great exemplar's",
+    "like_mediocre": "it stays on the substance the exemplars share",
+    "like_poor": "it avoids what the poor exemplar says",
+    "poor_language": "it avoids the language of a poor answer",
+    "buzzwords": "it avoids buzzwords",
+    "off_topic": "it stays on this question",
+}
+_HOLDS = {
+    "coverage": "it covers {covered} of the {total} key points",
+    "length": "it is brief, with little room for how and why",
+    "concrete_rel": "it names fewer concrete techniques, tools or numbers than the exemplars",
+    "ownership": "it does not say what you yourself decided or did",
+    "reasoning": "it gives no reasons or trade-offs (when, why, at what cost)",
+    "like_great": "little of it resembles the great exemplar",
+    "like_mediocre": "little of it matches the substance the exemplars share",
+    "like_poor": "it reads like the poor exemplar",
+    "poor_language": "it uses phrases typical of a poor answer ({kinds})",
+    "buzzwords": "it leans on buzzwords instead of mechanisms",
+    "off_topic": "it drifts toward a different question",
+}
+_KIND_WORDS = {
+    "reactive": "waiting for problems",
+    "hand_off": "handing the problem to someone else",
+    "dismissive": "waving it away",
+    "shortcut": "shortcuts or heroics",
+    "blame": "blame or pressure",
+    "absolute": "absolutes instead of judgement",
+}
+_DIMENSION_GAPS = {
+    "concrete_rel": Gap(
+        point="Concrete mechanisms: named techniques, tools or numbers from a real case.",
+        why_it_matters="Specifics show you have done it rather than read about it; generic answers sound rehearsed.",
+    ),
+    "ownership": Gap(
+        point="Your own part: what you decided, built or changed, not only what 'we' do.",
+        why_it_matters="An interviewer is hiring you; they need to hear your judgement and actions.",
+    ),
+    "reasoning": Gap(
+        point="Trade-offs: when you would do this, why, and what it costs.",
+        why_it_matters="Knowing the cost and the limits of an approach is what separates senior judgement from a recipe.",
+    ),
+}
+
+
+def _fill(template: str, assessment: Assessment, answer: str) -> str:
+    sig = assessment.features.signals
+    terms = ", ".join(sorted(named_terms(answer))[:4])
+    kinds = ", ".join(_KIND_WORDS[k] for k in sig.poor_labels()) or "none"
+    return template.format(covered=len(assessment.covered), total=len(assessment.points), terms=terms, kinds=kinds)
+
+
+def _why(question: Question, point: PointCoverage, context: OfflineContext) -> str:
+    from mock_interviewer.offline.probes import related_red_flag
+
+    flag = related_red_flag(question, point.point, context.corpus) if question.red_flags else ""
+    if flag:
+        flag = flag.rstrip(".")
+        return f"It is part of what makes the great answer great; without it an interviewer may hear: {flag[:1].lower() + flag[1:]}."
+    return "It is part of what makes the great answer great, and an interviewer listens for it."
+
+
+def gaps(assessment: Assessment, context: OfflineContext) -> list[Gap]:
+    question = assessment.question
+    weights = importance(question, context.corpus)
+    ranked = sorted(assessment.uncovered, key=lambda p: (-weights[p.index], p.index))
+    found = [Gap(point=p.point, why_it_matters=_why(question, p, context)) for p in ranked]
+    weak = [name for name, value in sorted(assessment.contributions.items(), key=lambda kv: kv[1]) if value < 0]
+    extra = [_DIMENSION_GAPS[name] for name in weak if name in _DIMENSION_GAPS]
+    if assessment.tier == "great":
+        return (found[:2] + extra[:1])[:MAX_GAPS]
+    return (found[: MAX_GAPS - min(len(extra), 2)] + extra[:2])[:MAX_GAPS]
+
+
+def strengths(assessment: Assessment, answer: str) -> list[str]:
+    out = [f"Covers: {p.point}" for p in assessment.covered]
+    sig = assessment.features.signals
+    if sig.concrete >= 2:
+        out.append(f"Concrete: names {_fill('{terms}', assessment, answer) or 'specific numbers'}.")
+    if sig.ownership >= 1:
+        out.append("Ownership: says what you decided or did.")
+    if sig.reasoning >= 2:
+        out.append("Reasoning: explains why, and what it costs.")
+    return out
+
+
+def _reasons(assessment: Assessment, answer: str) -> tuple[list[str], list[str]]:
+    ranked = sorted(assessment.contributions.items(), key=lambda kv: kv[1])
+    holds = [_fill(_HOLDS[name], assessment, answer) for name, value in ranked[:2] if value < -0.3]
+    lifts = [_fill(_LIFTS[name], assessment, answer) for name, value in reversed(ranked[-2:]) if value > 0.3]
+    return lifts, holds
+
+
+def explanation(assessment: Assessment, answer: str, context: OfflineContext) -> str:
+    tier, score = assessment.tier, assessment.score
+    anchors = assessment.anchors
+    parts = [
+        f"Offline estimate (no language model): {tier}, {score}/5, from how much substance the answer carries "
+        f"compared with this question's exemplars (substance score {assessment.substance:+.1f}; "
+        f"poor exemplar {anchors['poor']:+.1f}, mediocre {anchors['mediocre']:+.1f}, great {anchors['great']:+.1f})."
+    ]
+    if assessment.guard == "exemplar":
+        parts.append(f"This answer is the bank's own {assessment.features.self_tier} exemplar for the question.")
+    elif assessment.guard == "off_topic":
+        other = assessment.features.nearest_other
+        parts.append(
+            "It reads as an answer to a different question"
+            + (f" ({other}: {shorten(context.questions[other].text, 80)})" if other in context.questions else "")
+            + ", so it is graded poor."
+        )
+    elif assessment.guard == "buzzword_soup":
+        parts.append("It is fluent but made of buzzwords, with no technique, tool or number behind them, so it is graded poor.")
+    elif assessment.guard == "buzzwords":
+        parts.append("It is fluent but built on buzzwords with no concrete mechanism, so it cannot be graded great.")
+    elif assessment.guard == "poor_language":
+        parts.append("It uses several phrases typical of a poor answer, so it cannot be graded great.")
+    lifts, holds = _reasons(assessment, answer)
+    if lifts:
+        parts.append("In its favour: " + "; ".join(lifts) + ".")
+    if holds:
+        parts.append("Held back because " + "; ".join(holds) + ".")
+    missing = gaps(assessment, context)
+    key_missing = [g.point for g in missing if g.point in assessment.question.key_points][:2]
+    if key_missing and tier != "great":
+        parts.append("The great answer also has: " + " ".join(shorten(p, 110) for p in key_missing))
+    return " ".join(parts)
+
+
+def verdict(assessment: Assessment, answer: str, context: OfflineContext) -> GradeVerdict:
+    """The ``GradeVerdict`` of an assessment; ``suspicious`` flags injected instructions (which were ignored)."""
+    return GradeVerdict(
+        strengths=strengths(assessment, answer),
+        gaps=gaps(assessment, context),
+        explanation=explanation(assessment, answer, context),
+        suspicious=looks_like_injection(answer),
+        tier=assessment.tier,  # type: ignore[arg-type]
+        score=assessment.score,
+    )

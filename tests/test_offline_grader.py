@@ -1,0 +1,135 @@
+"""The offline grader's quality and behaviour: accuracy on labelled answers, guards, explanations."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+
+from mock_interviewer.backends.offline import OfflineBackend
+from mock_interviewer.bank import Bank, load_bank
+from mock_interviewer.calibration import load_labelled, run_calibration
+from mock_interviewer.config import Settings
+from mock_interviewer.grader import grade_answer
+from mock_interviewer.grades import Grade
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def bank() -> Bank:
+    return load_bank()
+
+
+@pytest.fixture(scope="module")
+def backend() -> OfflineBackend:
+    return OfflineBackend()
+
+
+def grade(backend: OfflineBackend, bank: Bank, question_id: str, answer: str) -> Grade:
+    return asyncio.run(grade_answer(backend, bank.get(question_id), answer, Settings()))
+
+
+@pytest.mark.parametrize(
+    "name", ["labelled_dev.jsonl", "labelled_dev_offline.jsonl", "labelled_holdout.jsonl"]
+)
+def test_accuracy_on_labelled_answers(name: str, bank: Bank, backend: OfflineBackend) -> None:
+    """The issue's bar: at least 85% in the right tier, never a poor answer graded great.
+
+    The hold-out set was not used to develop the grader (see docs/notes/offline.md).
+    """
+    answers = load_labelled(DATA / name, bank)
+    report = asyncio.run(run_calibration(backend, bank, Settings(), labelled=answers, exemplars=False))
+    assert report.labelled is not None
+    assert report.labelled.ungraded == 0
+    assert report.labelled.accuracy >= 0.85, f"{name}: accuracy {report.labelled.accuracy:.3f}"
+    assert report.labelled.poor_graded_great == 0
+
+
+def test_every_exemplar_lands_in_its_own_tier_and_in_order(bank: Bank, backend: OfflineBackend) -> None:
+    report = asyncio.run(run_calibration(backend, bank, Settings()))
+    assert report.exemplars is not None
+    assert report.exemplars.accuracy == 1.0
+    assert report.exemplars.ordering_violations == []
+
+
+def test_an_answer_to_another_question_is_poor(bank: Bank, backend: OfflineBackend) -> None:
+    other = bank.get("engineer-04").exemplars.great  # database migrations, asked about mentoring
+    result = grade(backend, bank, "engineer-15", other)
+    assert result.tier == "poor"
+    assert "different question" in result.explanation
+
+
+def test_buzzword_soup_is_never_great_however_long(bank: Bank, backend: OfflineBackend) -> None:
+    soup = (
+        "Our observability journey is about leveraging a best-in-class, cloud-native, AI-driven platform that gives "
+        "a single pane of glass across the ecosystem. We empower teams with actionable insights and a shift-left "
+        "mindset, unlocking operational excellence at scale and delighting customers with world-class reliability. "
+    )
+    result = grade(backend, bank, "director-08", soup * 4)
+    assert result.tier == "poor"
+
+
+def test_repeating_an_answer_does_not_raise_its_grade(bank: Bank, backend: OfflineBackend) -> None:
+    mediocre = (
+        "We use Datadog for metrics and logs. Each service has a dashboard and we have alerts on error rate and "
+        "latency that go to the on-call engineer. When incidents happen we use the logs to find the cause."
+    )
+    once = grade(backend, bank, "director-08", mediocre)
+    thrice = grade(backend, bank, "director-08", " ".join([mediocre] * 3))
+    assert once.tier == "mediocre"
+    assert thrice.tier == once.tier
+
+
+def test_a_short_excellent_answer_can_be_great(bank: Bank, backend: OfflineBackend) -> None:
+    short = (
+        "Token bucket per API key in Redis, refilled and decremented atomically in a Lua script so gateway nodes "
+        "don't race. Limits tiered by plan and by endpoint cost. Over the limit: 429 with Retry-After and "
+        "X-RateLimit headers. If Redis is down we fail open for reads but closed for expensive writes, because an "
+        "outage of the limiter shouldn't become an outage of the API. We alert when a client sits at 80% of its limit."
+    )
+    assert grade(backend, bank, "technical-02", short).tier == "great"
+
+
+def test_a_copy_of_an_exemplar_sits_at_its_anchor(bank: Bank, backend: OfflineBackend) -> None:
+    question = bank.get("technical-05")
+    for tier, score in (("great", 5), ("mediocre", 3), ("poor", 1)):
+        result = grade(backend, bank, question.id, question.exemplars.get(tier))
+        assert (result.tier, result.score) == (tier, score)
+        assert f"own {tier} exemplar" in result.explanation
+
+
+def test_the_explanation_says_estimate_and_names_what_is_missing(bank: Bank, backend: OfflineBackend) -> None:
+    question = bank.get("director-01")
+    result = grade(backend, bank, question.id, "We fix tech debt when it becomes a blocker; the business doesn't care.")
+    assert result.estimate and result.backend == "offline"
+    assert result.explanation.startswith("Offline estimate")
+    assert "great answer also has" in result.explanation
+    assert result.gaps[0].point in question.key_points
+    assert all(gap.why_it_matters for gap in result.gaps)
+    assert result.strengths == [] or all(isinstance(s, str) for s in result.strengths)
+
+
+def test_strengths_name_covered_key_points(bank: Bank, backend: OfflineBackend) -> None:
+    answers = [json.loads(line) for line in (DATA / "labelled_dev.jsonl").read_text().splitlines()]
+    great = next(a for a in answers if a["question_id"] == "technical-16" and a["label"] == "great")
+    result = grade(backend, bank, "technical-16", great["answer"])
+    assert result.tier == "great"
+    assert any(s.startswith("Covers: ") for s in result.strengths)
+
+
+def test_grades_do_not_depend_on_what_was_graded_before(bank: Bank) -> None:
+    answer = "I'd run EXPLAIN ANALYZE on the slow query, add a composite index on the filter columns, and re-check."
+    fresh = grade(OfflineBackend(), bank, "technical-16", answer)
+    warm = OfflineBackend()
+    for other in ("engineer-01", "technical-11"):
+        grade(warm, bank, other, bank.get(other).exemplars.poor)
+    assert grade(warm, bank, "technical-16", answer).model_dump() == fresh.model_dump()
+
+
+def test_user_bank_questions_are_graded_too(bank: Bank, backend: OfflineBackend) -> None:
+    question = bank.get("technical-09").model_copy(update={"id": "mine-01", "track": "mine", "probes": []})
+    result = asyncio.run(grade_answer(backend, question, question.exemplars.mediocre + " Extra words.", Settings()))
+    assert result.tier == "mediocre"
