@@ -157,3 +157,22 @@ def test_an_untimed_track_shows_no_clock(cli: Callable[..., Any], tmp_path: Path
     result = cli(*interview_args(tmp_path, "--track", "engineer", "--questions", "1"), stdin="/quit\n")
     assert "untimed" in result.stdout and " left" not in result.stdout
     assert only_session(tmp_path / "t")["options"]["minutes"] is None
+
+
+def test_context_budget_must_be_sensible(cli: Callable[..., Any], tmp_path: Path) -> None:
+    result = cli(*interview_args(tmp_path, "--context-budget", "10"), stdin="")
+    assert result.exit_code == 2 and "--context-budget 10: give at least 1000 tokens" in result.stderr
+
+
+def test_resuming_a_finished_session_shows_its_summary(cli: Callable[..., Any], tmp_path: Path, repo: Path) -> None:
+    example = sorted((repo / "transcripts" / "examples").glob("*.json"))[0]
+    directory = tmp_path / "t"
+    directory.mkdir()
+    copy = directory / example.name
+    copy.write_bytes(example.read_bytes())
+    result = cli(*interview_args(tmp_path, "--resume", example.stem), stdin="")
+    assert result.exit_code == 0, result.stderr
+    assert "already finished" in result.stdout and "Summary" in result.stdout
+    assert "Interviewer:" not in result.stdout
+    before, after = json.loads(example.read_text()), json.loads(copy.read_text())
+    assert before["records"] == after["records"] and after["status"] == "completed"

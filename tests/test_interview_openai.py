@@ -147,3 +147,15 @@ def test_a_malformed_grade_is_ungraded_not_a_crash(cli: Callable[..., Any], chat
     assert "Ungraded" in result.stdout
     sent = sent_json(chat_api.calls[-1])
     assert sent["messages"][-1]["role"] == "user" and "could not be used" in sent["messages"][-1]["content"]
+
+
+def test_the_context_budget_option_trims_what_is_sent(cli: Callable[..., Any], chat_api: respx.Route, tmp_path: Path) -> None:
+    long_answer = " ".join(f"point{i}" for i in range(2500)) + " FINAL"
+    model = FakeModel()
+    chat_api.side_effect = model
+    result = run_interview(cli, tmp_path, f"{long_answer}\n.\nShort second answer.\n.\n", "--context-budget", "2000")
+    assert result.exit_code == 0, result.stderr
+    decision = model.of("FollowUpDecision")[0]["messages"][-1]["content"]
+    assert "[…]" in decision and "FINAL" in decision and "point2000 " not in decision
+    _, data = only_session(tmp_path / "t")
+    assert data["records"][0]["turns"][1]["text"] == long_answer  # the file keeps every word

@@ -1,7 +1,8 @@
 """The interview in a real terminal: tmux runs it in an 80-column pane, sends keys, reads the screen.
 
 This is the candidate's experience end to end: prompt_toolkit's multi-line editor
-(typed lines, a bracketed paste with blank lines, Esc Enter to submit), the
+(typed lines, a bracketed paste with blank lines, Esc Enter to submit, /edit with
+$EDITOR, a '.' line to submit), the
 streamed interviewer, the follow-up, the grade, /skip, the summary, and the
 session file. A second test kills the process with SIGKILL the moment the model
 is asked about a just-submitted answer, resumes, and leaves again with Ctrl-C.
@@ -120,9 +121,12 @@ def saved_session(directory: Path) -> dict[str, Any]:
 
 def test_an_offline_interview_in_a_real_terminal(pane: Pane, tmp_path: Path) -> None:
     transcripts = tmp_path / "sessions"
+    editor = tmp_path / "editor.sh"  # stands in for $EDITOR: writes the answer into the file it is given
+    editor.write_text('#!/bin/sh\nprintf "I make quality part of how we recognise people, not just a rule.\\n" > "$1"\n')
+    editor.chmod(0o755)
     pane.start(
         interview_argv(transcripts, "--backend", "offline", "--track", "director", "--questions", "2", "--seed", "3"),
-        base_env(tmp_path),
+        base_env(tmp_path) | {"EDITOR": str(editor)},
     )
     screen = pane.wait_for("Esc Enter: submit")
     assert "Question 1 of 2" in screen and "22:00 left" in screen
@@ -137,10 +141,11 @@ def test_an_offline_interview_in_a_real_terminal(pane: Pane, tmp_path: Path) -> 
     pane.keys("Escape", "Enter")
 
     screen = pane.wait_for("Your answer to the follow-up")
-    pane.wait_for("Esc Enter: submit", after=0)
-    pane.type("I make quality part of how we recognise people, not just a rule.")
+    pane.type("/edit")  # the answer comes back from $EDITOR into the prompt, to review, then submit
     pane.keys("Enter")
-    pane.type(".")
+    pane.wait_for("› I make quality part of how we recognise people")
+    pane.keys("Enter")
+    pane.type(".")  # a line with only '.' submits too
     pane.keys("Enter")
 
     screen = pane.wait_for("Question 2 of 2")

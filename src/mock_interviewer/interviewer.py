@@ -402,7 +402,10 @@ class Interview:
     async def run(self) -> Summary | None:
         """Conduct the session to its end (a summary) or to ``/quit`` (None). Resumes wherever it stopped."""
         finished_before = self.session.status in ("completed", "timed_out")
-        if any(r.turns for r in self.session.records) and not finished_before:
+        if finished_before:
+            retry = f" Trying the {len(self._retry)} ungraded answer(s) again." if self._retry else ""
+            self.frontend.notice(f"Session {self.session.id} is already finished; here is its summary.{retry}")
+        elif any(r.turns for r in self.session.records):
             done = sum(r.status in ("graded", "ungraded", "skipped", "answered") for r in self.session.records)
             self.frontend.notice(
                 f"Resuming session {self.session.id}: {done} of {len(self.session.records)} questions done."

@@ -325,6 +325,12 @@ def _practice(
             if len(items) < room and rank < len(gaps):
                 gap = gaps[rank]
                 items.append(PracticeItem(what=gap.point, why=gap.why_it_matters, question_ids=[result.question_id]))
+    # little to go on (great answers only): their largest gaps are the polish left
+    polish = [r for r in graded if r.tier == "great" and gaps_by_question.get(r.question_id)]
+    for result in polish:
+        if len(items) < min(room, 2):
+            gap = gaps_by_question[result.question_id][0]
+            items.append(PracticeItem(what=gap.point, why=gap.why_it_matters, question_ids=[result.question_id]))
     if skipped:
         items.append(
             PracticeItem(

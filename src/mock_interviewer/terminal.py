@@ -36,6 +36,7 @@ from rich.text import Text
 from mock_interviewer.bank import Question
 from mock_interviewer.grades import Grade
 from mock_interviewer.interviewer import Answer, AnswerRequest, Command, QuestionInfo, Reply
+from mock_interviewer.render import sentence_case
 from mock_interviewer.render.session import clock as format_clock
 from mock_interviewer.summary import Summary
 
@@ -228,7 +229,7 @@ class LineReader:
     def _echo(self, frontend: TerminalFrontend, text: str) -> None:
         """Piped answers are not shown by a terminal: print them, so the output reads as a transcript."""
         if not self.interactive and text:
-            frontend.console.print(Text(text, style="dim"))
+            frontend.echo(text)
 
     def _edit(self, frontend: TerminalFrontend) -> None:
         if not (self.interactive and sys.stdout.isatty()):
@@ -259,7 +260,8 @@ class PromptToolkitReader:
             multiline=True,
             key_bindings=self._bindings(),
             output=create_output(stdout=cast(TextIO, output)) if output is not None else None,
-            erase_when_done=False,
+            # the box wraps inside words as you type; once submitted, the answer is reprinted word-wrapped
+            erase_when_done=True,
         )
 
     def hint(self) -> str:
@@ -332,7 +334,9 @@ class PromptToolkitReader:
             draft, command = split_command(text)
             if command is None:
                 self.draft = ""
+                frontend.echo(text.strip())
                 return Answer(text.strip())
+            frontend.echo("/" + command if command != "?" else text.strip().split("\n")[-1], style="dim")
             self.draft = draft
             if command == "?":
                 frontend.notice("Unknown command: /help lists them.", level="warning")
@@ -380,9 +384,21 @@ class TerminalFrontend:
         self.console.print(Text.assemble((who, "bold"), (f" ({' · '.join(parts)})", "dim")))
         return await self.reader.read(request, self)
 
+    def echo(self, text: str, *, style: str = "") -> None:
+        """What the candidate submitted, word-wrapped under a ``›`` (paragraphs and all)."""
+        from rich.table import Table
+
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, style="bold")
+        grid.add_column(overflow="fold")
+        grid.add_row("›", Text(text, style=style))
+        self.console.print(grid)
+
     def repeat(self, words: str, question: Question) -> None:
-        self.console.print(Text.assemble(("Interviewer: ", "bold cyan"), (words, "cyan")))
-        self.console.print(Text(f"(bank question {question.id}: {question.text})", style="dim"))
+        printer = StreamPrinter(self.console)
+        printer.feed(words)
+        printer.close()
+        self.console.print(Text(f"(bank question {question.id}: {sentence_case(question.text)})", style="dim"))
 
     def show_help(self) -> None:
         from rich.table import Table

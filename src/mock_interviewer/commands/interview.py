@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from mock_interviewer.summary import Summary
 
 DEFAULT_QUESTIONS = 5
+MIN_CONTEXT_BUDGET = 1000
 
 
 def resume_command(session_id: str, transcripts_dir: Path, banks: list[Path] | None) -> str:
@@ -77,6 +78,15 @@ def interview(
     resume: Annotated[
         str | None, typer.Option("--resume", metavar="ID", help="Continue a saved session where it stopped.", show_default=False)
     ] = None,
+    context_budget: Annotated[
+        int | None,
+        typer.Option(
+            "--context-budget",
+            envvar="MOCK_INTERVIEWER_CONTEXT_BUDGET",
+            help="Most tokens of conversation sent per model request; older exchanges are summarised to fit (default 12000).",
+            show_default=False,
+        ),
+    ] = None,
     json_output: JsonOpt = False,
     bank: BankOpt = None,
     backend: BackendOpt = "auto",
@@ -98,6 +108,10 @@ def interview(
 
     ctx = make_context(json_output=json_output, bank=bank, backend=backend, model=model, transcripts_dir=transcripts_dir)
     settings = ctx.settings()
+    if context_budget is not None:
+        if context_budget < MIN_CONTEXT_BUDGET:
+            raise InputError(f"--context-budget {context_budget}: give at least {MIN_CONTEXT_BUDGET} tokens")
+        settings = settings.model_copy(update={"context_budget": context_budget})
     loaded = ctx.load_bank()
     store = SessionStore(settings.transcripts_dir)
     if resume:
