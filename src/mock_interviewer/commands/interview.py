@@ -95,9 +95,11 @@ def interview(
 ) -> None:
     """Run a mock interview: questions, follow-ups, grades against the exemplars, and a summary.
 
-    Type or paste a multi-line answer; Esc then Enter submits (a line with only '.' works too,
-    also when answers are piped). Commands on a line of their own: /edit, /repeat, /skip, /quit, /help.
-    The session is saved after every answer; Ctrl-C saves too. Resume with --resume ID.
+    Type or paste a multi-line answer; Esc then Enter submits (so does a line with only '.', also when answers are piped).
+
+    Commands on a line of their own: /edit, /repeat, /skip, /quit, /help.
+
+    The session is saved after every answer; Ctrl-C saves too. Continue it with --resume ID.
     """
     import sys
 
