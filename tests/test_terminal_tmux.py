@@ -257,6 +257,7 @@ def test_sigkill_right_after_an_answer_loses_nothing_and_resume_continues(pane: 
         resumed.keys("C-c")
         screen = resumed.wait_for("[exited 130]")
         assert "Paused." in screen and f"--resume {data['id']}" in screen
+        assert "Your unsent answer" in screen and "half an answer, then Ctrl-C" in screen  # printed back, not lost
     finally:
         resumed.close()
     data = saved_session(transcripts)

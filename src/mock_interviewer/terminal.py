@@ -300,6 +300,11 @@ class PromptToolkitReader:
             else:
                 buffer.newline(copy_margin=False)
 
+        @bindings.add("c-c")
+        def _interrupt(event: KeyPressEvent) -> None:
+            self.draft = event.current_buffer.text  # kept, so it can be shown after the pause
+            event.app.exit(exception=KeyboardInterrupt())
+
         @bindings.add("escape", "enter")
         @bindings.add("c-d")
         def _submit(event: KeyPressEvent) -> None:
@@ -383,6 +388,12 @@ class TerminalFrontend:
         parts = [p for p in (clock, hint, "/help") if p]
         self.console.print(Text.assemble((who, "bold"), (f" ({' · '.join(parts)})", "dim")))
         return await self.reader.read(request, self)
+
+    def unsent_draft(self) -> str:
+        """What the candidate had typed but not submitted (shown when they leave with Ctrl-C)."""
+        draft = getattr(self.reader, "draft", "")
+        text = "\n".join(draft) if isinstance(draft, list) else str(draft)
+        return text.strip()
 
     def echo(self, text: str, *, style: str = "") -> None:
         """What the candidate submitted, word-wrapped under a ``›`` (paragraphs and all)."""

@@ -150,6 +150,12 @@ def interview(
         summary = drive(runner, model_backend)
     except KeyboardInterrupt:
         runner.pause()
+        draft = frontend.unsent_draft()
+        if draft:
+            from rich.text import Text
+
+            console.print("\n[bold]Your unsent answer[/bold] (not saved; copy it if you want it):", highlight=False)
+            console.print(Text(draft, style="dim"))
         console.print(f"\n[bold]Paused.[/bold] Your session is saved. Resume with:\n  {hint}", highlight=False)
         if ctx.json:
             ctx.print_json(_result(runner, None, hint))
