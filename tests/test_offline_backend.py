@@ -162,3 +162,11 @@ def test_json_of_every_structured_kind_parses(backend: OfflineBackend, bank) -> 
     for kind, output in (("grade", GradeVerdict), ("follow_up", FollowUpDecision), ("probe", ProbeList)):
         text = ask(backend, Task(kind=kind, question=question, answer="We talk it through.", follow_ups_left=1), output)
         assert output.model_validate(json.loads(text))
+
+
+def test_generic_follow_up_aims_at_the_weakest_dimension(backend: OfflineBackend, bank) -> None:  # type: ignore[no-untyped-def]
+    question = bank.get("engineer-01").model_copy(update={"probes": []})
+    concrete_and_owned = "I added a composite index in Postgres and we moved the report to a read replica. I measured p95."
+    decision = follow_up(backend, question, concrete_and_owned)
+    assert decision.ask_follow_up
+    assert "cost" in decision.follow_up and "database queries for performance" in decision.follow_up

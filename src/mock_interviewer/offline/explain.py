@@ -14,7 +14,7 @@ from mock_interviewer.grades import Gap, GradeVerdict
 from mock_interviewer.injection import looks_like_injection
 from mock_interviewer.offline.context import OfflineContext
 from mock_interviewer.offline.coverage import PointCoverage, importance
-from mock_interviewer.offline.grading import Assessment
+from mock_interviewer.offline.grading import THRESHOLDS, Assessment
 from mock_interviewer.offline.signals import named_terms
 from mock_interviewer.offline.text import shorten
 
@@ -33,6 +33,8 @@ _LIFTS = {
     "buzzwords": "it avoids buzzwords",
     "off_topic": "it stays on this question",
 }
+# Only features whose presence is a merit are named as lifts ("avoids buzzwords" is not praise).
+_SHOWN_LIFTS = ("coverage", "length", "concrete_rel", "ownership", "reasoning")
 _HOLDS = {
     "coverage": "it covers {covered} of the {total} key points",
     "length": "it is brief, with little room for how and why",
@@ -77,26 +79,52 @@ def _fill(template: str, assessment: Assessment, answer: str) -> str:
     return template.format(covered=len(assessment.covered), total=len(assessment.points), terms=terms, kinds=kinds)
 
 
-def _why(question: Question, point: PointCoverage, context: OfflineContext) -> str:
-    from mock_interviewer.offline.probes import related_red_flag
+def _whys(question: Question, points: list[PointCoverage], context: OfflineContext) -> list[str]:
+    """Why each missing key point matters: the red flag an answer without it drifts toward.
 
-    flag = related_red_flag(question, point.point, context.corpus) if question.red_flags else ""
-    if flag:
-        flag = flag.rstrip(".")
-        return f"It is part of what makes the great answer great; without it an interviewer may hear: {flag[:1].lower() + flag[1:]}."
-    return "It is part of what makes the great answer great, and an interviewer listens for it."
+    Each red flag goes to the one point it is most related to (by shared rare words); points
+    left without one get a plain reason.
+    """
+    from mock_interviewer.offline.probes import red_flag_overlap
+
+    pairs = sorted(
+        (
+            (red_flag_overlap(flag, point.point, context.corpus), -i, -j, i, flag)
+            for i, point in enumerate(points)
+            for j, flag in enumerate(question.red_flags)
+        ),
+        reverse=True,
+    )
+    chosen: dict[int, str] = {}
+    used: set[str] = set()
+    for overlap, _, _, i, flag in pairs:
+        if overlap > 0 and i not in chosen and flag not in used:
+            chosen[i] = flag
+            used.add(flag)
+    out = []
+    for i in range(len(points)):
+        if i in chosen:
+            flag = chosen[i].rstrip(".")
+            out.append(f"Without it an interviewer may hear a red flag: {flag[:1].lower() + flag[1:]}.")
+        else:
+            out.append("It is part of what separates the great exemplar from the mediocre one; interviewers listen for it.")
+    return out
 
 
 def gaps(assessment: Assessment, context: OfflineContext) -> list[Gap]:
+    """Missing key points (most discriminating first), then missing dimensions, at most ``MAX_GAPS``."""
     question = assessment.question
     weights = importance(question, context.corpus)
     ranked = sorted(assessment.uncovered, key=lambda p: (-weights[p.index], p.index))
-    found = [Gap(point=p.point, why_it_matters=_why(question, p, context)) for p in ranked]
     weak = [name for name, value in sorted(assessment.contributions.items(), key=lambda kv: kv[1]) if value < 0]
     extra = [_DIMENSION_GAPS[name] for name in weak if name in _DIMENSION_GAPS]
-    if assessment.tier == "great":
-        return (found[:2] + extra[:1])[:MAX_GAPS]
-    return (found[: MAX_GAPS - min(len(extra), 2)] + extra[:2])[:MAX_GAPS]
+    if assessment.tier == "great":  # fewer, so the few that remain stand out
+        shown, extra = ranked[:2], extra[:1]
+    else:
+        extra = extra[:2]
+        shown = ranked[: MAX_GAPS - len(extra)]
+    whys = _whys(question, shown, context)
+    return [Gap(point=p.point, why_it_matters=why) for p, why in zip(shown, whys, strict=True)] + extra
 
 
 def strengths(assessment: Assessment, answer: str) -> list[str]:
@@ -114,17 +142,18 @@ def strengths(assessment: Assessment, answer: str) -> list[str]:
 def _reasons(assessment: Assessment, answer: str) -> tuple[list[str], list[str]]:
     ranked = sorted(assessment.contributions.items(), key=lambda kv: kv[1])
     holds = [_fill(_HOLDS[name], assessment, answer) for name, value in ranked[:2] if value < -0.3]
-    lifts = [_fill(_LIFTS[name], assessment, answer) for name, value in reversed(ranked[-2:]) if value > 0.3]
+    positive = [(name, value) for name, value in reversed(ranked) if name in _SHOWN_LIFTS and value > 0.3]
+    lifts = [_fill(_LIFTS[name], assessment, answer) for name, _ in positive[:2]]
     return lifts, holds
 
 
 def explanation(assessment: Assessment, answer: str, context: OfflineContext) -> str:
     tier, score = assessment.tier, assessment.score
-    anchors = assessment.anchors
+    low, high = THRESHOLDS
     parts = [
-        f"Offline estimate (no language model): {tier}, {score}/5, from how much substance the answer carries "
-        f"compared with this question's exemplars (substance score {assessment.substance:+.1f}; "
-        f"poor exemplar {anchors['poor']:+.1f}, mediocre {anchors['mediocre']:+.1f}, great {anchors['great']:+.1f})."
+        f"Offline estimate (no language model): {tier}, {score}/5. The grade weighs how much substance the answer "
+        f"carries against this question's exemplars (substance score {assessment.substance:+.1f}; "
+        f"mediocre from {low:+.1f}, great from {high:+.1f})."
     ]
     if assessment.guard == "exemplar":
         parts.append(f"This answer is the bank's own {assessment.features.self_tier} exemplar for the question.")

@@ -22,7 +22,8 @@ DEFAULT_COUNT = 3
 SHOWN = 0.4  # share of a red flag's weight an answer must carry to count as showing it
 
 
-def _overlap(a: str, b: str, corpus: Corpus) -> float:
+def red_flag_overlap(a: str, b: str, corpus: Corpus) -> float:
+    """Rarity-weighted words two rubric sentences share (how related a red flag is to a key point)."""
     first, second = stem_set(a), stem_set(b)
     return sum(corpus.idf(s) for s in first & second)
 
@@ -31,7 +32,7 @@ def related_red_flag(question: Question, point: str, corpus: Corpus) -> str:
     """The red flag closest in words to a key point (its usual opposite), else the first."""
     if not question.red_flags:
         return "Stays general: no example, no decision of their own, no trade-off."
-    return max(question.red_flags, key=lambda flag: (_overlap(flag, point, corpus), -question.red_flags.index(flag)))
+    return max(question.red_flags, key=lambda flag: (red_flag_overlap(flag, point, corpus), -question.red_flags.index(flag)))
 
 
 def shown_red_flag(question: Question, answer: str, corpus: Corpus) -> str:

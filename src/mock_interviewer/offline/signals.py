@@ -162,11 +162,13 @@ class Signals:
 
 
 def named_terms(text: str) -> set[str]:
-    found = {m.group(0).lower() for m in _TECH.finditer(text)}
-    found |= {m.group(0).lower() for m in _ACRONYM.finditer(text)}
-    found |= {m.group(0).lower() for m in _PROPER.finditer(text)}
-    found |= {m.group(0).lower() for m in _IDENTIFIER.finditer(text)}
-    return {term for term in found if term not in _NOT_NAMED}
+    """Named tools, techniques, acronyms and identifiers, as written (deduplicated ignoring case)."""
+    found: dict[str, str] = {}
+    for pattern in (_TECH, _ACRONYM, _PROPER, _IDENTIFIER):
+        for match in pattern.finditer(text):
+            term = match.group(0)
+            found.setdefault(term.lower(), term)
+    return {term for key, term in found.items() if key not in _NOT_NAMED}
 
 
 _NOT_NAMED = frozenset({"i", "ok", "it", "us", "we", "a", "qa", "hr", "pm", "vp", "ceo", "cto", "api", "ui", "the"})
