@@ -170,3 +170,10 @@ def test_generic_follow_up_aims_at_the_weakest_dimension(backend: OfflineBackend
     decision = follow_up(backend, question, concrete_and_owned)
     assert decision.ask_follow_up
     assert "cost" in decision.follow_up and "database queries for performance" in decision.follow_up
+
+
+def test_probes_for_any_answer_build_on_something_it_said(backend: OfflineBackend, bank) -> None:  # type: ignore[no-untyped-def]
+    answer = "I'd make it clear that deadlines are commitments."
+    result = probes(backend, bank.get("director-15"), answer, count=3)
+    assert any(p.refers_to for p in result.probes)
+    assert all(p.refers_to.rstrip("…") in answer for p in result.probes if p.refers_to)

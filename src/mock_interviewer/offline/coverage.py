@@ -114,7 +114,7 @@ def importance(question: Question, corpus: Corpus) -> list[float]:
     return scores
 
 
-def closest_passage(point: str, answer_text: str, minimum: float = 40.0) -> str:
+def closest_passage(point: str, answer_text: str, minimum: float = 25.0) -> str:
     """The stretch of the answer closest to a key point, as a short quote ('' when nothing is close)."""
     from rapidfuzz import fuzz
 
@@ -126,6 +126,12 @@ def closest_passage(point: str, answer_text: str, minimum: float = 40.0) -> str:
         if score > best_score:
             best, best_score = piece, score
     return shorten(best, 120) if best else ""
+
+
+def opening(answer_text: str) -> str:
+    """The answer's first passage, as a short quote: what a probe builds on when nothing is closer."""
+    pieces = _passages(answer_text)
+    return shorten(pieces[0], 120) if pieces else ""
 
 
 def _passages(text: str, window: int = 14) -> Sequence[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from mock_interviewer.backends.base import Task
 from mock_interviewer.bank import Question
 from mock_interviewer.offline.context import OfflineContext
-from mock_interviewer.offline.coverage import Corpus, PointCoverage, closest_passage, coverage, importance
+from mock_interviewer.offline.coverage import Corpus, PointCoverage, closest_passage, coverage, importance, opening
 from mock_interviewer.offline.followups import candidate_text, probe_for, ranked_gaps, topic
 from mock_interviewer.offline.grading import assess
 from mock_interviewer.offline.text import stem_set, stems
@@ -75,6 +75,8 @@ def probes_for_answer(task: Task, context: OfflineContext) -> ProbeList:
     ]
     if len(probes) < count:
         probes += _depth_probes(question, answer, assessment.covered, corpus)[: count - len(probes)]
+    if probes and not any(p.refers_to for p in probes):  # a probe always builds on something said
+        probes[0] = probes[0].model_copy(update={"refers_to": opening(answer)})
     return ProbeList(probes=probes)
 
 
