@@ -106,8 +106,10 @@ def test_the_explanation_says_estimate_and_names_what_is_missing(bank: Bank, bac
     result = grade(backend, bank, question.id, "We fix tech debt when it becomes a blocker; the business doesn't care.")
     assert result.estimate and result.backend == "offline"
     assert result.explanation.startswith("Offline estimate")
-    assert "great answer also has" in result.explanation
+    assert "The great answer also " in result.explanation
     assert result.gaps[0].point in question.key_points
+    assert result.gaps[0].point.rstrip(".")[1:] in result.explanation  # the missing point, in full
+    assert "substance score" not in result.explanation and "from +" not in result.explanation  # no internals
     assert all(gap.why_it_matters for gap in result.gaps)
     assert result.strengths == [] or all(isinstance(s, str) for s in result.strengths)
 

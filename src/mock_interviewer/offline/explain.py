@@ -14,7 +14,7 @@ from mock_interviewer.grades import Gap, GradeVerdict
 from mock_interviewer.injection import looks_like_injection
 from mock_interviewer.offline.context import OfflineContext
 from mock_interviewer.offline.coverage import PointCoverage, importance
-from mock_interviewer.offline.grading import THRESHOLDS, Assessment
+from mock_interviewer.offline.grading import Assessment
 from mock_interviewer.offline.signals import named_terms
 from mock_interviewer.offline.text import shorten
 
@@ -105,9 +105,9 @@ def _whys(question: Question, points: list[PointCoverage], context: OfflineConte
     for i in range(len(points)):
         if i in chosen:
             flag = chosen[i].rstrip(".")
-            out.append(f"Without it an interviewer may hear a red flag: {flag[:1].lower() + flag[1:]}.")
+            out.append(f"Without it, the answer drifts toward a red flag interviewers listen for: “{flag}”.")
         else:
-            out.append("It is part of what separates the great exemplar from the mediocre one; interviewers listen for it.")
+            out.append("It is what separates a great answer to this question from a mediocre one.")
     return out
 
 
@@ -147,14 +147,28 @@ def _reasons(assessment: Assessment, answer: str) -> tuple[list[str], list[str]]
     return lifts, holds
 
 
+_PLACE = {
+    "great": "your answer is on a par with the great exemplar",
+    "mediocre": "your answer sits with the mediocre exemplar",
+    "poor": "your answer sits with the poor exemplar",
+}
+
+
+def _as_clause(point: str) -> str:
+    """A key point ("Uses a token bucket …") as a clause after "also" ("uses a token bucket …")."""
+    point = point.strip().rstrip(".")
+    if len(point) > 1 and point[0].isupper() and point[1].islower():
+        point = point[0].lower() + point[1:]
+    return point
+
+
 def explanation(assessment: Assessment, answer: str, context: OfflineContext) -> str:
+    """Plain words for the candidate: where the answer sits, why, and what the great answer adds.
+
+    The internal substance score and thresholds stay out of it: they mean nothing to a candidate.
+    """
     tier, score = assessment.tier, assessment.score
-    low, high = THRESHOLDS
-    parts = [
-        f"Offline estimate (no language model): {tier}, {score}/5. The grade weighs how much substance the answer "
-        f"carries against this question's exemplars (substance score {assessment.substance:+.1f}; "
-        f"mediocre from {low:+.1f}, great from {high:+.1f})."
-    ]
+    parts = [f"Offline estimate (no language model): {_PLACE[tier]} ({score}/5)."]
     if assessment.guard == "exemplar":
         parts.append(f"This answer is the bank's own {assessment.features.self_tier} exemplar for the question.")
     elif assessment.guard == "off_topic":
@@ -178,7 +192,7 @@ def explanation(assessment: Assessment, answer: str, context: OfflineContext) ->
     missing = gaps(assessment, context)
     key_missing = [g.point for g in missing if g.point in assessment.question.key_points][:2]
     if key_missing and tier != "great":
-        parts.append("The great answer also has: " + " ".join(shorten(p, 110) for p in key_missing))
+        parts.append("The great answer also " + "; and ".join(_as_clause(p) for p in key_missing) + ".")
     return " ".join(parts)
 
 
