@@ -561,3 +561,63 @@ def test_the_offline_backend_grades_a_batch_without_any_network(tmp_path, cli):
     assert "Offline estimates." in (out / "report.md").read_text(encoding="utf-8")
     again = cli("batch", str(source), str(sessions), "--out", str(out), "--backend", "offline", "--json")
     assert again.json()["already_done"] == 8 and again.json()["requests"] == 0
+
+
+FAULTS = {
+    "429 without Retry-After": (error_response(429, "Rate limit reached", type="requests", code="rate_limit_exceeded"),
+                                "service", "rate limited"),
+    "500": (error_response(500, "boom", type="server_error"), "service", "(HTTP 500)"),
+    "502": (error_response(502, "bad gateway", type="server_error"), "service", "(HTTP 502)"),
+    "503": (error_response(503, "overloaded", type="server_error"), "service", "(HTTP 503)"),
+    "timeout": (httpx.ReadTimeout("timed out"), "service", "did not answer within"),
+    "connection refused": (httpx.ConnectError("[Errno 111] Connection refused"), "service", "cannot reach"),
+    "wrong key": (error_response(401, f"Incorrect API key provided: {API_KEY}", code="invalid_api_key"), "service",
+                  "rejected the API key"),
+    "unknown model": (error_response(404, "The model `gpt-4.1-mini` does not exist", code="model_not_found"),
+                      "service", "not found"),
+    "truncated JSON": (chat_response('{"strengths": ["names a step"'), "model_reply", "did not match the expected format"),
+    "finish_reason=length": (chat_response('{"strengths": [', finish_reason="length"), "model_reply", "cut off"),
+    "refusal": (chat_response(None, refusal="I can't help with that."), "model_reply", "refused"),
+    "empty completion": (chat_response(""), "model_reply", "did not match the expected format"),
+}
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_every_model_fault_ends_ungraded_with_one_clear_reason_and_is_retried(tmp_path, cli, grader_api, fault):
+    response, failure, fragment = FAULTS[fault]
+    source = write_jsonl(tmp_path / "answers.jsonl", answer_rows(2))
+    out = tmp_path / "out"
+
+    def faulty(request: httpx.Request) -> httpx.Response:
+        if isinstance(response, Exception):
+            raise response
+        return response
+
+    grader_api.side_effect = faulty
+
+    result = cli("batch", str(source), "--out", str(out), "--json")
+
+    assert result.exit_code == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = results(out)
+    assert len(lines) == 2
+    for line in lines:
+        assert line["grade"]["status"] == "ungraded" and line["failure"] == failure
+        assert fragment in line["grade"]["reason"] and "\n" not in line["grade"]["reason"]
+    for written in out.iterdir():
+        if written.is_file():
+            assert API_KEY not in written.read_text(encoding="utf-8", errors="replace")
+    calls = grader_api.call_count
+    grader_api.side_effect = grading_reply
+    assert cli("batch", str(source), "--out", str(out)).exit_code == 0, "a re-run retries ungraded answers"
+    assert grader_api.call_count == calls + 2
+
+
+def test_a_reply_only_in_reasoning_content_is_graded(tmp_path, cli, grader_api):
+    source = write_jsonl(tmp_path / "answers.jsonl", answer_rows(1))
+    grader_api.side_effect = lambda request: chat_response("", reasoning_content=verdict_json("great", 5))
+
+    result = cli("batch", str(source), "--out", str(tmp_path / "out"), "--json")
+
+    assert result.exit_code == 0, result.stderr
+    assert results(tmp_path / "out")[0]["grade"]["tier"] == "great"

@@ -457,6 +457,7 @@ async def collect(
         events.note(f"batch {record.id}: {stray} result(s) matched no pending answer of this run and were ignored")
     record.collected = True
     state.save()
+    local_input.unlink(missing_ok=True)  # rebuilt from the inputs whenever needed; the outputs stay for audit
 
 
 def _missing_reason(record: BatchRecord, batch: Any) -> str:
@@ -505,6 +506,7 @@ async def run_batch_api(
         pending = await submit(client, state, plan, bank, settings, body_for, model=model,
                                prompt_version=prompt_version, events=events, secrets=secrets)
     for record in pending:
+        events.note(f"waiting for batch {record.id}: Ctrl-C stops waiting; run the same command again to collect it")
         batch = await wait(client, state, record, poll_seconds=poll_seconds, events=events, secrets=secrets)
         await collect(client, state, record, batch, plan, bank, settings, writer, summary, events=events,
                       secrets=secrets)

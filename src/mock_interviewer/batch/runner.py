@@ -129,8 +129,7 @@ async def grade_job(job: Job, backend: Backend, bank: Bank, settings: Settings, 
     try:
         grade = await grade_answer(backend, question, item.answer, settings, exchange=item.exchange)
     except ServiceError as exc:
-        reason = f"the model service failed: {exc}"
-        return Grade.ungraded(question.id, reason, backend=backend.name, model=backend.model, **common), "service"
+        return Grade.ungraded(question.id, str(exc), backend=backend.name, model=backend.model, **common), "service"
     except InputError as exc:
         reason = f"the answer cannot be graded: {exc}"
         return Grade.ungraded(question.id, reason, backend=backend.name, model=backend.model, **common), "input"

@@ -100,6 +100,7 @@ class _LiveProgress:
         self.task: Any = None
         self.failed = 0
         self.tokens = 0
+        self.last_status: tuple[Any, ...] | None = None
 
     def __enter__(self) -> _LiveProgress:
         if self.progress is not None:
@@ -135,6 +136,14 @@ class _LiveProgress:
 
     def polled(self, record: Any) -> None:
         if self.progress is None:
+            status = (record.id, record.status, record.completed, record.failed)
+            if status != self.last_status:  # off a terminal: one line per change, not a bar
+                self.last_status = status
+                self.ctx.err.print(
+                    f"batch {record.id}: {record.status} ({record.completed + record.failed}/{record.requests} done, "
+                    f"{record.failed} failed)",
+                    highlight=False,
+                )
             return
         if self.task is None:
             self.task = self.progress.add_task("batch", total=record.requests, failed=0, tokens=0)
@@ -386,7 +395,7 @@ def _print_summary(ctx: Any, summary: Any, data: Any, reports: list[Path], store
     if summary.skipped_inputs:
         table.add_row("skipped inputs", f"{summary.skipped_inputs:,}", "named above and in the report")
     if summary.prompt_tokens or summary.completion_tokens:
-        spent = f"≈ ${cost:,.4f}" if cost is not None else ""
+        spent = f"≈ {dollars(cost)}" if cost is not None else ""
         table.add_row("tokens", f"{summary.prompt_tokens + summary.completion_tokens:,}",
                       f"{summary.prompt_tokens:,} prompt ({summary.cached_tokens:,} cached), "
                       f"{summary.completion_tokens:,} completion {spent}".rstrip())
@@ -420,6 +429,11 @@ def _dry_run(ctx: Any, plan: Any, loaded: Any, settings: Any, model_backend: Any
         raise typer.Exit(EXIT_SKIPPED)
 
 
+def dollars(amount: float) -> str:
+    """Cents for budgets, four decimals for the small sums of a small batch."""
+    return f"${amount:,.2f}" if amount >= 1 or amount == 0 else f"${amount:.4f}"
+
+
 def _print_dry_run(ctx: Any, result: Any, offline: bool) -> None:
     from rich.table import Table
     from rich.text import Text
@@ -441,10 +455,10 @@ def _print_dry_run(ctx: Any, result: Any, offline: bool) -> None:
         table.add_row("cost", "unknown", f"no price for {result.model}: add it with --prices FILE.json")
     else:
         cost = result.cost
-        notes = [f"at most ${cost.maximum:,.2f}"]
+        notes = [f"at most {dollars(cost.maximum)}"]
         if cost.with_cache is not None and result.cacheable_tokens:
-            notes.append(f"${cost.with_cache:,.2f} if the prompt cache serves every shared prefix")
-        table.add_row("cost", f"${cost.total:,.2f}", "; ".join(notes))
+            notes.append(f"{dollars(cost.with_cache)} if the prompt cache serves every shared prefix")
+        table.add_row("cost", dollars(cost.total), "; ".join(notes))
     if result.skipped_inputs:
         table.add_row("skipped inputs", f"{result.skipped_inputs:,}", "named above")
     ctx.out.print(table)
