@@ -39,6 +39,7 @@ BankOpt = Annotated[
     list[Path] | None,
     typer.Option(
         "--bank",
+        metavar="PATH",
         help="Extra bank file or directory (repeatable); also MOCK_INTERVIEWER_BANK (paths separated by ':').",
         show_default=False,
     ),
@@ -144,6 +145,29 @@ def root(
     _state["debug"] = debug
 
 
+def _hide_flag_types() -> None:
+    """Typer's help prints a type for on/off flags (``--json <bool>``), which reads as if they took a value.
+
+    Flags show no type, as in click's own help. Guarded, so another Typer version just keeps its default.
+    """
+    try:
+        from typer.core import TyperOption
+    except ImportError:  # pragma: no cover
+        return
+    original = getattr(TyperOption, "display_type_rich", None)
+    if original is None or getattr(original, "_hides_flags", False):
+        return
+
+    def display_type_rich(self: Any, ctx: Any) -> Any:
+        return None if getattr(self, "is_flag", False) else original(self, ctx)
+
+    display_type_rich._hides_flags = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_hide_flag_types()
+
+
 def _register() -> None:
     from mock_interviewer.commands import register_all
 
@@ -156,7 +180,7 @@ _register()
 def main() -> None:
     """Console-script entry point: run the app, report errors as one line."""
     try:
-        app()
+        app(prog_name="mock-interviewer")
     except MockInterviewerError as exc:
         if _state["debug"]:
             raise
