@@ -309,3 +309,23 @@ def test_prices_snapshot_names_overrides_and_batch_discount(tmp_path):
     assert estimate_cost(PriceTable({}, ""), "x", prompt_tokens=1, completion_tokens=1, completion_tokens_max=1) is None
     with pytest.raises(InputError, match="no such price file"):
         load_prices(tmp_path / "missing.json", {})
+
+
+def test_batch_polling_and_collecting_have_their_own_bars():
+    import mock_interviewer.cli  # noqa: F401 - registers the commands before one is imported directly
+    from mock_interviewer.batch.batch_api import BatchRecord
+    from mock_interviewer.batch.plan import Job
+    from mock_interviewer.commands.batch import _LiveProgress
+
+    buffer = io.StringIO()
+    ctx = type("Ctx", (), {"err": Console(file=buffer, force_terminal=True, width=120), "json": False})()
+    record = BatchRecord(id="batch_7", input_file_id="f", input="i", requests=4, model="m", prompt_version="p",
+                         submitted_at="now", status="in_progress", completed=1)
+    with _LiveProgress(ctx, enabled=True) as progress:
+        progress.polled(record)
+        record.status, record.completed = "completed", 4
+        progress.polled(record)
+        for key in "abcd":
+            progress.graded(Job(key * 64, [item()]), graded(), None)
+    text = buffer.getvalue()
+    assert "batch batch_7 completed" in text and "4/4" in text and "collecting" in text

@@ -101,6 +101,7 @@ class _LiveProgress:
         self.failed = 0
         self.tokens = 0
         self.last_status: tuple[Any, ...] | None = None
+        self.batch_tasks: dict[str, Any] = {}
 
     def __enter__(self) -> _LiveProgress:
         if self.progress is not None:
@@ -145,10 +146,11 @@ class _LiveProgress:
                     highlight=False,
                 )
             return
-        if self.task is None:
-            self.task = self.progress.add_task("batch", total=record.requests, failed=0, tokens=0)
+        task = self.batch_tasks.get(record.id)
+        if task is None:
+            task = self.batch_tasks[record.id] = self.progress.add_task("batch", total=record.requests, failed=0, tokens=0)
         self.progress.update(
-            self.task,
+            task,
             description=f"batch {record.id} {record.status}",
             total=record.requests or None,
             completed=record.completed + record.failed,
@@ -169,13 +171,13 @@ def batch(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            metavar="PATH...",
+            metavar="PATH",
             help="Session files (.json), answer files (.jsonl, .csv) and directories of them (read recursively).",
             show_default=False,
         ),
     ],
     out: Annotated[
-        Path, typer.Option("--out", help="Output directory: results.jsonl, report.md (and any --format).")
+        Path, typer.Option("--out", metavar="DIR", help="Output directory: results.jsonl, report.md (and any --format).")
     ] = DEFAULT_OUT,
     concurrency: Annotated[
         int, typer.Option("--concurrency", min=1, max=256, metavar="N", help="Requests in flight at once.")
@@ -202,7 +204,7 @@ def batch(
         ),
     ] = None,
     poll_seconds: Annotated[
-        float, typer.Option("--poll-seconds", min=0, help="With --batch-api: seconds between status checks.")
+        float, typer.Option("--poll-seconds", min=0, metavar="S", help="With --batch-api: seconds between status checks.")
     ] = 30.0,
     json_output: JsonOpt = False,
     bank: BankOpt = None,
