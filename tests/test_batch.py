@@ -170,6 +170,7 @@ with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
 """
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_a_killed_run_resumes_with_only_the_rest_and_no_duplicates(tmp_path, cli, grader_api):
     total = 60
     source = write_jsonl(tmp_path / "answers.jsonl", answer_rows(total))
