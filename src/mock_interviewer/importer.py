@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mock_interviewer.bank import (
+    TRACK_PATTERN,
     BankFile,
     Category,
     Exemplars,
@@ -253,6 +254,12 @@ def import_document(
 
     With ``question_set`` (1-based), only that set is imported, as the single track given.
     """
+    for track_id in tracks:
+        if not re.fullmatch(TRACK_PATTERN, track_id):
+            raise InputError(
+                f"--track {track_id!r}: a track id is lower-case letters, digits, '-' and '_', "
+                "starting with a letter or digit (it names the bank file)"
+            )
     text = _read_text(path)
     try:
         sets, warnings = parse_document(text)

@@ -16,9 +16,11 @@ _PATTERNS = [
     r"\bnote\s+to\s+the\s+(?:grader|grading|evaluator|ai|model|assistant)",
     r"[\"']tier[\"']\s*:\s*[\"'](?:great|mediocre|poor)[\"']",
     r"[\"']score[\"']\s*:\s*[1-5]\b",
-    r"<\s*/?\s*candidate_answer\b",
+    r"<\s*/?\s*candidate_answer",
     r"</?\s*(?:system|instructions?|assistant)\s*>",
+    r"(?:^|\n)\s*\[\s*(?:interviewer|candidate)\s*\]",  # a forged turn of the exchange the grader reads
 ]
+_FAKE_TAG = re.compile(r"<\s*/?\s*(?:candidate_answer|system|instructions?|assistant)\b[^<>]*>?", re.IGNORECASE)
 _INJECTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
 
 
@@ -28,7 +30,11 @@ def looks_like_injection(text: str) -> bool:
 
 
 def strip_injection(text: str) -> str:
-    """The text with sentences that carry an injection removed (for graders that read substance)."""
-    sentences = re.split(r"(?<=[.!?])\s+|\n+", text)
+    """The text with sentences that carry an injection removed (for graders that read substance).
+
+    Fake tags go first, on their own: a tag glued to an honest sentence must not take that
+    sentence with it (a forged fence around real content would otherwise change the grade).
+    """
+    sentences = re.split(r"(?<=[.!?])\s+|\n+", _FAKE_TAG.sub(" ", text))
     kept = [s for s in sentences if not _INJECTION.search(s)]
     return " ".join(kept)

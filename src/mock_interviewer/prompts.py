@@ -20,7 +20,8 @@ _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 
 FENCE_OPEN = "<candidate_answer>"
 FENCE_CLOSE = "</candidate_answer>"
-_FENCE_TAG = re.compile(r"<\s*/?\s*candidate_answer\b[^>]*>", re.IGNORECASE)
+# Also a tag with no closing '>' (at the end of an answer it would swallow the real closing tag).
+_FENCE_TAG = re.compile(r"<\s*/?\s*candidate_answer[^<>]*>?", re.IGNORECASE)
 
 
 class PromptError(Exception):

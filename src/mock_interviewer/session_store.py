@@ -108,7 +108,14 @@ class SessionStore:
             raise InputError(
                 f"no saved session {str(session_id_or_path)!r} in {self.directory} (see 'mock-interviewer sessions')"
             )
-        return load_session_file(path)
+        session = load_session_file(path)
+        if path.resolve().parent == self.directory.resolve() and path.stem != session.id:
+            # Saving it would write <its id>.json: another session's file, or one outside the directory.
+            raise InputError(
+                f"{path}: holds session {session.id!r}, not {path.stem!r}; the file was renamed or edited "
+                "(name it after the id inside it)"
+            )
+        return session
 
     def list(self) -> Iterator[tuple[Path, Session | InputError]]:
         """Every session file, newest first, with the session or the problem that stops it loading."""

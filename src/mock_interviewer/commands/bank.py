@@ -88,6 +88,8 @@ def import_bank(
     """Import a source document as bank YAML. Rubric notes (key points, red flags) are left for you to write."""
     import sys
 
+    from rich.markup import escape
+
     from mock_interviewer.bank import dump_bank_file
     from mock_interviewer.errors import InputError
     from mock_interviewer.importer import import_document
@@ -96,7 +98,7 @@ def import_bank(
     ctx = make_context()
     result = import_document(file, track, question_set=question_set, title=title, time_limit_minutes=minutes)
     for warning in result.warnings:
-        ctx.err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False, markup=True)
+        ctx.err.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False, markup=True, soft_wrap=True)
     if out is None:
         sys.stdout.write("---\n".join(dump_bank_file(b) for b in result.banks))
         return
@@ -109,7 +111,10 @@ def import_bank(
     for path, bank_file in targets:
         atomic_write_text(path, dump_bank_file(bank_file))
         ctx.err.print(
-            f"wrote {path} ({len(bank_file.questions)} questions, track {bank_file.track.id})", highlight=False
+            f"wrote {path} ({len(bank_file.questions)} questions, track {bank_file.track.id})",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
         )
 
 
@@ -131,7 +136,7 @@ def validate(
         for problem in problems:
             ctx.err.print(Text.assemble(("invalid: ", "bold red"), problem), highlight=False, soft_wrap=True)
         if not problems:
-            ctx.err.print(f"valid: {', '.join(str(p) for p in paths)}", highlight=False)
+            ctx.err.print(f"valid: {', '.join(str(p) for p in paths)}", highlight=False, markup=False, soft_wrap=True)
     if problems:
         raise typer.Exit(2)
 

@@ -116,6 +116,8 @@ def interview(
         settings = settings.model_copy(update={"context_budget": context_budget})
     loaded = ctx.load_bank()
     store = SessionStore(settings.transcripts_dir)
+    if resume is not None and not resume.strip():  # not a new session: the user meant to resume one
+        raise InputError("--resume: give the id of a saved session (see 'mock-interviewer sessions')")
     if resume:
         plan_options = (("--track", track), ("--questions", questions), ("--minutes", minutes), ("--seed", seed))
         given = [name for name, value in plan_options if value is not None]
@@ -144,6 +146,7 @@ def interview(
     frontend = TerminalFrontend(console, make_reader(stdin=sys.stdin, out=console.file))
     runner = Interview(session, bank=loaded, backend=model_backend, settings=settings, store=store, frontend=frontend)
     hint = resume_command(session.id, settings.transcripts_dir, bank)
+    from rich.markup import escape  # paths may hold '[': shown as they are, never read as markup
     if not resume:
         _announce(console, runner)
     try:
@@ -156,17 +159,17 @@ def interview(
 
             console.print("\n[bold]Your unsent answer[/bold] (not saved; copy it if you want it):", highlight=False)
             console.print(Text(draft, style="dim"))
-        console.print(f"\n[bold]Paused.[/bold] Your session is saved. Resume with:\n  {hint}", highlight=False)
+        console.print(f"\n[bold]Paused.[/bold] Your session is saved. Resume with:\n  {escape(hint)}", highlight=False)
         if ctx.json:
             ctx.print_json(_result(runner, None, hint))
         raise typer.Exit(130) from None
     except ServiceError as exc:
         raise ServiceError(f"{exc}; your answers are saved, resume with: {hint}") from None
     if summary is None:
-        console.print(f"\n[bold]Saved.[/bold] Resume with:\n  {hint}", highlight=False)
+        console.print(f"\n[bold]Saved.[/bold] Resume with:\n  {escape(hint)}", highlight=False)
     else:
         path = store.path_for(session.id)
-        console.print(f"\n[dim]Session saved to {path}; see it again with: mock-interviewer sessions show {session.id}[/dim]", highlight=False)
+        console.print(f"\n[dim]Session saved to {escape(str(path))}; see it again with: mock-interviewer sessions show {session.id}[/dim]", highlight=False)
     if ctx.json:
         ctx.print_json(_result(runner, summary, hint))
 

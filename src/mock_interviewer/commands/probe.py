@@ -134,7 +134,7 @@ def _probe_sheet(ctx: Any, track: str, count: int, out: Path | None) -> None:
     if out is not None:
         atomic_write_text(out, markdown)
         probes = sum(len(entry.probes) for entry in sheet.questions)
-        ctx.err.print(f"wrote {out} ({len(sheet.questions)} questions, {probes} probes)", highlight=False)
+        ctx.err.print(f"wrote {out} ({len(sheet.questions)} questions, {probes} probes)", highlight=False, markup=False, soft_wrap=True)
     if ctx.json:
         ctx.print_json(sheet.model_dump(mode="json"))
     elif out is None:

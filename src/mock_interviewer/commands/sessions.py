@@ -44,13 +44,13 @@ def list_sessions(
         )
         return
     if not items:
-        ctx.err.print(f"No saved sessions in {store.directory}. Start one with: mock-interviewer interview", highlight=False)
+        ctx.err.print(f"No saved sessions in {store.directory}. Start one with: mock-interviewer interview", highlight=False, markup=False)
         return
     ctx.out.print(sessions_table(items))
     for _, item in items:
         if isinstance(item, InputError):
             ctx.err.print(f"[yellow]unreadable:[/yellow] {escape(str(item))}", highlight=False, soft_wrap=True)
-    ctx.err.print(f"[dim]{len(items)} in {store.directory}; see one with: mock-interviewer sessions show ID[/dim]", highlight=False)
+    ctx.err.print(f"[dim]{len(items)} in {escape(str(store.directory))}; see one with: mock-interviewer sessions show ID[/dim]", highlight=False)
 
 
 @sessions_app.command("show")
