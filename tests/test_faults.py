@@ -409,6 +409,7 @@ def test_batch(fault: Fault, cli, model_env, monkeypatch, tmp_path) -> None:  # 
     assert grade["status"] == "ungraded" and grade["tier"] is None and fault.says in grade["reason"]
     assert summary["ungraded_total"] == 1
     assert fault.says in (out / "report.md").read_text()
+    assert error_line(result, fault.says).startswith("not graded: 1 of 1 answers are ungraded (")
 
     # Run again once the service has recovered: only the ungraded answer is sent, and it is graded.
     model.script.clear()

@@ -355,10 +355,21 @@ def _finish(ctx: Any, plan: Any, store: Any, loaded: Any, out: Path, formats: li
         _print_summary(ctx, summary, data, reports, store, cost)
     if summary.stopped:
         print_error("error", summary.stopped)
+    elif data.overall.ungraded:
+        print_error("not graded", _ungraded_line(data, reports))
     if problems.count:
         raise typer.Exit(EXIT_SKIPPED)
     if data.overall.ungraded or summary.stopped:
         raise typer.Exit(EXIT_UNGRADED)
+
+
+def _ungraded_line(data: Any, reports: list[Path]) -> str:
+    """How many answers are left ungraded and the first reason: a wrong key or model must not hide in the report."""
+    first = next(data.ungraded_rows(), None) or {}
+    reason = (first.get("grade") or {}).get("reason") or "no reason recorded"
+    total = data.overall.graded + data.overall.ungraded
+    where = f"; all are listed in {reports[0]}" if reports else ""
+    return f"{data.overall.ungraded} of {total} answers are ungraded ({reason}){where}; run the same command again to retry them"
 
 
 def _spent(summary: Any, prices: Any, model: str, batch_api: bool) -> float | None:
