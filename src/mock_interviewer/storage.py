@@ -5,15 +5,23 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
 from mock_interviewer.errors import InputError
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write text to a temporary file beside ``path``, fsync it, and rename it over ``path``."""
+@contextmanager
+def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
+    """Open a temporary file beside ``path`` for writing; on success fsync it and rename it over ``path``.
+
+    ``mode`` is ``"w"`` (UTF-8 text, ``\n`` line ends) or ``"wb"``. On any failure the temporary file
+    is removed and ``path`` is untouched; an OS error becomes an InputError naming the file.
+    """
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -21,8 +29,9 @@ def atomic_write_text(path: Path, text: str) -> None:
     except OSError as exc:
         raise InputError(f"{path.parent}: cannot write here: {exc.strerror or exc}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        text = "b" not in mode
+        with os.fdopen(fd, mode, encoding="utf-8" if text else None, newline="\n" if text else None) as handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -33,6 +42,12 @@ def atomic_write_text(path: Path, text: str) -> None:
         Path(tmp).unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write text to a temporary file beside ``path``, fsync it, and rename it over ``path``."""
+    with atomic_open(path) as handle:
+        handle.write(text)
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -18,12 +18,9 @@ from __future__ import annotations
 import csv
 import html
 import io
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,6 +30,7 @@ from mock_interviewer.bank import TIERS, Question
 from mock_interviewer.batch.inputs import Problem
 from mock_interviewer.batch.results import ResultStore, parse_line, record_ref
 from mock_interviewer.errors import InputError
+from mock_interviewer.storage import atomic_open
 
 FORMATS = ("md", "html", "csv")
 REPORT_NAMES = {"md": "report.md", "html": "report.html", "csv": "report.csv"}
@@ -207,28 +205,6 @@ def _add(data: ReportData, record: dict[str, Any], offset: int, lookup: Question
 # ---------------------------------------------------------------- writing files atomically
 
 
-@contextmanager
-def atomic_text(path: Path) -> Iterator[IO[str]]:
-    """A text file written in full to a temporary name, synced, then renamed over ``path``."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise InputError(f"{path.parent}: cannot write here: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_reports(data: ReportData, directory: Path, formats: Sequence[str]) -> list[Path]:
     """Write ``report.md`` and each other format asked for; return the paths written."""
     written = []
@@ -236,7 +212,7 @@ def write_reports(data: ReportData, directory: Path, formats: Sequence[str]) -> 
         if fmt not in FORMATS:
             raise InputError(f"--format: unknown report format {fmt!r} (choose md, html or csv)")
         path = directory / REPORT_NAMES[fmt]
-        with atomic_text(path) as handle:
+        with atomic_open(path) as handle:
             {"md": write_markdown, "html": write_html, "csv": write_csv}[fmt](data, handle)
         written.append(path)
     return written

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from mock_interviewer.batch.inputs import Item
 from mock_interviewer.batch.keys import ref_of, short
 from mock_interviewer.errors import InputError
 from mock_interviewer.grades import Grade
+from mock_interviewer.storage import atomic_open
 
 FSYNC_EVERY_SECONDS = 2.0
 
@@ -154,28 +154,16 @@ class ResultStore:
         if not index.needs_rewrite:
             return index
         seen: set[bytes] = set()
-        self.directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{RESULTS_FILE}.", suffix=".tmp", dir=self.directory)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                for _offset, raw in self._lines():
-                    record = parse_line(raw)
-                    if record is None or not is_graded(record):
-                        continue
-                    ref = record_ref(record)
-                    if ref in seen:
-                        continue
-                    seen.add(ref)
-                    out.write(raw)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, self.path)
-        except OSError as exc:
-            Path(tmp).unlink(missing_ok=True)
-            raise InputError(f"{self.path}: cannot rewrite: {exc.strerror or exc}") from None
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_open(self.path, "wb") as out:
+            for _offset, raw in self._lines():
+                record = parse_line(raw)
+                if record is None or not is_graded(record):
+                    continue
+                ref = record_ref(record)
+                if ref in seen:
+                    continue
+                seen.add(ref)
+                out.write(raw)
         fresh = self.scan()
         fresh.ungraded_lines, fresh.bad_lines, fresh.duplicate_lines = (
             index.ungraded_lines,
