@@ -38,6 +38,20 @@ def bullets(items: Sequence[str], empty: str = "(none given: use the exemplars)"
     return "\n".join(f"- {item}" for item in items) if items else empty
 
 
+def question_variables(question: Question) -> dict[str, str]:
+    """The prompt variables that describe a question and its exemplars (shared by grade and probe prompts)."""
+    return {
+        "question_id": question.id,
+        "category": question.category,
+        "question": question.text,
+        "key_points": bullets(question.key_points),
+        "red_flags": bullets(question.red_flags),
+        "exemplar_great": question.exemplars.great,
+        "exemplar_mediocre": question.exemplars.mediocre,
+        "exemplar_poor": question.exemplars.poor,
+    }
+
+
 def prepare_answer(answer: str, settings: Settings) -> PreparedAnswer:
     """Check an answer is usable, cut it to the token budget, and flag injection attempts."""
     if "\x00" in answer:
@@ -64,17 +78,7 @@ def build_grade_request(
     template = load_prompt(PROMPT_NAME)
     data = render_exchange(exchange) if exchange else prepared.text
     fenced, _forged = fence(data)
-    messages = template.render(
-        question_id=question.id,
-        category=question.category,
-        question=question.text,
-        key_points=bullets(question.key_points),
-        red_flags=bullets(question.red_flags),
-        exemplar_great=question.exemplars.great,
-        exemplar_mediocre=question.exemplars.mediocre,
-        exemplar_poor=question.exemplars.poor,
-        answer=fenced,
-    )
+    messages = template.render(**question_variables(question), answer=fenced)
     return ModelRequest(
         task=Task(kind="grade", question=question, answer=prepared.text, exchange=tuple(exchange)),
         messages=messages,

@@ -22,7 +22,7 @@ from mock_interviewer.backends.base import Backend, ModelReply, ModelRequest, Ta
 from mock_interviewer.bank import Bank, Question, Track
 from mock_interviewer.config import Settings
 from mock_interviewer.errors import InputError, ServiceError
-from mock_interviewer.grader import PreparedAnswer, bullets, prepare_answer
+from mock_interviewer.grader import PreparedAnswer, prepare_answer, question_variables
 from mock_interviewer.grades import Usage
 from mock_interviewer.prompts import fence, load_prompt
 from mock_interviewer.replies import Probe, ProbeList
@@ -164,16 +164,7 @@ def build_probe_request(
     mode: Mode = "question" if prepared is None else "answer"
     fenced, _forged = fence(NO_ANSWER_FENCED if prepared is None else prepared.text)
     messages = template.render(
-        question_id=question.id,
-        category=question.category,
-        question=question.text,
-        key_points=bullets(question.key_points),
-        red_flags=bullets(question.red_flags),
-        exemplar_great=question.exemplars.great,
-        exemplar_mediocre=question.exemplars.mediocre,
-        exemplar_poor=question.exemplars.poor,
-        task=_TASK_TEXT[mode].format(count=count),
-        answer=fenced,
+        **question_variables(question), task=_TASK_TEXT[mode].format(count=count), answer=fenced
     )
     return ModelRequest(
         task=Task(kind="probe", question=question, answer=None if prepared is None else prepared.text, count=count),
