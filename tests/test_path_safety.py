@@ -290,3 +290,22 @@ def test_paths_with_square_brackets_are_shown_verbatim_and_never_crash(cli, home
     result = cli("bank", "validate", str(bank))
     assert result.exit_code == 0 and f"valid: {bank}" in result.stderr, result.stderr
     assert not temporaries(home)
+
+
+@pytest.mark.parametrize(
+    ("field", "hostile"),
+    [("id", "../../outside/x"), ("id", "batch_1/../../../outside/x"), ("input", "../../outside/input.jsonl"),
+     ("input", "/etc/passwd")],
+)
+def test_ids_in_the_batch_api_state_file_cannot_name_files_outside(field: str, hostile: str, cli, home: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """``batch-api.json`` names the files a resumed Batch API run downloads to and reads from."""
+    record = {"id": "batch_abc123", "input_file_id": "file-1", "input": "batch-input-1.jsonl", "requests": 1,
+              "model": "gpt-test", "prompt_version": "grade-0", "submitted_at": "2025-01-01T00:00:00+00:00"}
+    record[field] = hostile
+    (home / "out").mkdir()
+    (home / "out" / "batch-api.json").write_text(json.dumps({"batches": [record]}))
+    (home / "answers.jsonl").write_text(json.dumps({"question_id": "technical-02", "answer": "An index."}) + "\n")
+    before = snapshot(tmp_path)
+    result = cli("batch", "answers.jsonl", "--out", "out", "--backend", "offline")
+    assert_one_line_error(result, says="batch-api.json")
+    assert snapshot(tmp_path) == before

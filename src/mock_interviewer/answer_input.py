@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import BinaryIO
@@ -9,6 +10,20 @@ from typing import BinaryIO
 from mock_interviewer.errors import InputError
 
 MAX_ANSWER_WORDS = 20_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def unpaired_surrogate(text: str) -> str | None:
+    """Why ``text`` cannot be saved as UTF-8, or None.
+
+    A JSON ``\\ud800`` escape, or bytes that were not UTF-8 read with surrogateescape
+    (argv, a terminal in the C locale), leave unpaired surrogates in a str; writing
+    one out (a session, results.jsonl) fails, so they are refused where text comes in.
+    """
+    found = _SURROGATE.search(text)
+    if found is None:
+        return None
+    return f"not valid text: an unpaired surrogate (U+{ord(found.group()):04X}) at character {found.start() + 1}"
 
 
 def decode_answer(data: bytes, source: str) -> str:
@@ -25,6 +40,9 @@ def check_answer(text: str, source: str, *, max_words: int = MAX_ANSWER_WORDS) -
     """An answer must have words, and not absurdly many (longer ones are truncated later, with a notice)."""
     if not text.strip():
         raise InputError(f"{source}: the answer is empty")
+    problem = unpaired_surrogate(text)
+    if problem:
+        raise InputError(f"{source}: {problem} (was it UTF-8?)")
     words = len(text.split())
     if words > max_words:
         raise InputError(

@@ -210,11 +210,39 @@ class BankInvalid(InputError):
         self.problems = problems
 
 
+MAX_YAML_DEPTH = 64
+_OPENERS_BEFORE_DEPTH_CHECK = 5000
+
+
+def _nests_too_deep(text: str) -> bool:
+    """True for YAML nested deeper than any bank file could be.
+
+    libyaml's composer recurses in C: some 30,000 nested collections crash the
+    process (SIGSEGV) instead of raising. Its event parser does not recurse, so
+    depth is measured on events first, but only for texts with enough collection
+    openers to nest dangerously (the built-in files have about 1,200): the check
+    costs nothing for ordinary banks.
+    """
+    if sum(text.count(c) for c in "[{-:?") < _OPENERS_BEFORE_DEPTH_CHECK:
+        return False
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                return True
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+    return False
+
+
 def check_bank_text(text: str, path: Path) -> tuple[list[str], BankFile | None]:
     """Validate a bank file's text: every problem, one line each, or the parsed bank file."""
     if not text.strip():
         return [f"{path}: empty bank file"], None
     try:
+        if _nests_too_deep(text):
+            return [f"{path}: YAML nested more than {MAX_YAML_DEPTH} levels deep; a bank file needs 4"], None
         root = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:

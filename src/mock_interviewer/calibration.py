@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from mock_interviewer.answer_input import unpaired_surrogate
 from mock_interviewer.backends.base import Backend
 from mock_interviewer.bank import TIERS, Bank, Question
 from mock_interviewer.config import Settings
@@ -227,7 +228,8 @@ def load_labelled(path: Path, bank: Bank) -> list[LabelledAnswer]:
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
     items = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Lines end at "\n" only: str.splitlines() also splits at U+2028, U+0085..., which are legal inside JSON strings.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         where = f"{path}:{number}"
@@ -235,6 +237,8 @@ def load_labelled(path: Path, bank: Bank) -> list[LabelledAnswer]:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+        except RecursionError:
+            raise InputError(f"{where}: JSON nested too deeply to read") from None
         if not isinstance(data, dict):
             raise InputError(f"{where}: expected a JSON object with question_id, answer and label")
         for name in ("question_id", "answer", "label"):
@@ -247,6 +251,10 @@ def load_labelled(path: Path, bank: Bank) -> list[LabelledAnswer]:
             raise InputError(f"{where}: label {data['label']!r} is not one of great, mediocre, poor")
         if not data["answer"].strip():
             raise InputError(f"{where}: answer is empty")
+        for name in ("answer", "note", "id"):
+            bad = unpaired_surrogate(data[name]) if isinstance(data.get(name), str) else None
+            if bad:
+                raise InputError(f"{where}: {name}: {bad}")
         try:
             bank.get(data["question_id"])
         except InputError as exc:

@@ -331,6 +331,7 @@ def grade_budget(question: Question, settings: Settings) -> int:
 
 
 _WORD = re.compile(r"[a-z0-9']+")
+_UNPAIRED_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def leaks_exemplar(text: str, question: Question, span: int = 7) -> bool:
@@ -535,7 +536,9 @@ class Interview:
                 record.status = "answered" if record.candidate_text().strip() else "skipped"
                 self.save()
                 return "skipped"
-            text = reply.text.replace("\x00", "").strip()
+            # Bytes that were not UTF-8 (a terminal decodes with surrogateescape) become U+FFFD: the answer
+            # is kept, and the session file can still be written.
+            text = _UNPAIRED_SURROGATE.sub("\ufffd", reply.text.replace("\x00", "")).strip()
             problem = answer_problem(text)
             if problem:
                 self.frontend.notice(problem, level="warning")

@@ -141,6 +141,8 @@ def load_session_file(path: Path) -> Session:
         raise InputError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); the session file is corrupt") from None
+    except RecursionError:
+        raise InputError(f"{path}: JSON nested too deeply to read; the session file is corrupt") from None
     if not isinstance(data, dict):
         raise InputError(f"{path}: expected a session object")
     version = data.get("schema_version")
@@ -149,8 +151,13 @@ def load_session_file(path: Path) -> Session:
             f"{path}: schema_version {version} is newer than this tool supports ({SCHEMA_VERSION}); upgrade mock-interviewer"
         )
     try:
-        return Session.model_validate(data)
+        session = Session.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
         where = ".".join(str(p) for p in error["loc"]) or "(root)"
         raise InputError(f"{path}: {where}: {error['msg']}") from None
+    try:
+        session.model_dump_json()  # it is saved after every step: text that cannot be written is refused now
+    except ValueError:
+        raise InputError(f"{path}: holds text that is not valid Unicode (an unpaired \\ud800-style escape)") from None
+    return session

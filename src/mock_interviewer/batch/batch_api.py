@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
@@ -49,6 +50,8 @@ MAX_REQUESTS_PER_BATCH = 50_000
 MAX_BYTES_PER_BATCH = 190 * 1024 * 1024
 TERMINAL = ("completed", "failed", "expired", "cancelled")
 DEFAULT_POLL_SECONDS = 30.0
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
+"""A Batch API id or a file name stem: it becomes part of a file name in the output directory."""
 
 BodyFor = Callable[[Any], dict[str, Any]]
 
@@ -89,7 +92,12 @@ class BatchState:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             state.batches = [BatchRecord(**entry) for entry in data["batches"]]
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+            for record in state.batches:  # both name files in the output directory: plain names only
+                if not (isinstance(record.id, str) and _SAFE_ID.fullmatch(record.id)):
+                    raise ValueError(f"batch id {record.id!r} is not a Batch API id")
+                if not (isinstance(record.input, str) and _SAFE_ID.fullmatch(record.input.removesuffix(".jsonl"))):
+                    raise ValueError(f"input {record.input!r} is not a file name in this directory")
+        except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
             raise InputError(
                 f"{path}: cannot read the recorded batches ({exc}); fix or remove it (removing it forgets "
                 "the batches it names: their results will not be collected)"

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mock_interviewer.answer_input import check_answer
+from mock_interviewer.answer_input import check_answer, unpaired_surrogate
 from mock_interviewer.backends.base import Turn
 from mock_interviewer.errors import InputError
 from mock_interviewer.session_store import Session, load_session_file
@@ -162,6 +162,10 @@ def make_item(record: dict[str, Any], source: str, line: int, known: KnownQuesti
         _check_text(answer)
     except InputError as exc:
         return problem(str(exc))
+    for name, value in (("candidate", candidate), ("id", item_id)):
+        bad = unpaired_surrogate(value) if isinstance(value, str) else None
+        if bad:
+            return problem(f"{name}: {bad}")
     candidate_text = str(candidate).strip() if candidate is not None else ""
     given_id = str(item_id).strip() if item_id is not None else ""
     return Item(
@@ -226,6 +230,10 @@ def iter_jsonl(path: Path, known: KnownQuestion) -> Iterator[Entry]:
             except json.JSONDecodeError as exc:
                 problems += 1
                 yield Problem(source, number, f"not valid JSON ({exc.msg} at column {exc.colno})")
+                continue
+            except RecursionError:
+                problems += 1
+                yield Problem(source, number, "not an answer: JSON nested too deeply to read")
                 continue
             if not isinstance(record, dict):
                 problems += 1

@@ -99,9 +99,16 @@ def read_price_file(path: Path, label: str | None = None) -> dict[str, Price]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{label}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise InputError(f"{label}: JSON nested too deeply to read") from None
     if not isinstance(data, dict):
         raise InputError(f"{label}: expected an object of model names to prices per million tokens")
-    return {str(model): _price(entry, f"{label}: {model}") for model, entry in data.items()}
+    return {str(model): _price(entry, f"{label}: {_shown(str(model))}") for model, entry in data.items()}
+
+
+def _shown(name: str) -> str:
+    """A name from the file as it can be shown in a one-line message (quoted when odd: empty, spaces, line breaks)."""
+    return name if name and name.isprintable() and name.strip() == name else repr(name)
 
 
 def _price(entry: Any, where: str) -> Price:
@@ -109,7 +116,9 @@ def _price(entry: Any, where: str) -> Price:
         raise InputError(f'{where}: expected {{"input": ..., "output": ...}} in dollars per million tokens')
     unknown = set(entry) - {"input", "output", "cached_input"}
     if unknown:
-        raise InputError(f"{where}: unknown field(s) {', '.join(sorted(unknown))} (use input, cached_input, output)")
+        raise InputError(
+            f"{where}: unknown field(s) {', '.join(_shown(str(k)) for k in sorted(unknown))} (use input, cached_input, output)"
+        )
     values: dict[str, float | None] = {}
     for name in ("input", "output", "cached_input"):
         value = entry.get(name)

@@ -143,6 +143,9 @@ def interview(
     if not resume:
         session.backend, session.model = model_backend.name, model_backend.model
     console = ctx.err if ctx.json else ctx.out
+    reconfigure = getattr(sys.stdin, "reconfigure", None)
+    if reconfigure is not None:  # a byte that is not UTF-8 in an answer must not end the interview
+        reconfigure(errors="replace")
     frontend = TerminalFrontend(console, make_reader(stdin=sys.stdin, out=console.file))
     runner = Interview(session, bank=loaded, backend=model_backend, settings=settings, store=store, frontend=frontend)
     hint = resume_command(session.id, settings.transcripts_dir, bank)
