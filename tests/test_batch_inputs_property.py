@@ -95,7 +95,7 @@ def test_csv_files_of_any_shape_give_answers_or_problems_with_lines(header, rows
         return '"' + cell.replace('"', '""') + '"' if any(c in cell for c in ',"\n') else cell
 
     text = "\n".join(",".join(quote(c) for c in row) for row in [header, *rows]) + "\n"
-    lines_in_file = text.count("\n") + 1
+    lines_in_file = text.count("\n") + text.count("\r") + 1  # csv ends a line at a bare "\r" too (old Mac files)
     for entry in read("answers.csv", text.encode("utf-8")):
         if isinstance(entry, Problem):
             assert entry.line is None or 1 <= entry.line <= lines_in_file

@@ -78,6 +78,14 @@ def check_service_failure(result: Any, fault: Fault, says: str, tmp_path: Path) 
     return session
 
 
+def resume_finished(cli: Any, tmp_path: Path, session: dict[str, Any]) -> None:
+    """``--resume`` works on a finished session too: it shows the summary and changes no answer."""
+    result = resume(cli, tmp_path, session["id"])
+    assert result.exit_code == 0, result.stderr
+    assert "already finished" in result.stdout
+    assert answers_in(saved(tmp_path)) == answers_in(session)
+
+
 def finish_by_resuming(cli: Any, model: FakeModel, tmp_path: Path, session: dict[str, Any], stdin: str = "") -> dict[str, Any]:
     model.script.clear()  # the service is back
     result = resume(cli, tmp_path, session["id"], stdin)
@@ -104,6 +112,7 @@ def test_fault_on_the_grade(fault: Fault, cli, model_env, monkeypatch, tmp_path)
     if fault.outcome == "ok":
         assert result.exit_code == 0, result.stderr
         assert session["status"] == "completed" and record["grade"]["tier"] == "mediocre"
+        resume_finished(cli, tmp_path, session)
         return
     if fault.outcome == "service":
         check_service_failure(result, fault, fault.says, tmp_path)
@@ -146,6 +155,7 @@ def test_fault_on_the_interviewers_words(fault: Fault, cli, model_env, monkeypat
         elif fault.name not in ("empty completion", "finish_reason=length"):  # see the test below for empty
             assert asked == "".join(PHRASED)
         assert answers_in(session) == [ANSWER] and record["status"] == "graded"
+        resume_finished(cli, tmp_path, session)
         return
     # The question was never asked: nothing to lose, and the session starts over from it on resume.
     check_service_failure(result, fault, fault.stream_says, tmp_path)
@@ -190,3 +200,4 @@ def test_fault_on_the_follow_up_decision(fault: Fault, cli, model_env, monkeypat
     assert record["status"] == "graded" and session["status"] == "completed"
     if fault.outcome == "invalid":
         assert "No follow-up:" in result.stdout
+    resume_finished(cli, tmp_path, session)

@@ -147,6 +147,19 @@ def make_client(settings: Settings, env: dict[str, str] | None = None) -> Any:
     return openai.AsyncOpenAI(max_retries=settings.max_retries, timeout=settings.timeout_seconds)
 
 
+def api_object(found: Any, action: str, client: Any) -> Any:
+    """What the SDK parsed, if it is an API object; a server that answered something else is a service failure.
+
+    A 200 answer that is not JSON (a web page at the wrong OPENAI_BASE_URL) comes back as a plain string.
+    """
+    if not hasattr(found, "id"):
+        raise ServiceError(
+            f"Batch API: {action} failed: the server at {client.base_url} did not answer like the OpenAI API; "
+            "check OPENAI_BASE_URL"
+        )
+    return found
+
+
 @asynccontextmanager
 async def service(action: str, secrets: tuple[str, ...] = ()) -> AsyncIterator[None]:
     """Turn an SDK failure during ``action`` into one ServiceError line (never with the key in it)."""
@@ -243,13 +256,18 @@ async def submit(
     for path, count in files:
         async with service(f"uploading {path.name}", secrets):
             with path.open("rb") as handle:
-                uploaded = await client.files.create(file=(path.name, handle), purpose="batch")
+                uploaded = api_object(await client.files.create(file=(path.name, handle), purpose="batch"),
+                                      f"uploading {path.name}", client)
         async with service("creating the batch", secrets):
-            batch = await client.batches.create(
-                input_file_id=uploaded.id,
-                endpoint=ENDPOINT,
-                completion_window=COMPLETION_WINDOW,
-                metadata={"tool": "mock-interviewer", "prompt_version": prompt_version[:64]},
+            batch = api_object(
+                await client.batches.create(
+                    input_file_id=uploaded.id,
+                    endpoint=ENDPOINT,
+                    completion_window=COMPLETION_WINDOW,
+                    metadata={"tool": "mock-interviewer", "prompt_version": prompt_version[:64]},
+                ),
+                "creating the batch",
+                client,
             )
         record = BatchRecord(
             id=batch.id,
@@ -276,7 +294,7 @@ async def wait(client: Any, state: BatchState, record: BatchRecord, *, poll_seco
     """Poll until the batch ends; every status is saved, so a stopped wait loses nothing."""
     while True:
         async with service(f"checking batch {record.id}", secrets):
-            batch = await client.batches.retrieve(record.id)
+            batch = api_object(await client.batches.retrieve(record.id), f"checking batch {record.id}", client)
         record.status = batch.status
         counts = batch.request_counts
         if counts is not None:
