@@ -502,8 +502,15 @@ CSV_COLUMNS = [
 
 
 def _csv_safe(value: object) -> object:
-    """Spreadsheets run cells that start with = + - @ as formulas: a candidate's text must not."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    """Spreadsheets run cells that start with = + - @ as formulas: a candidate's text must not.
+
+    NUL becomes U+FFFD: Python 3.10's csv module cannot write it at all (3.11+ can), and no
+    spreadsheet shows it.
+    """
+    if not isinstance(value, str):
+        return value
+    value = value.replace("\x00", "\ufffd")
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
 
