@@ -121,7 +121,7 @@ def test_a_server_that_does_not_speak_the_api_is_one_line(step: str, cli, servic
     result = run(cli, tmp_path)
     assert result.exit_code == 1, result.stderr
     assert_clean(result, tmp_path)
-    error_line(result, f"Batch API: {STEPS[step]} failed: the server at {BASE_URL}/ did not answer like the OpenAI API")
+    error_line(result, f"Batch API: {STEPS[step]} failed: the server at {BASE_URL} did not answer like the OpenAI API")
 
 
 REPLY_FAULTS = {

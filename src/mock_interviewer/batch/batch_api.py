@@ -153,8 +153,11 @@ def api_object(found: Any, action: str, client: Any) -> Any:
     A 200 answer that is not JSON (a web page at the wrong OPENAI_BASE_URL) comes back as a plain string.
     """
     if not hasattr(found, "id"):
+        from mock_interviewer.backends.openai_backend import redact_url
+
         raise ServiceError(
-            f"Batch API: {action} failed: the server at {client.base_url} did not answer like the OpenAI API; "
+            f"Batch API: {action} failed: the server at {redact_url(str(client.base_url))} did not answer like the "
+            "OpenAI API; "
             "check OPENAI_BASE_URL"
         )
     return found
