@@ -335,3 +335,23 @@ def test_an_undecodable_byte_typed_in_an_interview_keeps_the_answer(cli, tmp_pat
     saved = json.loads(next((tmp_path / "t").glob("*.json")).read_text(encoding="utf-8"))
     answers = [t["text"] for t in saved["records"][0]["turns"] if t["kind"] == "answer"]
     assert answers == ["I add an index caf\ufffd and measure."]
+
+
+@pytest.mark.parametrize("stdin_errors", ["strict", "surrogateescape"])
+def test_a_real_process_keeps_an_answer_with_a_byte_that_is_not_utf8(stdin_errors: str, tmp_path: Path) -> None:
+    """Through a real pipe: with a strict stdin (a UTF-8 locale) the byte raised UnicodeDecodeError in the reader;
+    with surrogateescape (the C locale) it could not be saved. Either way the answer was lost."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "MOCK_INTERVIEWER_"))}
+    env["PYTHONIOENCODING"] = f"utf-8:{stdin_errors}"
+    done = subprocess.run(
+        [sys.executable, "-m", "mock_interviewer", "interview", "--backend", "offline", "--transcripts-dir",
+         str(tmp_path / "t"), "--track", "technical", "--questions", "1", "--follow-ups", "0"],
+        input="I add an index caf\xe9 and measure.\n.\n".encode("latin-1"), capture_output=True, env=env, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    saved = json.loads(next((tmp_path / "t").glob("*.json")).read_text(encoding="utf-8"))
+    answers = [t["text"] for t in saved["records"][0]["turns"] if t["kind"] == "answer"]
+    assert answers == ["I add an index caf\ufffd and measure."]
