@@ -5,7 +5,7 @@ line, on a file opened for appending) the moment its grade exists, so a run
 killed at any point has lost at most the requests in flight, and a re-run reads
 the file to learn what is done.
 
-What counts as done (decided here, documented in docs/notes/batch.md):
+What counts as done (decided here, documented in docs/batch.md):
 
 - a *graded* answer is done: its key is never sent again;
 - an *ungraded* answer (the model service failed, or the model's reply stayed
