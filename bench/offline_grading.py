@@ -1,6 +1,6 @@
 """How fast the offline grader is: answers graded per second, through the real grading path.
 
-    python bench/offline_grading.py            # dev set answers, graded 3 times over
+    python bench/offline_grading.py            # every dev set's answers, graded 3 times over
 
 Prints answers/second for the first (cold: bank statistics and exemplar anchors built)
 and the later (warm) passes. Uses ``grader.grade_answer`` with the offline backend, the
@@ -21,7 +21,8 @@ from mock_interviewer.bank import load_bank
 from mock_interviewer.config import Settings
 from mock_interviewer.grader import grade_answer
 
-DEV = Path(__file__).resolve().parent.parent / "tests" / "data" / "labelled_dev.jsonl"
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+DEV = [DATA / name for name in ("labelled_dev.jsonl", "labelled_dev_offline.jsonl", "labelled_dev2.jsonl")]
 
 
 async def grade_all(backend: OfflineBackend, items: list[tuple[object, str]], settings: Settings) -> float:
@@ -33,7 +34,7 @@ async def grade_all(backend: OfflineBackend, items: list[tuple[object, str]], se
 
 def main() -> None:
     bank = load_bank()
-    rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [json.loads(line) for path in DEV if path.exists() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     items = [(bank.get(row["question_id"]), row["answer"]) for row in rows]
     settings = Settings()
     backend = OfflineBackend()

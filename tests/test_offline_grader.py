@@ -33,8 +33,21 @@ def grade(backend: OfflineBackend, bank: Bank, question_id: str, answer: str) ->
 
 
 @pytest.mark.parametrize(
-    "name", ["labelled_dev.jsonl", "labelled_dev_offline.jsonl", "labelled_holdout.jsonl"]
+    ("name", "minimum"),
+    # Fit accuracy on the development sets (measured 0.975, 0.972, 0.861; docs/notes/offline.md has the
+    # cross-validated figures). labelled_dev2.jsonl is the hard poor-vs-mediocre set.
+    [("labelled_dev.jsonl", 0.96), ("labelled_dev_offline.jsonl", 0.95), ("labelled_dev2.jsonl", 0.85)],
 )
+def test_accuracy_on_the_development_sets(name: str, minimum: float, bank: Bank, backend: OfflineBackend) -> None:
+    answers = load_labelled(DATA / name, bank)
+    report = asyncio.run(run_calibration(backend, bank, Settings(), labelled=answers, exemplars=False))
+    assert report.labelled is not None
+    assert report.labelled.ungraded == 0
+    assert report.labelled.accuracy >= minimum, f"{name}: accuracy {report.labelled.accuracy:.3f}"
+    assert report.labelled.poor_graded_great == 0
+
+
+@pytest.mark.parametrize("name", ["labelled_holdout.jsonl"])
 def test_accuracy_on_labelled_answers(name: str, bank: Bank, backend: OfflineBackend) -> None:
     """The issue's bar: at least 85% in the right tier, never a poor answer graded great.
 
@@ -135,3 +148,55 @@ def test_user_bank_questions_are_graded_too(bank: Bank, backend: OfflineBackend)
     question = bank.get("technical-09").model_copy(update={"id": "mine-01", "track": "mine", "probes": []})
     result = asyncio.run(grade_answer(backend, question, question.exemplars.mediocre + " Extra words.", Settings()))
     assert result.tier == "mediocre"
+
+
+# Fresh answers, written for these tests (not in any labelled set): the kinds of poor answer that
+# substance alone reads as mediocre, and the mediocre ones that must not be dragged down with them.
+
+CONFIDENTLY_WRONG = (
+    "Kafka gives you exactly-once processing out of the box, so consumers never need to be idempotent. We just use "
+    "a single partition so ordering is always perfect, and if lag builds up we simply add more consumers to the group. "
+    "Backpressure isn't really a concern with Kafka because it keeps everything on disk anyway."
+)
+
+
+def test_a_confidently_wrong_answer_in_the_right_words_is_poor(bank: Bank, backend: OfflineBackend) -> None:
+    result = grade(backend, bank, "technical-15", CONFIDENTLY_WRONG)
+    assert result.tier == "poor"
+    assert "certainties (“exactly”, “never”, “just”)" in result.explanation  # the answer's own words, quoted
+
+
+def test_a_reactive_habit_in_nice_words_is_poor(bank: Bank, backend: OfflineBackend) -> None:
+    answer = (
+        "I take a pragmatic, business-first view of technical debt. The team logs it in Jira, and an item gets picked "
+        "up once it becomes a real blocker for a feature or starts causing incidents; otherwise it waits, because "
+        "customers pay for features. Honestly, a fixed allocation every sprint is capacity we can't justify, so every "
+        "few quarters we do a cleanup sprint and clear the worst of it."
+    )
+    assert grade(backend, bank, "director-01", answer).tier == "poor"
+
+
+def test_handing_quality_to_qa_is_poor_and_names_the_red_flag(bank: Bank, backend: OfflineBackend) -> None:
+    answer = (
+        "Our QA team is really strong, they have a full regression suite, so I mostly check my changes by hand in "
+        "Postman before pushing. Writing lots of unit tests basically slows delivery down, so I only add one when a bug "
+        "comes back."
+    )
+    result = grade(backend, bank, "engineer-07", answer)
+    assert result.tier == "poor"
+    flags = [flag.rstrip(".") for flag in bank.get("engineer-07").red_flags]
+    assert any(f"red flag interviewers listen for: “{flag}”" in result.explanation for flag in flags)
+
+
+def test_a_terse_correct_list_stays_mediocre(bank: Bank, backend: OfflineBackend) -> None:
+    answer = (
+        "Kafka topics partitioned by a key such as the customer id, consumer groups that scale out, idempotent "
+        "consumers keyed on the event id, a dead-letter topic for poison messages, and alerts on consumer lag."
+    )
+    assert grade(backend, bank, "technical-15", answer).tier == "mediocre"
+
+
+def test_explanations_keep_internal_numbers_out(bank: Bank, backend: OfflineBackend) -> None:
+    result = grade(backend, bank, "technical-15", CONFIDENTLY_WRONG)
+    for internal in ("odds", "substance", "stance", "log-", "0."):
+        assert internal not in result.explanation

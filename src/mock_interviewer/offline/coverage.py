@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from mock_interviewer.bank import Question
-from mock_interviewer.offline.text import sentences, shorten, stem_set, stems, words
+from mock_interviewer.offline.text import compound_stems, sentences, shorten, stem_set, stems, words
 
 COVERED = 0.5  # share of a key point's weight an answer must carry to count as covering it
 
@@ -49,16 +49,26 @@ def question_stems(question: Question) -> frozenset[str]:
     return stem_set(" ".join(parts))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)
 def _near(stem: str, candidates: frozenset[str]) -> bool:
-    """A spelling variant of ``stem`` among ``candidates`` (long stems only, so 'test' never meets 'text')."""
-    if len(stem) < 6:
+    """A variant of ``stem`` among ``candidates``: a near spelling, or the same word with a suffix.
+
+    Long stems only, so 'test' never meets 'text': a spelling within 80% (Levenshtein) for
+    stems of 6+ letters, or one stem of 5+ letters extended by at most 3 ("block" and
+    "blocker", "react" and "reactiv"), which the stemmer leaves apart.
+    """
+    if len(stem) < 5:
         return False
     from rapidfuzz.distance import Levenshtein
 
     for other in candidates:
-        close_in_length = abs(len(other) - len(stem)) <= 2 and len(other) >= 6 and other[:3] == stem[:3]
-        if close_in_length and Levenshtein.normalized_similarity(stem, other) >= 0.8:
+        if len(other) < 5 or other[:3] != stem[:3] or abs(len(other) - len(stem)) > 3:
+            continue
+        short, long_ = (stem, other) if len(stem) <= len(other) else (other, stem)
+        if long_.startswith(short) and "-" not in long_:
+            return True
+        close = len(stem) >= 6 and len(other) >= 6 and abs(len(other) - len(stem)) <= 2
+        if close and Levenshtein.normalized_similarity(stem, other) >= 0.8:
             return True
     return False
 
@@ -89,10 +99,56 @@ def point_coverage(point: str, index: int, answer: frozenset[str], corpus: Corpu
     return PointCoverage(index, point, share, tuple(matched), tuple(missing))
 
 
+def matchable(answer_text: str) -> frozenset[str]:
+    """The stems an answer offers to a key point or red flag: its own, plus its two-word compounds."""
+    return stem_set(answer_text) | compound_stems(answer_text)
+
+
 def coverage(question: Question, answer_text: str, corpus: Corpus) -> list[PointCoverage]:
     """Coverage of each key point of ``question`` by ``answer_text``, in key-point order."""
-    answer = stem_set(answer_text)
+    answer = matchable(answer_text)
     return [point_coverage(point, i, answer, corpus) for i, point in enumerate(question.key_points)]
+
+
+# Words a rubric uses to *describe* a poor answer rather than words such an answer would say.
+_DESCRIBING = stem_set(
+    "treats relies assumes ignores calls instead considers themself themselves simply regardless handles uses "
+    "offers sets lets says believes thinks describes focuses lacks mentions claims only never without"
+)
+
+
+@dataclass(frozen=True)
+class FlagMatch:
+    index: int
+    flag: str
+    share: float  # 0..1 of the flag's telling (rarity-weighted) words present in the answer
+    matched: tuple[str, ...]
+
+
+def red_flag_matches(
+    question: Question, answer_text: str, corpus: Corpus, exclude: str | None = None
+) -> list[FlagMatch]:
+    """How far the answer says what each of the question's red flags describes.
+
+    A red flag ("Treats tech debt only reactively, once it blocks delivery") shares its topic
+    words with the key points; only its *telling* words count: those in neither the question,
+    the key points nor the great exemplar (nor the rubric's describing words such as "treats").
+    What is left is the stance of a poor answer ("reactively", "blocks", "delivery"), which an
+    answer can take in other words than the bank's poor exemplar. ``exclude`` leaves one
+    exemplar out (when the answer is that exemplar).
+    """
+    good = stem_set(" ".join([question.text, *question.key_points]))
+    if exclude != "great":
+        good |= stem_set(question.exemplars.great)
+    answer = matchable(answer_text)
+    out = []
+    for i, flag in enumerate(question.red_flags):
+        telling = [s for s in dict.fromkeys(stems(flag)) if s not in good and s not in _DESCRIBING]
+        total = sum(corpus.idf(s) for s in telling)
+        matched = tuple(s for s in telling if s in answer or _near(s, answer))
+        share = sum(corpus.idf(s) for s in matched) / total if total else 0.0
+        out.append(FlagMatch(i, flag, share, matched))
+    return out
 
 
 def importance(question: Question, corpus: Corpus) -> list[float]:

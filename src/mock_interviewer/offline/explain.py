@@ -15,13 +15,13 @@ from mock_interviewer.injection import looks_like_injection
 from mock_interviewer.offline.context import OfflineContext
 from mock_interviewer.offline.coverage import PointCoverage, importance
 from mock_interviewer.offline.grading import Assessment
-from mock_interviewer.offline.signals import named_terms
+from mock_interviewer.offline.signals import named_terms, stance_phrases
 from mock_interviewer.offline.text import shorten
 
 MAX_GAPS = 5
 
 _LIFTS = {
-    "coverage": "it covers {covered} of the {total} key points",
+    "coverage": "{coverage_lift}",
     "length": "it goes into enough detail",
     "concrete_rel": "it names concrete techniques or numbers ({terms})",
     "ownership": "it says what you yourself decided or did",
@@ -47,6 +47,15 @@ _HOLDS = {
     "poor_language": "it uses phrases typical of a poor answer ({kinds})",
     "buzzwords": "it leans on buzzwords instead of mechanisms",
     "off_topic": "it drifts toward a different question",
+}
+# Why an answer reads as poor rather than mediocre: each stance feature's push, in plain words.
+_STANCE_HOLDS = {
+    "certainty": "it states things as certainties ({certain}) instead of saying when and why",
+    "dismissal": "it brushes concerns aside or leans on conviction instead of reasons ({dismissed})",
+    "negations": "it says more about what you don't do than about what you do",
+    "relevance": "much of it is about things a strong answer to this question does not rely on",
+    "red_flags": "it echoes a red flag interviewers listen for: “{flag}”",
+    "poor_language": "it uses phrases typical of a poor answer ({kinds})",
 }
 _KIND_WORDS = {
     "reactive": "waiting for problems",
@@ -76,7 +85,26 @@ def _fill(template: str, assessment: Assessment, answer: str) -> str:
     sig = assessment.features.signals
     terms = ", ".join(sorted(named_terms(answer))[:4])
     kinds = ", ".join(_KIND_WORDS[k] for k in sig.poor_labels()) or "none"
-    return template.format(covered=len(assessment.covered), total=len(assessment.points), terms=terms, kinds=kinds)
+    flags = sorted(assessment.features.flags, key=lambda f: (-f.share, f.index))
+    flag = flags[0].flag.rstrip(".") if flags else ""
+    certain = ", ".join(f"“{w}”" for w in stance_phrases(answer, "certainty"))
+    dismissed = ", ".join(f"“{w}”" for w in stance_phrases(answer, "dismissal"))
+    covered = len(assessment.covered)
+    coverage_lift = (
+        f"it covers {covered} of the {len(assessment.points)} key points"
+        if covered
+        else "it touches on several of the key points, though none fully"
+    )
+    return template.format(
+        coverage_lift=coverage_lift,
+        covered=len(assessment.covered),
+        total=len(assessment.points),
+        terms=terms,
+        kinds=kinds,
+        flag=flag,
+        certain=certain,
+        dismissed=dismissed,
+    )
 
 
 def _whys(question: Question, points: list[PointCoverage], context: OfflineContext) -> list[str]:
@@ -140,8 +168,20 @@ def strengths(assessment: Assessment, answer: str) -> list[str]:
 
 
 def _reasons(assessment: Assessment, answer: str) -> tuple[list[str], list[str]]:
+    """What lifted the answer and what held it back, largest first.
+
+    For a poor answer the stance comes first: it is what separates it from a mediocre one.
+    The same idea is never given twice (poor-answer phrases count in both models).
+    """
     ranked = sorted(assessment.contributions.items(), key=lambda kv: kv[1])
     holds = [_fill(_HOLDS[name], assessment, answer) for name, value in ranked[:2] if value < -0.3]
+    if assessment.tier == "poor":
+        pushes = sorted(
+            ((name, value) for name, value in assessment.stance.items() if name in _STANCE_HOLDS and value > 0.3),
+            key=lambda kv: -kv[1],
+        )
+        stance = [_fill(_STANCE_HOLDS[name], assessment, answer) for name, _ in pushes[:2]]
+        holds = stance + [h for h in holds if h not in stance][: 3 - len(stance)]
     positive = [(name, value) for name, value in reversed(ranked) if name in _SHOWN_LIFTS and value > 0.3]
     lifts = [_fill(_LIFTS[name], assessment, answer) for name, _ in positive[:2]]
     return lifts, holds
@@ -184,6 +224,10 @@ def explanation(assessment: Assessment, answer: str, context: OfflineContext) ->
         parts.append("It is fluent but built on buzzwords with no concrete mechanism, so it cannot be graded great.")
     elif assessment.guard == "poor_language":
         parts.append("It uses several phrases typical of a poor answer, so it cannot be graded great.")
+    elif assessment.guard == "poor_stance":
+        parts.append("It has the substance of a strong answer but takes the stance of a poor one, so it cannot be graded great.")
+    elif assessment.guard == "thin":
+        parts.append("It says little about this question's key points, so it cannot be graded great.")
     lifts, holds = _reasons(assessment, answer)
     if lifts:
         parts.append("In its favour: " + "; ".join(lifts) + ".")

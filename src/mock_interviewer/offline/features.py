@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from mock_interviewer.bank import TIERS, Question
 from mock_interviewer.offline.context import OfflineContext
-from mock_interviewer.offline.coverage import Corpus, PointCoverage, coverage
+from mock_interviewer.offline.coverage import Corpus, FlagMatch, PointCoverage, coverage, red_flag_matches
 from mock_interviewer.offline.signals import Signals, signals
 from mock_interviewer.offline.text import stem_set, stems
 
@@ -39,6 +39,11 @@ FEATURES: dict[str, str] = {
     "like_great": "rapidfuzz token-set similarity of the answer's stems to the great exemplar's",
     "like_mediocre": "the same for the mediocre exemplar",
     "like_poor": "the same for the poor exemplar",
+    "certainty": "absolutes and intensifiers: always, never, everything, just, basically, honestly (capped at 5)",
+    "dismissal": "concerns waved away or conviction instead of reasons: overrated, isn't really needed, I'd rather (capped at 3)",
+    "negations": "don't, isn't, never, no, not (capped at 5)",
+    "red_flags": "mean share of each red flag's telling words (those not in the key points or great exemplar) in the answer",
+    "red_flag_max": "the same for the red flag the answer comes closest to",
 }
 
 
@@ -49,6 +54,7 @@ class Features:
     signals: Signals
     self_tier: str | None  # the exemplar tier this answer is a copy of, if any
     nearest_other: str | None = None  # id of the other question whose material the answer is closest to
+    flags: tuple[FlagMatch, ...] = ()  # how far the answer says what each red flag describes
 
     def __getitem__(self, name: str) -> float:
         return self.values[name]
@@ -91,6 +97,9 @@ def base_values(
         "reasoning": float(min(sig.reasoning, 4)),
         "poor_language": float(min(sig.poor_language, 3)),
         "buzzwords": float(min(sig.buzzwords, 5)),
+        "certainty": float(min(sig.certainty, 5)),
+        "dismissal": float(min(sig.dismissal, 3)),
+        "negations": float(min(sig.negations, 5)),
     }
     return values, points, sig
 
@@ -141,4 +150,7 @@ def features(question: Question, answer: str, context: OfflineContext) -> Featur
             "like_poor": like["poor"],
         }
     )
-    return Features(values, points, sig, self_tier, nearest)
+    flags = tuple(red_flag_matches(question, answer, corpus, exclude=self_tier))
+    values["red_flags"] = sum(f.share for f in flags) / max(len(flags), 1)
+    values["red_flag_max"] = max((f.share for f in flags), default=0.0)
+    return Features(values, points, sig, self_tier, nearest, flags)

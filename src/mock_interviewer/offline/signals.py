@@ -5,7 +5,8 @@
 - reasoning: trade-offs, conditions, costs, the "why";
 - the poor answer's language, by kind: reactive, hand-off ("the security team handles it"),
   dismissive, shortcut or heroics, blame or coercion, overconfident absolutes;
-- buzzwords: fluent words that carry no mechanism.
+- buzzwords: fluent words that carry no mechanism;
+- stance: certainties and intensifiers, practices waved away, negations.
 
 Each is a count of short, readable patterns written from general interviewing experience
 (not from any one labelled answer), so a grade can say *why* ("names no concrete technique")
@@ -92,7 +93,13 @@ _POOR_KINDS: dict[str, str] = {
     r"\bas (?:they|issues|problems|things) (?:arise|come up|happen)\b|\bwhen (?:we have|there'?s|there is) (?:some )?time\b|"
     r"\bwhen the schedule allows\b|\bfirefight\w*\b|\bjust in case\b|\bchange course later\b|"
     r"\b(?:refactor|fix|deal with|handle|clean|address|worry about|sort)\w* (?:it |that |them |things )?(?:up )?later\b|"
-    r"\bsomeday\b|\bwhen (?:users|customers|people) complain\b|\bafter (?:an|the) (?:incident|outage) (?:happens|occurs)\b",
+    r"\bsomeday\b|\bwhen (?:users|customers|people) complain\b|\bafter (?:an|the) (?:incident|outage) (?:happens|occurs)\b|"
+    r"\b(?:when|once|if|until) (?:it|that|this|they|something|anything|the \w+) (?:actually |really |starts? to |begins? to )?"
+    r"(?:becomes?|turns? into|is) (?:a |an )?(?:real |actual |serious )?(?:blocker|problem|issue|bottleneck|fire|emergency)\b|"
+    r"\b(?:when|once|if) (?:bugs|errors|complaints) (?:pile up|start piling|show up)\b|"
+    r"\bcross that bridge\b|\bwhen the time comes\b|"
+    r"\bwhen (?:someone|anyone|users?|customers?|clients?|developers?|devs|people|the team) (?:complains?|reports? it|notices?|asks?)\b|"
+    r"\bafter the fact\b|\bdown the (?:road|line)\b|\bdeal with (?:it|that|them) then\b",
     # someone else's job
     "hand_off": r"\b(?:qa|the qa team|the security team|security team|the dba|our dba|ops|the ops team|the framework|our framework|"
     r"the cloud provider|our cloud provider|the platform team|the business|product|leadership|hr|the orm|the vendor|"
@@ -100,24 +107,37 @@ _POOR_KINDS: dict[str, str] = {
     r"[^.;]{0,30}\b(?:handles?|takes? care|will catch|would catch|'d catch|catches|tests? everything|does|deals? with|"
     r"tells? us|tell us|responsibility|backs? up|covers?|is responsible|sends? us)\b|"
     r"\bnot my (?:job|problem|call|area)\b|\bsomeone else'?s?\b|\bout of the box\b|\btheir responsibility\b|"
-    r"\b(?:'s|is) (?:the )?(?:[a-z]+ )?team'?s (?:job|responsibility|problem)\b",
+    r"\b(?:'s|is) (?:the )?(?:[a-z]+ )?team'?s (?:job|responsibility|problem)\b|"
+    r"\b(?:qa|security|ops|platform|infra|infrastructure|devops|sre|dba|data|compliance|operations|testing|release) "
+    r"(?:team|people|folks|engineers?) (?:will|would|should|can|usually|normally)? ?(?:catch|handle|take care|deal|own|look after|sort)\w*\b|"
+    r"\bleave (?:it|that|this|those|them|the details) (?:up )?to (?:the|our|them|him|her)\b|\b(?:that'?s|it'?s) (?:up to|for) (?:the|our) \w+ (?:team|people)\b|"
+    r"\b(?:rely|relies|relying) (?:on|entirely on|mostly on) (?:the|our) (?:\w+ )?(?:team|provider|vendor|framework|tool|platform)\b|"
+    r"\b(?:the|our) (?:cloud provider|vendor|platform|framework|library|tool|orm|provider) (?:already |just |automatically )?"
+    r"(?:handles|takes care of|covers|does|manages|deals with) (?:it|that|this|all|everything|most|the rest)\b|\bhandled for us\b",
     # waving it away
     "dismissive": r"\bwaste of time\b|\bformality\b|\bacademic\b|\boverkill\b|\b(?:don't|do not|never|rarely) (?:really )?"
     r"(?:bother|worry|care|need|have time|look)\b|\bdon't really\b|\bnot (?:really )?(?:worth|needed|necessary|a big deal)\b|"
     r"\bslows? (?:us|things|everyone) down\b|\b(?:don't|do not|never) (?:spend|waste) (?:much )?time\b|\bgood enough\b|"
     r"\bnobody has time\b|\bon paper\b|\bget over it\b|\bnot much point\b|\bnice,? but\b|\bwho cares\b|"
     r"\bhonestly\b|\bwhatever\b|\bmostly (?:i|we) (?:just|let)\b|\bpretty good shape\b|\bwe'?re covered\b|\banyway\b|"
-    r"\bthe business (?:doesn't|does not|don't) (?:really |usually )?care\b|\bit turned out fine\b|\busually (?:it's|it is) fine\b",
+    r"\bthe business (?:doesn't|does not|don't) (?:really |usually )?care\b|\bit turned out fine\b|\busually (?:it's|it is) fine\b|"
+    r"\bover-?engineer\w*\b|\bover-?think\w*\b|\bbureaucra\w*\b|\bred tape\b|\bbox-?ticking\b|\bpaperwork\b|"
+    r"\bnot (?:a|our) (?:priority|concern|problem)\b|\bnever (?:been|had) (?:a|an|any) (?:problem|issue)s?\b|"
+    r"\b(?:doesn't|does not) (?:really )?matter\b|\bnobody (?:reads|uses|looks at)\b|\bno one (?:reads|uses|looks at)\b|"
+    r"\b(?:hasn't|has not|haven't|have not) (?:been|caused) (?:a|an|any) (?:problem|issue)s?\b|\bit'?s (?:always )?been fine\b",
     # shortcuts and heroics
     "shortcut": r"\b(?:we|i|you|they) (?:can |could |'ll |will |would )?just\b|\bjust (?:fix|ship|restart|add|tell|ask|do|push|deploy|let|use|put|pick|go|scale|spin|run|patch|write|copy|"
     r"hardcode|skip|stay|work|cut|throw)\w*\b|\b(?:work|working|worked) (?:late|weekends?|nights?|extra)\b|\bstay(?:s|ed)? late\b|"
     r"\bextra (?:evenings|hours|nights)\b|\bpush(?:ed)? harder\b|\bskip(?:s|ped|ping)? (?:tests?|testing|code review|reviews?)\b|"
     r"\bcut corners\b|\bdirectly (?:on|in|to) (?:prod|production)\b|\bbigger (?:machine|instance|server|database|box)\b|"
-    r"\bscale up\b|\bhardware is cheap\b|\bdisk is cheap\b|\brestart(?:ed)? (?:the|it)\b|\bmanually\b|\beverything\b|"
+    r"\bscale up\b|\bhardware is cheap\b|\bdisk is cheap\b|\brestart(?:ed)? (?:the|it)\b|\bmanually\b|"
     r"\bi jump in\b|\bi (?:usually )?(?:just )?(?:fixed|fix|do) (?:it|the code) (?:myself|for them)\b|\bdrop what\b|"
-    r"\bwe can always\b|\bcould always\b|\bthat'?s how you introduce\b|\bas long as (?:it|the \w+) (?:works|deploys|runs)\b",
+    r"\bwe can always\b|\bcould always\b|\bthat'?s how you introduce\b|\bas long as (?:it|the \w+) (?:works|deploys|runs)\b|"
+    r"\ball-?nighters?\b|\blate nights?\b|\bwhatever it takes\b|\b(?:i|i'll|i will) (?:just )?(?:do|handle|take care of|fix) (?:it|them|that|everything) myself\b|"
+    r"\bquick fix\w*\b|\bstraight (?:in)?to (?:prod|production|main|master)\b|\bthrow (?:more )?(?:hardware|servers|money|people|bodies)\b|"
+    r"\badd (?:more )?(?:servers|instances|hardware|machines|memory|cpu)\b|\bmore (?:hardware|servers|instances|machines)\b",
     # blame and coercion
-    "blame": r"\bblame[sd]?\b|\bfault\b|\bmake sure they know\b|\bstep up\b|\bpulling their weight\b|\btell (?:them|people) straight\b|"
+    "blame": r"\bblame[sd]?\b|\b(?:their|his|her|your|whose|my) fault\b|\bmake sure they know\b|\bstep up\b|\bpulling their weight\b|\btell (?:them|people) straight\b|"
     r"\bin (?:the|front of the) team\b|\bpublicly\b|\bcall(?:ed)? (?:them|people) out\b|\bwalk all over\b|\bbe firm\b|"
     r"\bdrag (?:the|us)\b|\bgo with whoever\b|\bwhoever is (?:more )?senior\b|\bpush them\b|\bdeadlines are commitments\b|"
     r"\bthey(?:'ll| will) (?:walk|complain)\b|\bpeople are adults\b",
@@ -125,9 +145,32 @@ _POOR_KINDS: dict[str, str] = {
     "absolute": r"\b(?:is|are) (?:easy|simple|the future|legacy|always (?:better|right|faster))\b|^\s*(?:easy|simple)\b|"
     r"(?<=[.!?:] )(?:easy|simple)[.:!]|\b\w+ always wins\b|\bmake themselves\b|\bgoes away\b|\balways (?:choose|use|go with)\b|"
     r"\bnever need\b|\bindustry best practice\b|\bthe (?:best|only|modern) way\b|\bpretty straightforward\b|\byou just\b|"
-    r"\beasier than ever\b|\bbetter than (?:monoliths|sql|the old)\b|\bfor any (?:significant )?project\b",
+    r"\beasier than ever\b|\bbetter than (?:monoliths|sql|the old)\b|\bfor any (?:significant )?project\b|"
+    r"\b(?:always|just) works\b|\bnever (?:fails|breaks|goes down)\b|\b100% (?:safe|secure|reliable|sure|covered)\b|"
+    r"\b(?:no|never any) need (?:to|for)\b|\b(?:solves|handles|takes care of|covers) (?:it all|everything|all of (?:it|that))\b|"
+    r"\bthat'?s all you need\b|\bnothing (?:else )?to worry about\b|\bobviously\b|\bbullet-?proof\b|\bfool-?proof\b",
 }
 _POOR = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in _POOR_KINDS.items()}
+
+# The stance of an answer, beyond its substance: poor answers state things as certainties
+# ("always", "never", "just", "basically"), wave practices away as unnecessary ("overrated",
+# "isn't really needed", "I'd rather"), and say what they don't do. Mediocre answers rarely do
+# any of these: they list sensible practices without depth. Great answers do state certainties
+# and negate things too, which is why these count only between poor and mediocre (``grading.py``).
+_CERTAINTY = re.compile(
+    r"\b(?:always|never|everything|every single|all of|nothing|nobody|no one|completely|entirely|totally|exactly|"
+    r"impossible|guarantee\w*|really|basically|honestly|simply|just|pretty much|of course|obviously|clearly|definitely|super)\b"
+    r"|\b100%",
+    re.IGNORECASE,
+)
+_DISMISSAL = re.compile(
+    r"\b(?:overrated|outdated|overused|trivial|plenty|premature|bureaucra\w*|academic|overkill|good shape|my philosophy|"
+    r"i'?d rather|i'm proud|proud|(?:i'm|i am) (?:a )?(?:big |firm |strong )?believer)\b"
+    r"|\b(?:not|isn't|aren't|never) (?:really |even |actually )?(?:needed|necessary|a concern|an issue|a problem|important|required)\b"
+    r"|\b(?:don't|doesn't) (?:really )?(?:bother|matter)\b",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(r"\b(?:don't|doesn't|isn't|aren't|won't|can't|never|no|not|nobody|nothing)\b", re.IGNORECASE)
 
 _BUZZ = re.compile(
     r"\b(?:leverag\w*|synerg\w*|best-in-class|world-class|cutting-edge|game-?chang\w*|paradigm\w*|holistic\w*|"
@@ -148,6 +191,9 @@ class Signals:
     reasoning: int
     poor_kinds: dict[str, int] = field(default_factory=dict)
     buzzwords: int = 0
+    certainty: int = 0  # absolutes and intensifiers ("always", "never", "just", "basically"), every use counted
+    dismissal: int = 0  # concerns waved away, conviction instead of reasons ("overrated", "isn't really needed", "I'd rather")
+    negations: int = 0  # "don't", "isn't", "never", "no", ... every use counted
 
     @property
     def poor_language(self) -> int:
@@ -191,6 +237,16 @@ def _distinct(pattern: re.Pattern[str], text: str, *, skip_negated: bool = False
     return len(found)
 
 
+def stance_phrases(text: str, kind: str, limit: int = 3) -> list[str]:
+    """The answer's own words behind a stance signal ("certainty" or "dismissal"), first ones first, to quote back."""
+    pattern = {"certainty": _CERTAINTY, "dismissal": _DISMISSAL}[kind]
+    found: dict[str, str] = {}
+    for match in pattern.finditer(text):
+        phrase = " ".join(match.group(0).split())
+        found.setdefault(phrase.lower(), phrase)
+    return list(found.values())[:limit]
+
+
 def signals(text: str) -> Signals:
     return Signals(
         words=len(words(text)),
@@ -200,4 +256,7 @@ def signals(text: str) -> Signals:
         reasoning=_distinct(_REASONING, text),
         poor_kinds={kind: _distinct(pattern, text, skip_negated=True) for kind, pattern in _POOR.items()},
         buzzwords=_distinct(_BUZZ, text),
+        certainty=len(_CERTAINTY.findall(text)),
+        dismissal=len(_DISMISSAL.findall(text)),
+        negations=len(_NEGATION.findall(text)),
     )

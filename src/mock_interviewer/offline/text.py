@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?(?:[-/.+][a-z0-9]+)*", re.IGNORECASE)
@@ -100,7 +101,15 @@ _SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("auth", "authentication", "authn", "oauth", "oidc", "sso"),
     ("authorization", "authz", "rbac", "permission", "least-privilege"),
     ("experiment", "prototype", "spike", "poc", "proof-of-concept", "pilot"),
+    ("cache-aside", "read-aside", "look-aside", "lazy-loading", "lazy-load", "lazy-loaded"),
+    ("write-through", "write-thru"),
+    ("dead-letter", "dead-letter-queue", "dlq", "poison-queue"),
+    ("circuit-breaker", "circuit-breakers", "breaker"),
+    ("rate-limit", "rate-limiting", "rate-limiter", "throttle", "throttling"),
 )
+# Stems shared with common words of another meaning ("experience" and "experiment" are both
+# "experi"; "production" is "product"; "analyzed" is "analyz"): only the exact synonym words fold.
+_AMBIGUOUS_STEMS = frozenset({"experi", "analyz", "author", "execut", "indic", "avail", "product", "observ", "convent", "rank"})
 
 
 @lru_cache(maxsize=1)
@@ -127,16 +136,18 @@ def americanise(word: str) -> str:
 def stem(word: str) -> str:
     """The canonical stem of one lower-case word (synonyms folded)."""
     word = word.lower().strip("'’.-/+")
-    canonical = _SYNONYMS.get(word)
+    canonical = _synonyms().get(word)
     if canonical is not None:
         return canonical
     if any(ch in word for ch in "-/+."):
         return "-".join(stem(part) for part in re.split(r"[-/+.]", word) if part)
     base = str(_stemmer().stemWord(americanise(word)))
-    return _SYNONYMS.get(base, base)
+    return _stem_synonyms().get(base, base)
 
 
-def _build_synonyms() -> dict[str, str]:
+@lru_cache(maxsize=1)
+def _synonyms() -> dict[str, str]:
+    """Each synonym word -> its group's head."""
     table: dict[str, str] = {}
     for group in _SYNONYM_GROUPS:
         head = group[0]
@@ -145,27 +156,19 @@ def _build_synonyms() -> dict[str, str]:
     return table
 
 
-_SYNONYMS = _build_synonyms()
+@lru_cache(maxsize=1)
+def _stem_synonyms() -> dict[str, str]:
+    """The *stem* of each one-word synonym -> its head, so inflected forms fold too ("caching", "cached").
 
-
-def _synonym_stems() -> None:
-    """Also map each synonym's *stem* to its group head, so inflected forms fold too."""
-    extra: dict[str, str] = {}
-    for word, head in _SYNONYMS.items():
+    Stems that common words of another meaning share are left out (``_AMBIGUOUS_STEMS``).
+    """
+    table: dict[str, str] = {}
+    for word, head in _synonyms().items():
         if not any(ch in word for ch in "-/+.:"):
-            extra[str(_stemmer().stemWord(americanise(word)))] = head
-    for key, value in extra.items():
-        _SYNONYMS.setdefault(key, value)
-
-
-_synonyms_ready = False
-
-
-def _ensure_synonyms() -> None:
-    global _synonyms_ready
-    if not _synonyms_ready:
-        _synonym_stems()
-        _synonyms_ready = True
+            base = str(_stemmer().stemWord(americanise(word)))
+            if base not in _AMBIGUOUS_STEMS:
+                table.setdefault(base, head)
+    return table
 
 
 def words(text: str) -> list[str]:
@@ -179,18 +182,35 @@ def content_words(text: str) -> list[str]:
 
 def stems(text: str) -> list[str]:
     """Content-word stems of a text, in order (hyphenated terms also yield their parts)."""
-    _ensure_synonyms()
     out: list[str] = []
     for word in content_words(text):
         whole = stem(word)
         out.append(whole)
         if "-" in whole:
-            out.extend(part for part in whole.split("-") if part and part not in STOPWORDS)
+            out.extend(stem(part) for part in whole.split("-") if part and part not in STOPWORDS)
     return out
 
 
 def stem_set(text: str) -> frozenset[str]:
     return frozenset(stems(text))
+
+
+def compound_stems(text: str) -> frozenset[str]:
+    """Stems of each pair of adjacent words as one hyphenated term ("cache aside" -> the stem of "cache-aside").
+
+    Key points write compounds hyphenated or closed ("cache-aside", "rollback") while answers
+    often write them apart; matching a key point against these as well lets "read aside",
+    "read-aside" and "cache-aside" meet. Only for matching against notes: they would dilute
+    any measure taken over the answer's own words.
+    """
+    tokens = [w for w in words(text) if not w.isdigit()]
+    out = set()
+    for first, second in pairwise(tokens):
+        if first in STOPWORDS or second in STOPWORDS or "-" in first or "-" in second:
+            continue
+        out.add(stem(f"{first}-{second}"))
+        out.add(stem(first + second))
+    return frozenset(out)
 
 
 def sentences(text: str) -> list[str]:

@@ -1,0 +1,100 @@
+"""The offline grader's parts that separate poor from mediocre: words, red flags, stance signals, the decision."""
+
+from __future__ import annotations
+
+import pytest
+
+from mock_interviewer.bank import Bank, load_bank
+from mock_interviewer.offline.context import OfflineContext
+from mock_interviewer.offline.coverage import coverage, red_flag_matches
+from mock_interviewer.offline.features import Features
+from mock_interviewer.offline.grading import (
+    NEVER_GREAT_AT,
+    THIN_COVERAGE,
+    THRESHOLDS,
+    decide,
+)
+from mock_interviewer.offline.signals import Signals, signals, stance_phrases
+from mock_interviewer.offline.text import compound_stems, stems
+
+
+@pytest.fixture(scope="module")
+def bank() -> Bank:
+    return load_bank()
+
+
+@pytest.fixture(scope="module")
+def context(bank: Bank) -> OfflineContext:
+    return OfflineContext(questions=dict(bank.questions))
+
+
+def test_words_of_another_meaning_are_not_folded_into_a_synonym() -> None:
+    assert stems("experience") != stems("experiment")  # both stem to "experi"; only "experiment" is a spike
+    assert stems("production") != stems("product")  # deploying to production is not the product manager
+    assert stems("analyzed") != stems("linter")
+    assert stems("caching cached") == ["cache", "cache"]  # while inflected synonyms still fold
+
+
+def test_compounds_meet_however_they_are_written() -> None:
+    assert stems("cache-aside")[0] in compound_stems("we use cache aside for reads")
+    assert stems("cache-aside")[0] in compound_stems("a read aside cache")
+    assert stems("read-aside") == stems("cache-aside")
+    assert stems("codebase")[0] in compound_stems("the code base")
+
+
+def test_a_key_point_is_covered_by_a_variant_of_its_words(bank: Bank, context: OfflineContext) -> None:
+    question = bank.get("technical-09").model_copy(
+        update={"key_points": ["Uses cache-aside reads with TTLs and explicit invalidation on writes."]}
+    )
+    hyphenless = coverage(question, "Reads go cache aside with a TTL, and every write does explicit invalidation.", context.corpus)
+    assert hyphenless[0].covered
+
+
+def test_red_flags_count_only_their_telling_words(bank: Bank, context: OfflineContext) -> None:
+    question = bank.get("director-01")
+    echo = "We handle debt reactively, once it blocks delivery and the bugs pile up."
+    shares = [m.share for m in red_flag_matches(question, echo, context.corpus)]
+    great = [m.share for m in red_flag_matches(question, question.exemplars.great, context.corpus)]
+    assert shares[0] > 0.6 and max(great) < shares[0]
+    first = red_flag_matches(question, echo, context.corpus)[0]
+    assert "debt" not in first.matched  # the topic is shared with the key points: not telling
+
+
+def test_stance_signals_and_the_words_behind_them() -> None:
+    answer = "Honestly, tests are overrated. We basically never write them and it isn't really needed."
+    found = signals(answer)
+    assert found.certainty >= 3 and found.dismissal >= 2 and found.negations >= 2
+    assert stance_phrases(answer, "certainty") == ["Honestly", "basically", "never"]
+    assert "overrated" in stance_phrases(answer, "dismissal")
+    hedged = signals("We add an index when the query plan shows a sequential scan on a large table.")
+    assert (hedged.certainty, hedged.dismissal, hedged.negations) == (0, 0, 0)
+
+
+def test_negated_blame_and_technical_fault_words_are_not_poor_language() -> None:
+    assert signals("We run fault-injection drills and keep the system fault tolerant.").poor_kinds["blame"] == 0
+    assert signals("It was my fault, and I said so.").poor_kinds["blame"] == 1
+
+
+def _found(coverage: float = 0.5, buzzwords: int = 0, poor: int = 0) -> Features:
+    values = {"coverage": coverage, "off_topic": 0.0}
+    sig = Signals(words=100, numbers=2, named=4, ownership=1, reasoning=2, poor_kinds={"reactive": poor}, buzzwords=buzzwords)
+    return Features(values, [], sig, None)
+
+
+def test_the_decision_between_tiers() -> None:
+    low, high = THRESHOLDS
+    middle = (low + high) / 2
+    assert decide(_found(), high + 10, 0.0) == (5, None)
+    assert decide(_found(), middle, 0.2) == (3, None)  # not great, mediocre stance
+    assert decide(_found(), middle, 0.6)[0] == 2  # not great, poor stance
+    assert decide(_found(), low - 10, 0.95)[0] == 1
+    nearly_great = high - (high - low) / 8
+    assert decide(_found(), nearly_great, 0.7) == (3, None)  # the stance moves one tier, not two
+
+
+def test_strong_poor_signals_are_never_great() -> None:
+    high = THRESHOLDS[1] + 10
+    assert decide(_found(), high, NEVER_GREAT_AT) == (3, "poor_stance")
+    assert decide(_found(coverage=THIN_COVERAGE / 2), high, 0.0) == (3, "thin")
+    assert decide(_found(poor=2), high, 0.0) == (3, "poor_language")
+    assert decide(_found(buzzwords=3), high, 0.0) == (3, "buzzwords")
