@@ -86,9 +86,9 @@ def test_the_decision_between_tiers() -> None:
     middle = (low + high) / 2
     assert decide(_found(), high + 10, 0.0) == (5, None)
     assert decide(_found(), middle, 0.2) == (3, None)  # not great, mediocre stance
-    assert decide(_found(), middle, 0.6)[0] == 2  # not great, poor stance
+    assert decide(_found(), low + (high - low) / 4, 0.6)[0] == 2  # not great, poor stance
     assert decide(_found(), low - 10, 0.95)[0] == 1
-    nearly_great = high - (high - low) / 8
+    nearly_great = high - (high - low) / 8  # within a quarter-gap of great
     assert decide(_found(), nearly_great, 0.7) == (3, None)  # the stance moves one tier, not two
 
 

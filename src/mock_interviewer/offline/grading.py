@@ -141,8 +141,10 @@ def place(substance: float, poor_odds: float, weights: Weights = WEIGHTS) -> int
 
     5 from a quarter of the threshold gap above the great threshold. An answer that is not
     great is poor when the odds of a poor stance reach ``POOR_AT`` (1/5 from ``CLEARLY_POOR_AT``),
-    unless its substance is within a quarter-gap of great: the stance decides between the
-    neighbouring tiers, it does not pull a nearly great answer down two.
+    unless its substance is within a quarter-gap of great: the stance decides between neighbouring
+    tiers, it does not pull a nearly great answer down two (confident great answers exist too).
+    The margin is narrow on purpose: confidently wrong answers use the right vocabulary, so
+    their substance often sits high in the mediocre band (measured: half-way cost three of them).
     """
     low, high = weights.thresholds
     quarter = (high - low) / 4
