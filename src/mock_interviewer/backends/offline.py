@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from mock_interviewer.backends.base import ModelReply, ModelRequest, Task
 from mock_interviewer.offline.context import OfflineContext
 
-MODEL = "offline-v1"
+MODEL = "offline-v2"
 
 
 class OfflineBackend:
