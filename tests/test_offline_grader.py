@@ -34,7 +34,7 @@ def grade(backend: OfflineBackend, bank: Bank, question_id: str, answer: str) ->
 
 @pytest.mark.parametrize(
     ("name", "minimum"),
-    # Fit accuracy on the development sets (measured 0.975, 0.972, 0.861; docs/notes/offline.md has the
+    # Fit accuracy on the development sets (measured 0.975, 0.972, 0.861; docs/offline.md has the
     # cross-validated figures). labelled_dev2.jsonl is the hard poor-vs-mediocre set.
     [("labelled_dev.jsonl", 0.96), ("labelled_dev_offline.jsonl", 0.95), ("labelled_dev2.jsonl", 0.85)],
 )
@@ -49,9 +49,12 @@ def test_accuracy_on_the_development_sets(name: str, minimum: float, bank: Bank,
 
 @pytest.mark.parametrize("name", ["labelled_holdout.jsonl"])
 def test_accuracy_on_labelled_answers(name: str, bank: Bank, backend: OfflineBackend) -> None:
-    """The issue's bar: at least 85% in the right tier, never a poor answer graded great.
+    """A regression guard: at least 85% in the right tier, never a poor answer graded great.
 
-    The hold-out set was not used to develop the grader (see docs/notes/offline.md).
+    This first hold-out is not an unbiased measure any more: a mid-way run showed which of its
+    answers were misgraded, and that informed later work. The unbiased figures are those of the
+    later hold-outs, measured once each (docs/offline.md); their accuracy is deliberately not a
+    test, so that nobody tunes against them.
     """
     answers = load_labelled(DATA / name, bank)
     report = asyncio.run(run_calibration(backend, bank, Settings(), labelled=answers, exemplars=False))
@@ -200,3 +203,16 @@ def test_explanations_keep_internal_numbers_out(bank: Bank, backend: OfflineBack
     result = grade(backend, bank, "technical-15", CONFIDENTLY_WRONG)
     for internal in ("odds", "substance", "stance", "log-", "0."):
         assert internal not in result.explanation
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["labelled_dev.jsonl", "labelled_dev_offline.jsonl", "labelled_dev2.jsonl", "labelled_holdout.jsonl",
+     "labelled_holdout2.jsonl", "labelled_holdout3.jsonl"],
+)  # fmt: skip
+def test_never_grades_a_poor_answer_great(name: str, bank: Bank, backend: OfflineBackend) -> None:
+    """The one hard rule, on every labelled set: an estimate may be off by a tier, never from poor to great."""
+    answers = load_labelled(DATA / name, bank)
+    report = asyncio.run(run_calibration(backend, bank, Settings(), labelled=answers, exemplars=False))
+    assert report.labelled is not None
+    assert report.labelled.poor_graded_great == 0
