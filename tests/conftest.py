@@ -23,7 +23,6 @@ if "TIKTOKEN_CACHE_DIR" not in os.environ and SHARED_TIKTOKEN.is_dir():
     os.environ["TIKTOKEN_CACHE_DIR"] = str(SHARED_TIKTOKEN)
 
 
-
 def _preload_encodings() -> None:
     """Load tiktoken's encodings before the network guard is on.
 
