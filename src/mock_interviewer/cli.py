@@ -58,6 +58,22 @@ ModelOpt = Annotated[
         "--model", envvar="MOCK_INTERVIEWER_MODEL", help="Model name for the openai backend.", show_default=False
     ),
 ]
+AnswerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--answer",
+        "-a",
+        metavar="TEXT",
+        help="The answer (else --answer-file, else standard input).",
+        show_default=False,
+    ),
+]
+AnswerFileOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--answer-file", "-f", metavar="PATH", help="Read the answer from a UTF-8 text file.", show_default=False
+    ),
+]
 TranscriptsOpt = Annotated[
     Path,
     typer.Option("--transcripts-dir", envvar="MOCK_INTERVIEWER_TRANSCRIPTS", help="Where sessions are saved."),

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from mock_interviewer.cli import BackendOpt, BankOpt, JsonOpt, ModelOpt, make_context
+from mock_interviewer.cli import AnswerFileOpt, AnswerOpt, BackendOpt, BankOpt, JsonOpt, ModelOpt, make_context
 
 EPILOG = """\
 Examples:
@@ -35,15 +34,16 @@ async def _grade(backend: Any, question: Any, answer: str, settings: Any) -> Any
 def grade(
     question_id: Annotated[
         str,
-        typer.Option("--question", "-q", metavar="ID", help="Question id, e.g. director-01 (see `bank list`).", show_default=False),
+        typer.Option(
+            "--question",
+            "-q",
+            metavar="ID",
+            help="Question id, e.g. director-01 (see `bank list`).",
+            show_default=False,
+        ),
     ],
-    answer: Annotated[
-        str | None, typer.Option("--answer", "-a", metavar="TEXT", help="The answer to grade.", show_default=False)
-    ] = None,
-    answer_file: Annotated[
-        Path | None,
-        typer.Option("--answer-file", "-f", metavar="PATH", help="Read the answer from a UTF-8 text file.", show_default=False),
-    ] = None,
+    answer: AnswerOpt = None,
+    answer_file: AnswerFileOpt = None,
     json_output: JsonOpt = False,
     bank: BankOpt = None,
     backend: BackendOpt = "auto",

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from mock_interviewer.cli import BackendOpt, BankOpt, JsonOpt, ModelOpt, make_context
+from mock_interviewer.cli import AnswerFileOpt, AnswerOpt, BackendOpt, BankOpt, JsonOpt, ModelOpt, make_context
 
 EPILOG = """\
 Examples:
@@ -78,7 +78,9 @@ def _probe_one(ctx: Any, question_id: str, answer: str | None, answer_file: Path
         work = probe_answer(backend, question, text, settings, count)
     result = asyncio.run(_closing(backend, work))
     if result.truncated:
-        ctx.err.print(f"note: the answer was cut to {settings.max_answer_tokens} tokens before probing", highlight=False)
+        ctx.err.print(
+            f"note: the answer was cut to {settings.max_answer_tokens} tokens before probing", highlight=False
+        )
     if result.suspicious:
         ctx.err.print(
             "[yellow]warning:[/yellow] the answer contains text aimed at the model; it was treated as data",
@@ -134,7 +136,12 @@ def _probe_sheet(ctx: Any, track: str, count: int, out: Path | None) -> None:
     if out is not None:
         atomic_write_text(out, markdown)
         probes = sum(len(entry.probes) for entry in sheet.questions)
-        ctx.err.print(f"wrote {out} ({len(sheet.questions)} questions, {probes} probes)", highlight=False, markup=False, soft_wrap=True)
+        ctx.err.print(
+            f"wrote {out} ({len(sheet.questions)} questions, {probes} probes)",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
     if ctx.json:
         ctx.print_json(sheet.model_dump(mode="json"))
     elif out is None:
@@ -150,22 +157,23 @@ def _probe_sheet(ctx: Any, track: str, count: int, out: Path | None) -> None:
 
 def probe(
     question_id: Annotated[
-        str | None, typer.Option("--question", metavar="ID", help="Question id, e.g. technical-01.", show_default=False)
+        str | None,
+        typer.Option("--question", "-q", metavar="ID", help="Question id, e.g. technical-01.", show_default=False),
     ] = None,
     track: Annotated[
         str | None,
-        typer.Option("--track", metavar="TRACK", help="Make a probe sheet for every question of this track.", show_default=False),
+        typer.Option(
+            "--track", metavar="TRACK", help="Make a probe sheet for every question of this track.", show_default=False
+        ),
     ] = None,
-    answer: Annotated[
-        str | None, typer.Option("--answer", help="The candidate's answer (else --answer-file, else piped stdin).", show_default=False)
-    ] = None,
-    answer_file: Annotated[
-        Path | None, typer.Option("--answer-file", help="File holding the candidate's answer (UTF-8 text).", show_default=False)
-    ] = None,
+    answer: AnswerOpt = None,
+    answer_file: AnswerFileOpt = None,
     count: Annotated[int, typer.Option("--count", metavar="N", help="Most probes per question, 1-8.")] = 3,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="With --track: write the Markdown sheet here (default: print it).", show_default=False),
+        typer.Option(
+            "--out", help="With --track: write the Markdown sheet here (default: print it).", show_default=False
+        ),
     ] = None,
     json_output: JsonOpt = False,
     bank: BankOpt = None,
@@ -181,7 +189,9 @@ def probe(
 
     ctx = make_context(json_output=json_output, bank=bank, backend=backend, model=model)
     if (question_id is None) == (track is None):
-        raise InputError("give --question ID (probes for one question) or --track TRACK (a probe sheet), not both or neither")
+        raise InputError(
+            "give --question ID (probes for one question) or --track TRACK (a probe sheet), not both or neither"
+        )
     wanted = check_count(count)
     if track is not None:
         if answer is not None or answer_file is not None:
