@@ -208,7 +208,7 @@ def test_explanations_keep_internal_numbers_out(bank: Bank, backend: OfflineBack
 @pytest.mark.parametrize(
     "name",
     ["labelled_dev.jsonl", "labelled_dev_offline.jsonl", "labelled_dev2.jsonl", "labelled_holdout.jsonl",
-     "labelled_holdout2.jsonl", "labelled_holdout3.jsonl"],
+     "labelled_holdout2.jsonl", "labelled_holdout3.jsonl", "labelled_holdout4.jsonl"],
 )  # fmt: skip
 def test_never_grades_a_poor_answer_great(name: str, bank: Bank, backend: OfflineBackend) -> None:
     """The one hard rule, on every labelled set: an estimate may be off by a tier, never from poor to great."""
