@@ -277,11 +277,11 @@ def test_common_gaps_are_counted_in_bounded_memory():
 def test_the_progress_bar_shows_counts_failures_and_tokens():
     import mock_interviewer.cli  # noqa: F401 - registers the commands before one is imported directly
     from mock_interviewer.batch.plan import Job
-    from mock_interviewer.commands.batch import _LiveProgress
+    from mock_interviewer.render.batch import BatchProgress
 
     buffer = io.StringIO()
     ctx = type("Ctx", (), {"err": Console(file=buffer, force_terminal=True, width=120), "json": False})()
-    progress = _LiveProgress(ctx, enabled=True)
+    progress = BatchProgress(ctx.err, enabled=True)
     good = graded().model_copy(update={"usage": Usage(prompt_tokens=1000, completion_tokens=234)})
     bad = Grade.ungraded("director-01", "x", backend="o", model="m")
     with progress:
@@ -317,13 +317,13 @@ def test_batch_polling_and_collecting_have_their_own_bars():
     import mock_interviewer.cli  # noqa: F401 - registers the commands before one is imported directly
     from mock_interviewer.batch.batch_api import BatchRecord
     from mock_interviewer.batch.plan import Job
-    from mock_interviewer.commands.batch import _LiveProgress
+    from mock_interviewer.render.batch import BatchProgress
 
     buffer = io.StringIO()
     ctx = type("Ctx", (), {"err": Console(file=buffer, force_terminal=True, width=120), "json": False})()
     record = BatchRecord(id="batch_7", input_file_id="f", input="i", requests=4, model="m", prompt_version="p",
                          submitted_at="now", status="in_progress", completed=1)
-    with _LiveProgress(ctx, enabled=True) as progress:
+    with BatchProgress(ctx.err, enabled=True) as progress:
         progress.polled(record)
         record.status, record.completed = "completed", 4
         progress.polled(record)

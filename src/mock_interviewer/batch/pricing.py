@@ -190,3 +190,18 @@ def estimate_cost(
         with_cache=with_cache,
         maximum=(inputs + completion_tokens_max * price.output) * factor,
     )
+
+
+def spent(summary: Any, prices: PriceTable, model: str, batch_api: bool) -> float | None:
+    """What a finished run cost at the price table's rates (None without a price or tokens)."""
+    found = prices.lookup(model)
+    if found is None or not (summary.prompt_tokens or summary.completion_tokens):
+        return None
+    _name, price = found
+    cached = summary.cached_tokens if price.cached_input is not None else 0
+    dollars = (
+        (summary.prompt_tokens - cached) * price.input
+        + cached * (price.cached_input or 0.0)
+        + summary.completion_tokens * price.output
+    ) / 1_000_000
+    return round(dollars * (BATCH_DISCOUNT if batch_api else 1.0), 4)

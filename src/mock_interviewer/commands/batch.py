@@ -1,7 +1,7 @@
 """``batch``: grade saved sessions and answer files, concurrently and resumably, with a report.
 
-Wiring only: options, the progress bar, the summary. The work is in
-``mock_interviewer.batch``.
+Wiring only: options, then the work in ``mock_interviewer.batch`` and the views in
+``mock_interviewer.render.batch``.
 
 Exit status: 0 when every answer is graded; 1 when some answers are left
 ungraded (the model service failed or its reply stayed invalid: run the command
@@ -67,95 +67,6 @@ class _Problems:
             self.ctx.err.print(Text.assemble(("skipped: ", "bold yellow"), str(problem)), highlight=False, soft_wrap=True)
         elif self.count == MAX_PROBLEMS_PRINTED + 1:
             self.ctx.err.print("skipped: … more problems are listed in the report", highlight=False)
-
-
-def _make_progress(ctx: Any) -> Any:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
-    from rich.text import Text
-
-    class RateColumn(ProgressColumn):
-        def render(self, task: Any) -> Text:
-            speed = task.finished_speed or task.speed
-            return Text(f"{speed:.1f}/s" if speed else "–/s", style="cyan")
-
-    return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        RateColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-        TextColumn("{task.fields[failed]} failed · {task.fields[tokens]:,} tokens"),
-        console=ctx.err,
-        transient=False,
-    )
-
-
-class _LiveProgress:
-    """Runner and Batch API events drawn as one Rich progress bar on stderr (none with --json or off a terminal)."""
-
-    def __init__(self, ctx: Any, enabled: bool) -> None:
-        self.ctx = ctx
-        self.progress = _make_progress(ctx) if enabled else None
-        self.task: Any = None
-        self.failed = 0
-        self.tokens = 0
-        self.last_status: tuple[Any, ...] | None = None
-        self.batch_tasks: dict[str, Any] = {}
-
-    def __enter__(self) -> _LiveProgress:
-        if self.progress is not None:
-            self.progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.progress is not None:
-            self.progress.stop()
-
-    # runner events
-    def started(self, answers: int, requests: int) -> None:
-        if self.progress is not None:
-            self.task = self.progress.add_task("grading", total=answers, failed=0, tokens=0)
-
-    def graded(self, job: Any, grade: Any, failure: str | None) -> None:
-        if grade.status != "graded":
-            self.failed += len(job.items)
-        if grade.usage is not None:
-            self.tokens += grade.usage.prompt_tokens + grade.usage.completion_tokens
-        if self.progress is not None:
-            if self.task is None:
-                self.task = self.progress.add_task("collecting", total=None, failed=0, tokens=0)
-            self.progress.update(self.task, advance=len(job.items), failed=self.failed, tokens=self.tokens)
-
-    # Batch API events
-    def note(self, message: str) -> None:
-        """Batch ids and downloads are worth a line on stderr even with --json (stdout stays one document)."""
-        if self.progress is not None:
-            self.progress.console.print(message, highlight=False, markup=False)
-        else:
-            self.ctx.err.print(message, highlight=False, markup=False)
-
-    def polled(self, record: Any) -> None:
-        if self.progress is None:
-            status = (record.id, record.status, record.completed, record.failed)
-            if status != self.last_status:  # off a terminal: one line per change, not a bar
-                self.last_status = status
-                self.ctx.err.print(
-                    f"batch {record.id}: {record.status} ({record.completed + record.failed}/{record.requests} done, "
-                    f"{record.failed} failed)",
-                    highlight=False,
-                )
-            return
-        task = self.batch_tasks.get(record.id)
-        if task is None:
-            task = self.batch_tasks[record.id] = self.progress.add_task("batch", total=record.requests, failed=0, tokens=0)
-        self.progress.update(
-            task,
-            description=f"batch {record.id} {record.status}",
-            total=record.requests or None,
-            completed=record.completed + record.failed,
-            failed=record.failed,
-        )
 
 
 async def _closing(resource: Any, work: Any) -> Any:
@@ -225,6 +136,7 @@ def batch(
     from mock_interviewer.errors import InputError
     from mock_interviewer.grader import PROMPT_NAME
     from mock_interviewer.prompts import load_prompt
+    from mock_interviewer.render.batch import BatchProgress
 
     ctx = make_context(json_output=json_output, bank=bank, backend=backend, model=model)
     wanted_formats = [f.strip().lower() for f in formats or []]
@@ -271,7 +183,7 @@ def batch(
                 ctx.err.print(f"[yellow]warning:[/yellow] no answers found in {', '.join(map(str, paths))}",
                               highlight=False)
             interrupted = False
-            live = _LiveProgress(ctx, enabled=not ctx.json and ctx.err.is_terminal and plan.requests > 0)
+            live = BatchProgress(ctx.err, enabled=not ctx.json and ctx.err.is_terminal and plan.requests > 0)
             try:
                 with store.writer(_secrets()) as writer, live:
                     if batch_api:
@@ -295,7 +207,7 @@ def batch(
 
 
 def _run_batch_api(ctx: Any, plan: Any, loaded: Any, settings: Any, store: Any, writer: Any, model_backend: Any,
-                   prompt_version: str, poll_seconds: float, live: _LiveProgress) -> Any:
+                   prompt_version: str, poll_seconds: float, live: Any) -> Any:
     import asyncio
 
     from mock_interviewer.batch.batch_api import BatchState, make_client, run_batch_api
@@ -321,8 +233,10 @@ def _run_batch_api(ctx: Any, plan: Any, loaded: Any, settings: Any, store: Any, 
 
 def _finish(ctx: Any, plan: Any, store: Any, loaded: Any, out: Path, formats: list[str], problems: _Problems,
             summary: Any, prices: Any, model: str, batch_api: bool, interrupted: bool) -> None:
+    from mock_interviewer.batch.pricing import spent
     from mock_interviewer.batch.report import gather, write_reports
     from mock_interviewer.cli import print_error
+    from mock_interviewer.render.batch import summary_view
 
     data = gather(store, plan.run_refs, loaded.questions.get, problems=problems.kept, problem_count=problems.count)
     reports = write_reports(data, out, formats)
@@ -335,7 +249,7 @@ def _finish(ctx: Any, plan: Any, store: Any, loaded: Any, out: Path, formats: li
         )
         raise typer.Exit(130)
     assert summary is not None
-    cost = _spent(summary, prices, model, batch_api)
+    cost = spent(summary, prices, model, batch_api)
     if ctx.json:
         ctx.print_json(
             {
@@ -352,7 +266,7 @@ def _finish(ctx: Any, plan: Any, store: Any, loaded: Any, out: Path, formats: li
             }
         )
     else:
-        _print_summary(ctx, summary, data, reports, store, cost)
+        ctx.out.print(summary_view(summary, data, reports, store.path, cost))
     if summary.stopped:
         print_error("error", summary.stopped)
     elif data.overall.ungraded:
@@ -372,62 +286,11 @@ def _ungraded_line(data: Any, reports: list[Path]) -> str:
     return f"{data.overall.ungraded} of {total} answers are ungraded ({reason}){where}; run the same command again to retry them"
 
 
-def _spent(summary: Any, prices: Any, model: str, batch_api: bool) -> float | None:
-    from mock_interviewer.batch.pricing import BATCH_DISCOUNT
-
-    found = prices.lookup(model)
-    if found is None or not (summary.prompt_tokens or summary.completion_tokens):
-        return None
-    _name, price = found
-    cached = summary.cached_tokens if price.cached_input is not None else 0
-    dollars = (
-        (summary.prompt_tokens - cached) * price.input
-        + cached * (price.cached_input or 0.0)
-        + summary.completion_tokens * price.output
-    ) / 1_000_000
-    return round(dollars * (BATCH_DISCOUNT if batch_api else 1.0), 4)
-
-
-def _print_summary(ctx: Any, summary: Any, data: Any, reports: list[Path], store: Any, cost: float | None) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    from mock_interviewer.render import TIER_STYLE
-
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="dim")
-    table.add_column(justify="right")
-    table.add_column(style="dim")
-    total = data.overall
-    table.add_row("answers", f"{summary.answers:,}", "in the inputs")
-    table.add_row("graded now", f"{summary.graded:,}", f"{summary.requests:,} requests in {summary.elapsed_seconds:.1f} s")
-    if summary.already_done or summary.reused:
-        table.add_row("already graded", f"{summary.already_done + summary.reused:,}", "skipped, no request")
-    if total.ungraded:
-        table.add_row("ungraded", f"{total.ungraded:,}", "listed in the report with the reason; retried on the next run")
-    if summary.skipped_inputs:
-        table.add_row("skipped inputs", f"{summary.skipped_inputs:,}", "named above and in the report")
-    if summary.prompt_tokens or summary.completion_tokens:
-        spent = f"≈ {dollars(cost)}" if cost is not None else ""
-        table.add_row("tokens", f"{summary.prompt_tokens + summary.completion_tokens:,}",
-                      f"{summary.prompt_tokens:,} prompt ({summary.cached_tokens:,} cached), "
-                      f"{summary.completion_tokens:,} completion {spent}".rstrip())
-    ctx.out.print(table)
-    if total.graded:
-        tiers = Text("tiers   ")
-        for tier in ("great", "mediocre", "poor"):
-            tiers.append(f"{tier} {total.tiers[tier]}", style=TIER_STYLE[tier])
-            tiers.append("   ")
-        mean = f"mean score {total.mean:.2f}/5" if total.mean is not None else ""
-        tiers.append(mean, style="bold")
-        ctx.out.print(tiers)
-    ctx.out.print(Text(f"results {store.path}\nreport  {', '.join(str(p) for p in reports)}", style="dim"))
-
-
 def _dry_run(ctx: Any, plan: Any, loaded: Any, settings: Any, model_backend: Any, prices: Any, batch_api: bool,
              problems: _Problems) -> None:
     from mock_interviewer.batch.estimate import dry_run
     from mock_interviewer.batch.requests import BodyBuilder
+    from mock_interviewer.render.batch import dry_run_view
 
     offline = model_backend.name == "offline"
     body_for = None if offline else BodyBuilder(settings)
@@ -437,46 +300,9 @@ def _dry_run(ctx: Any, plan: Any, loaded: Any, settings: Any, model_backend: Any
     if ctx.json:
         ctx.print_json({**result.as_dict(), "problems": [p.as_dict() for p in problems.kept]})
     else:
-        _print_dry_run(ctx, result, offline)
+        ctx.out.print(dry_run_view(result, offline))
     if problems.count:
         raise typer.Exit(EXIT_SKIPPED)
-
-
-def dollars(amount: float) -> str:
-    """Cents for budgets, four decimals for the small sums of a small batch."""
-    return f"${amount:,.2f}" if amount >= 1 or amount == 0 else f"${amount:.4f}"
-
-
-def _print_dry_run(ctx: Any, result: Any, offline: bool) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    ctx.out.print(Text("Dry run: nothing was sent.", style="bold"))
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="dim")
-    table.add_column(justify="right")
-    table.add_column(style="dim")
-    done = result.already_done + result.reused
-    table.add_row("answers", f"{result.answers:,}", f"{done:,} already graded" if done else "")
-    table.add_row("requests", f"{result.requests:,}", "Batch API (half price)" if result.batch_api else "")
-    counted = f"tiktoken, {result.model}" if result.tokens_exact else "estimated: no tiktoken encoding could load"
-    table.add_row("prompt tokens", f"{result.prompt_tokens:,}", counted)
-    table.add_row("completion tokens", f"~{result.completion_tokens:,}", f"at most {result.completion_tokens_max:,}")
-    if offline:
-        table.add_row("cost", "$0", "offline backend: graded locally, no service is called")
-    elif result.cost is None:
-        table.add_row("cost", "unknown", f"no price for {result.model}: add it with --prices FILE.json")
-    else:
-        cost = result.cost
-        notes = [f"at most {dollars(cost.maximum)}"]
-        if cost.with_cache is not None and result.cacheable_tokens:
-            notes.append(f"{dollars(cost.with_cache)} if the prompt cache serves every shared prefix")
-        table.add_row("cost", dollars(cost.total), "; ".join(notes))
-    if result.skipped_inputs:
-        table.add_row("skipped inputs", f"{result.skipped_inputs:,}", "named above")
-    ctx.out.print(table)
-    if not offline and result.cost is not None:
-        ctx.out.print(Text(f"prices: {result.prices}", style="dim"))
 
 
 def register(app: typer.Typer) -> None:
