@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from mock_interviewer.bank import TIERS, Question
 from mock_interviewer.batch.inputs import Problem
@@ -275,6 +275,71 @@ def tally_row(name: str, tally: Tally) -> list[object]:
 TALLY_HEADER = ["answers", "mean score", "great", "mediocre", "poor", "ungraded"]
 
 
+class TableData(NamedTuple):
+    """A report table as data: each format (Markdown, HTML) only lays it out."""
+
+    header: Sequence[str]
+    rows: Sequence[Sequence[object]]
+    right: Sequence[int] = ()
+
+
+def summary_table(data: ReportData) -> TableData:
+    total = data.overall
+    return TableData(
+        ["answers", "graded", "ungraded", "mean score (1–5)", "skipped inputs"],
+        [[total.answers, total.graded, total.ungraded, fmt_mean(total.mean), data.problem_count]],
+        range(5),
+    )
+
+
+def weakest_table(data: ReportData) -> TableData | None:
+    """The questions with the lowest mean score; None while nothing is graded."""
+    weakest = data.weakest_questions()
+    if not weakest:
+        return None
+    return TableData(
+        ["question", "category", "mean score", "graded", "question text"],
+        [[qid, data.category_of(qid), fmt_mean(t.mean), t.graded, _question_text(data, qid)] for qid, t in weakest],
+        (2, 3),
+    )
+
+
+def category_table(data: ReportData) -> TableData:
+    categories = sorted(
+        ((c, t) for c, t in data.by_category.items() if t.mean is not None), key=lambda p: (p[1].mean, p[0])
+    )
+    return TableData(["category", *TALLY_HEADER], [tally_row(c, t) for c, t in categories], range(1, 7))
+
+
+def gaps_table(data: ReportData) -> TableData | None:
+    common = data.gaps.most_common(COMMON_GAPS)
+    return TableData(["gap", "answers"], [[text, n] for text, n in common], (1,)) if common else None
+
+
+def question_table(data: ReportData) -> TableData:
+    return TableData(
+        ["question", "category", *TALLY_HEADER],
+        [[qid, data.category_of(qid), *tally_row(qid, t)[1:]] for qid, t in sorted(data.by_question.items())],
+        range(2, 8),
+    )
+
+
+def candidate_table(data: ReportData) -> TableData:
+    return TableData(
+        ["candidate", *TALLY_HEADER], [tally_row(c, t) for c, t in sorted(data.by_candidate.items())], range(1, 7)
+    )
+
+
+def ungraded_table(data: ReportData) -> TableData:
+    return TableData(
+        ["answer", "candidate", "question", "reason", "source"],
+        [
+            [r.get("item_id"), r.get("candidate") or NO_CANDIDATE, r.get("question_id"), r["grade"].get("reason"), where(r)]
+            for r in data.ungraded_rows()
+        ],
+    )
+
+
 def write_markdown(data: ReportData, out: IO[str]) -> None:
     total = data.overall
     out.write("# Batch grading report\n\n")
@@ -286,59 +351,34 @@ def write_markdown(data: ReportData, out: IO[str]) -> None:
             "answers with the exemplars and rubric notes without a language model.\n\n"
         )
     out.write("## Summary\n\n")
-    md_table(
-        out,
-        ["answers", "graded", "ungraded", "mean score (1–5)", "skipped inputs"],
-        [[total.answers, total.graded, total.ungraded, fmt_mean(total.mean), data.problem_count]],
-        right=range(5),
-    )
+    md_table(out, *summary_table(data))
     out.write("### Tier distribution\n\n")
     rows = [[tier, total.tiers[tier], pct(total.tiers[tier], total.graded), _bar(total.tiers[tier], total.graded)] for tier in TIERS]
     md_table(out, ["tier", "answers", "share", ""], rows, right=(1, 2))
 
     out.write("## Weakest areas\n\n")
-    weakest = data.weakest_questions()
+    weakest = weakest_table(data)
     if weakest:
         out.write("Questions with the lowest mean score:\n\n")
-        md_table(
-            out,
-            ["question", "category", "mean score", "graded", "question text"],
-            [[qid, data.category_of(qid), fmt_mean(t.mean), t.graded, _question_text(data, qid)] for qid, t in weakest],
-            right=(2, 3),
-        )
-        categories = sorted(
-            ((c, t) for c, t in data.by_category.items() if t.mean is not None), key=lambda p: (p[1].mean, p[0])
-        )
+        md_table(out, *weakest)
         out.write("By category:\n\n")
-        md_table(out, ["category", *TALLY_HEADER], [tally_row(c, t) for c, t in categories], right=range(1, 7))
+        md_table(out, *category_table(data))
     else:
         out.write("No graded answers yet.\n\n")
-    common = data.gaps.most_common(COMMON_GAPS)
-    if common:
+    common_gaps = gaps_table(data)
+    if common_gaps:
         out.write("Most common gaps (what the great answer had that these answers lacked):\n\n")
-        md_table(out, ["gap", "answers"], [[text, n] for text, n in common], right=(1,))
+        md_table(out, *common_gaps)
 
     out.write("## Per question\n\n")
-    md_table(
-        out,
-        ["question", "category", *TALLY_HEADER],
-        [[qid, data.category_of(qid), *tally_row(qid, t)[1:]] for qid, t in sorted(data.by_question.items())],
-        right=range(2, 8),
-    )
+    md_table(out, *question_table(data))
     out.write("## Per candidate\n\n")
-    md_table(out, ["candidate", *TALLY_HEADER], [tally_row(c, t) for c, t in sorted(data.by_candidate.items())], right=range(1, 7))
+    md_table(out, *candidate_table(data))
 
     out.write(f"## Ungraded answers ({total.ungraded})\n\n")
     if total.ungraded:
         out.write("Each is graded again on the next run of the same command.\n\n")
-        md_table(
-            out,
-            ["answer", "candidate", "question", "reason", "source"],
-            [
-                [r.get("item_id"), r.get("candidate") or NO_CANDIDATE, r.get("question_id"), r["grade"].get("reason"), where(r)]
-                for r in data.ungraded_rows()
-            ],
-        )
+        md_table(out, *ungraded_table(data))
     else:
         out.write("None: every answer was graded.\n\n")
     if data.problem_count:
@@ -426,8 +466,7 @@ def write_html(data: ReportData, out: IO[str]) -> None:
         out.write(f'<p class="note"><b>Offline estimates.</b> {data.estimates} of these grades come from the offline '
                   "backend, which compares answers with the exemplars and rubric notes without a language model.</p>\n")
     out.write("<h2>Summary</h2>\n")
-    html_table(out, ["answers", "graded", "ungraded", "mean score (1–5)", "skipped inputs"],
-               [[total.answers, total.graded, total.ungraded, fmt_mean(total.mean), data.problem_count]], right=range(5))
+    html_table(out, *summary_table(data))
     out.write("<h3>Tier distribution</h3>\n<table><tbody>\n")
     for tier in TIERS:
         n = total.tiers[tier]
@@ -435,30 +474,23 @@ def write_html(data: ReportData, out: IO[str]) -> None:
         out.write(f'<tr><td class="{tier}">{tier}</td><td class="n">{n}</td><td class="n">{pct(n, total.graded)}</td>'
                   f'<td><span class="bar" style="width:{width}px"></span></td></tr>\n')
     out.write("</tbody></table>\n<h2>Weakest areas</h2>\n")
-    weakest = data.weakest_questions()
+    weakest = weakest_table(data)
     if weakest:
-        html_table(out, ["question", "category", "mean score", "graded", "question text"],
-                   [[qid, data.category_of(qid), fmt_mean(t.mean), t.graded, _question_text(data, qid)] for qid, t in weakest],
-                   right=(2, 3))
-        categories = sorted(((c, t) for c, t in data.by_category.items() if t.mean is not None), key=lambda p: (p[1].mean, p[0]))
-        html_table(out, ["category", *TALLY_HEADER], [tally_row(c, t) for c, t in categories], right=range(1, 7))
+        html_table(out, *weakest)
+        html_table(out, *category_table(data))
     else:
         out.write("<p>No graded answers yet.</p>\n")
-    common = data.gaps.most_common(COMMON_GAPS)
-    if common:
+    common_gaps = gaps_table(data)
+    if common_gaps:
         out.write("<h3>Most common gaps</h3>\n")
-        html_table(out, ["gap", "answers"], [[text, n] for text, n in common], right=(1,))
+        html_table(out, *common_gaps)
     out.write("<h2>Per question</h2>\n")
-    html_table(out, ["question", "category", *TALLY_HEADER],
-               [[qid, data.category_of(qid), *tally_row(qid, t)[1:]] for qid, t in sorted(data.by_question.items())],
-               right=range(2, 8))
+    html_table(out, *question_table(data))
     out.write("<h2>Per candidate</h2>\n")
-    html_table(out, ["candidate", *TALLY_HEADER], [tally_row(c, t) for c, t in sorted(data.by_candidate.items())], right=range(1, 7))
+    html_table(out, *candidate_table(data))
     out.write(f"<h2>Ungraded answers ({total.ungraded})</h2>\n")
     if total.ungraded:
-        html_table(out, ["answer", "candidate", "question", "reason", "source"],
-                   [[r.get("item_id"), r.get("candidate") or NO_CANDIDATE, r.get("question_id"), r["grade"].get("reason"), where(r)]
-                    for r in data.ungraded_rows()])
+        html_table(out, *ungraded_table(data))
     else:
         out.write("<p>None: every answer was graded.</p>\n")
     if data.problem_count:
