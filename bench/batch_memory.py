@@ -24,29 +24,10 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-BASE_URL = "https://mock.invalid/v1"
-QUESTIONS = ["director-01", "engineer-03", "technical-02", "director-12", "engineer-15", "technical-10"]
-VERDICT = {
-    "strengths": ["Names a concrete first step"],
-    "gaps": [{"point": "Measures before and after", "why_it_matters": "Numbers show the fix worked."}],
-    "explanation": "Right idea, but generic: the great answer gives numbers and trade-offs.",
-    "suspicious": False,
-    "tier": "mediocre",
-    "score": 3,
-}
+from batch_fixtures import BASE_URL, completion, write_answers
 
-
-def write_answers(path: Path, count: int) -> None:
-    filler = "I would measure p95 latency first, read the query plan, add a covering index and cache the hot reads. "
-    with path.open("w", encoding="utf-8") as handle:
-        for i in range(count):
-            row = {
-                "id": f"a{i}",
-                "candidate": f"cand-{i % 200}",
-                "question_id": QUESTIONS[i % len(QUESTIONS)],
-                "answer": f"Answer {i}: " + filler * 4,
-            }
-            handle.write(json.dumps(row) + "\n")
+# Longer answers than the throughput bench: memory per answer is what is measured.
+FILLER = "I would measure p95 latency first, read the query plan, add a covering index and cache the hot reads. "
 
 
 def child(size: int, setup: str, concurrency: int, report: Path, traced: bool) -> None:
@@ -65,14 +46,10 @@ def child(size: int, setup: str, concurrency: int, report: Path, traced: bool) -
 
     from mock_interviewer.cli import main
 
-    body = {
-        "id": "chatcmpl-bench", "object": "chat.completion", "created": 0, "model": "gpt-4.1-mini",
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": json.dumps(VERDICT)}, "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": 1500, "completion_tokens": 120, "total_tokens": 1620},
-    }  # fmt: skip
+    body = completion()
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "answers.jsonl"
-        write_answers(source, size)
+        write_answers(source, size, candidates=200, answer=FILLER * 4)
         tracemalloc.reset_peak()
         baseline = tracemalloc.get_traced_memory()[0]
         sys.argv = ["mock-interviewer", "batch", str(source), "--out", str(Path(tmp) / "out"),

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import platform
 import sys
@@ -30,41 +29,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-BASE_URL = "https://mock.invalid/v1"
-QUESTIONS = ["director-01", "engineer-03", "technical-02", "director-12", "engineer-15", "technical-10"]
-VERDICT = json.dumps(
-    {
-        "strengths": ["Names a concrete first step"],
-        "gaps": [{"point": "Measures before and after", "why_it_matters": "Numbers show the fix worked."}],
-        "explanation": "Right idea, but generic: the great answer gives numbers and trade-offs.",
-        "suspicious": False,
-        "tier": "mediocre",
-        "score": 3,
-    }
-)
+from batch_fixtures import BASE_URL, VERDICT, completion, write_answers
 
-
-def write_answers(path: Path, count: int) -> None:
-    with path.open("w", encoding="utf-8") as handle:
-        for i in range(count):
-            row = {
-                "id": f"a{i}",
-                "candidate": f"cand-{i % 40}",
-                "question_id": QUESTIONS[i % len(QUESTIONS)],
-                "answer": f"Answer {i}: I would measure p95 latency, read the query plan, add an index and cache hot reads.",
-            }
-            handle.write(json.dumps(row) + "\n")
-
-
-def completion() -> dict[str, object]:
-    return {
-        "id": "chatcmpl-bench",
-        "object": "chat.completion",
-        "created": 0,
-        "model": "gpt-4.1-mini",
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": VERDICT}, "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": 1500, "completion_tokens": 120, "total_tokens": 1620},
-    }
+ANSWER = "I would measure p95 latency, read the query plan, add an index and cache hot reads."
 
 
 class SeamBackend:
@@ -117,7 +84,7 @@ def run_once(answers: int, latency: float, concurrency: int, setup: str = "sdk")
     with tempfile.TemporaryDirectory() as tmp, respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
         route = router.post("/chat/completions").mock(side_effect=answer)
         source = Path(tmp) / "answers.jsonl"
-        write_answers(source, answers)
+        write_answers(source, answers, candidates=40, answer=ANSWER)
         settings = Settings(backend="openai", model="gpt-4.1-mini", max_retries=0)
         bank = load_bank([])
         backend: Any = OpenAIBackend(settings) if setup == "sdk" else SeamBackend(latency)
