@@ -13,7 +13,6 @@ right); kappa and the confusion matrix are over graded items only; both counts a
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from mock_interviewer.bank import TIERS, Bank, Question
 from mock_interviewer.config import Settings
 from mock_interviewer.errors import InputError
 from mock_interviewer.grader import grade_answer
+from mock_interviewer.jsontext import parse_json
 
 Source = Literal["exemplar", "labelled"]
 ORDER = {"poor": 0, "mediocre": 1, "great": 2}  # ordinal position of each tier, for kappa
@@ -233,12 +233,7 @@ def load_labelled(path: Path, bank: Bank) -> list[LabelledAnswer]:
         if not line.strip():
             continue
         where = f"{path}:{number}"
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
-        except RecursionError:
-            raise InputError(f"{where}: JSON nested too deeply to read") from None
+        data = parse_json(line, where, one_line_record=True)
         if not isinstance(data, dict):
             raise InputError(f"{where}: expected a JSON object with question_id, answer and label")
         for name in ("question_id", "answer", "label"):

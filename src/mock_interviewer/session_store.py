@@ -7,7 +7,6 @@ It never holds credentials.
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -18,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mock_interviewer.errors import InputError
 from mock_interviewer.grades import Grade
+from mock_interviewer.jsontext import parse_json
 from mock_interviewer.storage import atomic_write_text, safe_child
 
 SCHEMA_VERSION = 1
@@ -136,13 +136,10 @@ def load_session_file(path: Path) -> Session:
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
     try:
-        data = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); the session file is corrupt") from None
-    except RecursionError:
-        raise InputError(f"{path}: JSON nested too deeply to read; the session file is corrupt") from None
+    data = parse_json(text, str(path), note="; the session file is corrupt")
     if not isinstance(data, dict):
         raise InputError(f"{path}: expected a session object")
     version = data.get("schema_version")

@@ -15,7 +15,6 @@ both input and output prices.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Mapping
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from mock_interviewer.errors import InputError
+from mock_interviewer.jsontext import parse_json
 
 ENV_PRICES = "MOCK_INTERVIEWER_PRICES"
 PRICES_AS_OF = "2025-08"
@@ -95,12 +95,7 @@ def read_price_file(path: Path, label: str | None = None) -> dict[str, Price]:
         raise InputError(f"{label}: no such price file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{label}: cannot read the price file: {getattr(exc, 'strerror', None) or exc}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{label}:{exc.lineno}: not valid JSON ({exc.msg})") from None
-    except RecursionError:
-        raise InputError(f"{label}: JSON nested too deeply to read") from None
+    data = parse_json(text, label)
     if not isinstance(data, dict):
         raise InputError(f"{label}: expected an object of model names to prices per million tokens")
     return {str(model): _price(entry, f"{label}: {_shown(str(model))}") for model, entry in data.items()}
