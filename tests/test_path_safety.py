@@ -309,3 +309,13 @@ def test_ids_in_the_batch_api_state_file_cannot_name_files_outside(field: str, h
     result = cli("batch", "answers.jsonl", "--out", "out", "--backend", "offline")
     assert_one_line_error(result, says="batch-api.json")
     assert snapshot(tmp_path) == before
+
+
+def test_messages_show_names_with_brackets_as_typed(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Paths are data, never markup: ``[b]`` must not vanish as a bold tag (every stderr line goes through one printer)."""
+    empty = tmp_path / "answers[b]x"
+    empty.mkdir()
+    result = cli("batch", str(empty), "--out", str(tmp_path / "out"), "--backend", "offline")
+    assert f"warning: no answers found in {empty}" in result.stderr
+    result = cli("sessions", "--transcripts-dir", str(tmp_path / "t[dim]"))
+    assert f"No saved sessions in {tmp_path / 't[dim]'}." in result.stderr

@@ -116,8 +116,15 @@ class Context:
         from mock_interviewer.backends import make_backend
 
         backend, why = make_backend(self.settings(), os.environ)
-        self.err.print(f"[dim]{why}[/dim]", highlight=False)
+        self.say(why, style="dim")
         return backend
+
+    def say(self, text: str, *, label: str = "", label_style: str = "yellow", style: str = "") -> None:
+        """One message line on stderr: an optional styled label, then ``text`` as plain text.
+
+        The text is data (paths, ids, a server's words): never parsed as markup, never wrapped.
+        """
+        self.err.print(message_line(text, label=label, label_style=label_style, style=style), highlight=False, soft_wrap=True)
 
     def print_json(self, data: Any) -> None:
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
@@ -212,9 +219,14 @@ def main() -> None:
         sys.exit(1)
 
 
-def print_error(label: str, message: str) -> None:
-    """One line on stderr; the message is shown as text, never parsed as markup."""
+def message_line(text: str, *, label: str = "", label_style: str = "", style: str = "") -> Any:
+    """A styled label and a plain-text message on one line (a Rich ``Text``; markup in ``text`` stays literal)."""
     from rich.text import Text
 
-    line = Text.assemble((f"{label}: ", "bold red"), message.replace("\n", " "))
-    Console(stderr=True, soft_wrap=True).print(line, highlight=False)
+    line = Text(text.replace("\n", " "), style=style)
+    return Text.assemble((f"{label} ", label_style), line) if label else line
+
+
+def print_error(label: str, message: str) -> None:
+    """One line on stderr; the message is shown as text, never parsed as markup."""
+    Console(stderr=True, soft_wrap=True).print(message_line(message, label=f"{label}:", label_style="bold red"), highlight=False)

@@ -88,8 +88,6 @@ def import_bank(
     """Import a source document as bank YAML. Rubric notes (key points, red flags) are left for you to write."""
     import sys
 
-    from rich.markup import escape
-
     from mock_interviewer.bank import dump_bank_file
     from mock_interviewer.errors import InputError
     from mock_interviewer.importer import import_document
@@ -98,7 +96,7 @@ def import_bank(
     ctx = make_context()
     result = import_document(file, track, question_set=question_set, title=title, time_limit_minutes=minutes)
     for warning in result.warnings:
-        ctx.err.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False, markup=True, soft_wrap=True)
+        ctx.say(warning, label="warning:")
     if out is None:
         sys.stdout.write("---\n".join(dump_bank_file(b) for b in result.banks))
         return
@@ -110,12 +108,7 @@ def import_bank(
         targets = [(out, result.banks[0])]
     for path, bank_file in targets:
         atomic_write_text(path, dump_bank_file(bank_file))
-        ctx.err.print(
-            f"wrote {path} ({len(bank_file.questions)} questions, track {bank_file.track.id})",
-            highlight=False,
-            markup=False,
-            soft_wrap=True,
-        )
+        ctx.say(f"wrote {path} ({len(bank_file.questions)} questions, track {bank_file.track.id})")
 
 
 @bank_app.command("validate")
@@ -131,12 +124,11 @@ def validate(
     if ctx.json:
         ctx.print_json({"valid": not problems, "problems": problems})
     else:
-        from rich.text import Text
 
         for problem in problems:
-            ctx.err.print(Text.assemble(("invalid: ", "bold red"), problem), highlight=False, soft_wrap=True)
+            ctx.say(problem, label="invalid:", label_style="bold red")
         if not problems:
-            ctx.err.print(f"valid: {', '.join(str(p) for p in paths)}", highlight=False, markup=False, soft_wrap=True)
+            ctx.say(f"valid: {', '.join(str(p) for p in paths)}")
     if problems:
         raise typer.Exit(2)
 

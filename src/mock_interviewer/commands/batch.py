@@ -58,15 +58,14 @@ class _Problems:
         self.kept: list[Any] = []
 
     def __call__(self, problem: Any) -> None:
-        from rich.text import Text
 
         self.count += 1
         if len(self.kept) < 1000:
             self.kept.append(problem)
         if self.count <= MAX_PROBLEMS_PRINTED:
-            self.ctx.err.print(Text.assemble(("skipped: ", "bold yellow"), str(problem)), highlight=False, soft_wrap=True)
+            self.ctx.say(str(problem), label="skipped:", label_style="bold yellow")
         elif self.count == MAX_PROBLEMS_PRINTED + 1:
-            self.ctx.err.print("skipped: … more problems are listed in the report", highlight=False)
+            self.ctx.say("skipped: … more problems are listed in the report")
 
 
 async def _closing(resource: Any, work: Any) -> Any:
@@ -160,10 +159,10 @@ def batch(
 
         waiting = BatchState.load(out).pending()
         if waiting:
-            ctx.err.print(
-                f"[yellow]warning:[/yellow] {out / 'batch-api.json'} names Batch API batch(es) not collected yet "
+            ctx.say(
+                f"{out / 'batch-api.json'} names Batch API batch(es) not collected yet "
                 f"({', '.join(b.id for b in waiting)}); run with --batch-api to collect them rather than pay twice",
-                highlight=False,
+                label="warning:",
             )
 
     if dry_run:
@@ -175,13 +174,12 @@ def batch(
     with DirectoryLock(out):
         index = store.prepare()
         if index.ungraded_lines and not ctx.json:
-            ctx.err.print(f"retrying {index.ungraded_lines} answer(s) left ungraded by an earlier run", highlight=False)
+            ctx.say(f"retrying {index.ungraded_lines} answer(s) left ungraded by an earlier run")
         if index.bad_lines and not ctx.json:
-            ctx.err.print(f"dropped {index.bad_lines} unreadable line(s) from {store.path} (a run killed mid-write)", highlight=False)
+            ctx.say(f"dropped {index.bad_lines} unreadable line(s) from {store.path} (a run killed mid-write)")
         with build_plan(paths, loaded, keys, index, exclude=[out], on_problem=problems) as plan:
             if plan.answers == 0 and not problems.count:
-                ctx.err.print(f"[yellow]warning:[/yellow] no answers found in {', '.join(map(str, paths))}",
-                              highlight=False)
+                ctx.say(f"no answers found in {', '.join(map(str, paths))}", label="warning:")
             interrupted = False
             live = BatchProgress(ctx.err, enabled=not ctx.json and ctx.err.is_terminal and plan.requests > 0)
             try:
@@ -241,11 +239,10 @@ def _finish(ctx: Any, plan: Any, store: Any, loaded: Any, out: Path, formats: li
     data = gather(store, plan.run_refs, loaded.questions.get, problems=problems.kept, problem_count=problems.count)
     reports = write_reports(data, out, formats)
     if interrupted:
-        ctx.err.print(
+        ctx.say(
             f"interrupted: {data.overall.graded} of {plan.answers} answers are graded in {store.path}; "
             "run the same command again to grade the rest"
-            + (" (the recorded batch is collected, not submitted again)" if batch_api else ""),
-            highlight=False,
+            + (" (the recorded batch is collected, not submitted again)" if batch_api else "")
         )
         raise typer.Exit(130)
     assert summary is not None

@@ -65,22 +65,16 @@ def grade(
 
     tokens = count_tokens(text.strip(), settings.model)
     if tokens > settings.max_answer_tokens:
-        from rich.markup import escape
 
-        ctx.err.print(
-            f"[yellow]notice:[/yellow] the answer ({escape(source)}) is {tokens:,} tokens; only its first "
+        ctx.say(
+            f"the answer ({source}) is {tokens:,} tokens; only its first "
             f"{settings.max_answer_tokens:,} tokens are graded (the grading budget), the rest is ignored",
-            highlight=False,
-            soft_wrap=True,
+            label="notice:",
         )
 
     chosen = ctx.make_backend()
     if chosen.estimate and settings.backend != "auto":  # auto already said "grades are estimates"
-        ctx.err.print(
-            "[dim]offline estimate: graded from the exemplars and rubric notes, without a language model[/dim]",
-            highlight=False,
-            soft_wrap=True,
-        )
+        ctx.say("offline estimate: graded from the exemplars and rubric notes, without a language model", style="dim")
     result = asyncio.run(_grade(chosen, question, text, settings))
 
     if ctx.json:

@@ -123,7 +123,7 @@ def interview(
         given = [name for name, value in plan_options if value is not None]
         session = store.load(resume)
         if given:
-            ctx.err.print(f"note: {', '.join(given)} ignored: a resumed session keeps its plan", highlight=False)
+            ctx.say(f"note: {', '.join(given)} ignored: a resumed session keeps its plan")
     else:
         track_id = track or next(iter(loaded.tracks), None)
         if track_id is None:

@@ -78,19 +78,11 @@ def _probe_one(ctx: Any, question_id: str, answer: str | None, answer_file: Path
         work = probe_answer(backend, question, text, settings, count)
     result = asyncio.run(_closing(backend, work))
     if result.truncated:
-        ctx.err.print(
-            f"note: the answer was cut to {settings.max_answer_tokens} tokens before probing", highlight=False
-        )
+        ctx.say(f"note: the answer was cut to {settings.max_answer_tokens} tokens before probing")
     if result.suspicious:
-        ctx.err.print(
-            "[yellow]warning:[/yellow] the answer contains text aimed at the model; it was treated as data",
-            highlight=False,
-        )
+        ctx.say("the answer contains text aimed at the model; it was treated as data", label="warning:")
     if result.dropped:
-        ctx.err.print(
-            f"note: dropped {len(result.dropped)} probe(s) that repeated another or gave the answer away",
-            highlight=False,
-        )
+        ctx.say(f"note: dropped {len(result.dropped)} probe(s) that repeated another or gave the answer away")
     if ctx.json:
         ctx.print_json(result.model_dump(mode="json"))
     else:
@@ -136,12 +128,7 @@ def _probe_sheet(ctx: Any, track: str, count: int, out: Path | None) -> None:
     if out is not None:
         atomic_write_text(out, markdown)
         probes = sum(len(entry.probes) for entry in sheet.questions)
-        ctx.err.print(
-            f"wrote {out} ({len(sheet.questions)} questions, {probes} probes)",
-            highlight=False,
-            markup=False,
-            soft_wrap=True,
-        )
+        ctx.say(f"wrote {out} ({len(sheet.questions)} questions, {probes} probes)")
     if ctx.json:
         ctx.print_json(sheet.model_dump(mode="json"))
     elif out is None:

@@ -21,7 +21,6 @@ def list_sessions(
     """List saved sessions, newest first (a file that cannot be read is listed with the reason)."""
     if typer_ctx.invoked_subcommand is not None:
         return
-    from rich.markup import escape
 
     from mock_interviewer.errors import InputError
     from mock_interviewer.render.session import session_row, sessions_table
@@ -44,13 +43,13 @@ def list_sessions(
         )
         return
     if not items:
-        ctx.err.print(f"No saved sessions in {store.directory}. Start one with: mock-interviewer interview", highlight=False, markup=False)
+        ctx.say(f"No saved sessions in {store.directory}. Start one with: mock-interviewer interview")
         return
     ctx.out.print(sessions_table(items))
     for _, item in items:
         if isinstance(item, InputError):
-            ctx.err.print(f"[yellow]unreadable:[/yellow] {escape(str(item))}", highlight=False, soft_wrap=True)
-    ctx.err.print(f"[dim]{len(items)} in {escape(str(store.directory))}; see one with: mock-interviewer sessions show ID[/dim]", highlight=False)
+            ctx.say(str(item), label="unreadable:")
+    ctx.say(f"{len(items)} in {store.directory}; see one with: mock-interviewer sessions show ID", style="dim")
 
 
 @sessions_app.command("show")
