@@ -1,61 +1,81 @@
-"""Fit the offline grader's weights (the numbers in ``offline/grading.py``) and show how well they generalise.
+"""Fit the offline grader (``src/mock_interviewer/offline/model.json``) and show how well it generalises.
 
-    python bench/fit_offline_grader.py            # weights to paste, and their fit on the training data
-    python bench/fit_offline_grader.py --cv       # plus leave-one-question-out accuracy on every set
+    pip install -e '.[fit]'                       # scikit-learn: needed here only, never by the tool
+    python bench/fit_offline_grader.py            # fit on every labelled set, write model.json
+    python bench/fit_offline_grader.py --cv       # first, the held-out accuracy of this recipe (slow: ~4 min)
     python bench/fit_offline_grader.py --cv -v    # plus each item the cross-validation misgrades
 
-Two models, both pure Python (Newton's method; no numpy or scikit-learn needed):
+Two models, stacked:
 
-1. *Substance*: an ordinal (cumulative-logit) logistic regression, one weighted sum of the
-   ``MODEL_FEATURES`` and two thresholds (poor|mediocre, mediocre|great).
-2. *Stance*: a binary logistic regression, trained on the answers that are not great, of
-   "poor rather than mediocre" on the substance margin (substance minus the poor|mediocre
-   threshold) and the ``STANCE_FEATURES``.
+1. *Wording* (``offline/lexical.py``): a multinomial logistic regression over the answer's
+   word unigrams and bigrams (TF-IDF, sublinear tf), trained on every labelled answer of every
+   question. It learns the wording that goes with each tier across questions: numbers, "rather
+   than", "instead of", "per" with great answers; "try to", "make sure" with mediocre ones;
+   "just", "honestly", "the QA team" with poor ones. Topic words cancel out, because every
+   question has answers of all three tiers.
+2. *Tier* (``offline/grading.py``): a multinomial logistic regression over the named features
+   of ``offline/features.py`` (key-point coverage, concreteness, ownership, reasoning, stance,
+   red flags, similarity to each exemplar, ...) plus the wording model's three log-probabilities.
+   The wording inputs it is trained on are out-of-fold (each question's from a wording model
+   that never saw that question), as they will be for a new answer.
 
-Both are fitted on every labelled development set (``tests/data/labelled_dev*.jsonl``) plus
-the bank's own 177 exemplars at weight 0.2, each exemplar graded as an unseen answer (left out
-of its own comparison texts). Features are standardised on the dev answers and penalised with
-L2 (scikit-learn's C = 1/30): strong, so that answers unlike the dev sets are not misread.
+Training data: every ``tests/data/labelled_*.jsonl`` (667 answers written for this project, not
+exemplars) plus the bank's 177 exemplars at weight 0.2, each graded as an unseen answer.
 
-``--cv`` holds out one question at a time (its dev answers and its three exemplars), fits both
-models on the rest and grades the held-out answers through ``grading.decide`` (the guards
-included), so the figures are those of a grader that never saw the question. The exemplar
-figures are the honest "exemplars as unseen answers" measure (no copy-of-an-exemplar shortcut).
+``--cv`` measures the recipe the way a new writer's answers would meet it: each labelled file
+is graded by models fitted without that file and without the questions being graded (ten
+question groups), with the wording model's inputs nested inside (out-of-fold within the
+training part). The exemplars are graded leaving their question out. The guards of
+``grading.decide`` are applied, so the figures are those of ``calibrate``.
 
-The hold-out sets (``labelled_holdout*.jsonl``) are never read here.
+The fresh hold-outs this grader is judged on are never read here: they are measured once,
+by ``calibrate``, after the fit is final.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import sys
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+try:
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+except ImportError:  # pragma: no cover - a developer tool
+    sys.exit("fit_offline_grader: needs scikit-learn (pip install -e '.[fit]')")
+
 from mock_interviewer.bank import TIERS, load_bank
 from mock_interviewer.injection import strip_injection
 from mock_interviewer.offline.context import OfflineContext
-from mock_interviewer.offline.features import Features, features
-from mock_interviewer.offline.grading import MODEL_FEATURES, STANCE_FEATURES, Weights, decide, stance_odds, weigh
+from mock_interviewer.offline.features import FEATURES, Features, features
+from mock_interviewer.offline.grading import WORDING_FEATURES, Model, decide, probabilities
+from mock_interviewer.offline.lexical import TOKEN_PATTERN, Lexicon
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
-DEV_NAMES = ("labelled_dev.jsonl", "labelled_dev_offline.jsonl", "labelled_dev2.jsonl")
-RANK = {"poor": 0, "mediocre": 1, "great": 2}
+OUT = ROOT / "src" / "mock_interviewer" / "offline" / "model.json"
+RANK = {"poor": 0, "mediocre": 1, "great": 2}  # scikit-learn's class order: poor, mediocre, great
 NAMES = ("poor", "mediocre", "great")
 EXEMPLAR_WEIGHT = 0.2
-L2 = 30.0  # penalty on the standardised weights (scikit-learn's C = 1/30): strong, measured best of 3, 10, 30
+WORDING_C = 1.0  # inverse L2 strength of the wording model (measured: 0.3, 1, 3)
+TIER_C = 0.1  # ... and of the tier model (measured: 0.03, 0.1, 0.3)
+MIN_DF = 3  # a word or pair must occur in three training answers to count
+INNER_FOLDS = 5
 
 
 @dataclass
 class Row:
-    source: str  # a dev file's name, or "exemplars"
+    source: str  # a labelled file's name, or "exemplars"
     where: str  # file:line, or question id and tier
     question_id: str
     label: int
     weight: float
+    text: str  # what the grader reads (injected instructions removed)
     found: Features
     note: str = ""
 
@@ -64,142 +84,111 @@ def load_rows() -> list[Row]:
     bank = load_bank()
     context = OfflineContext(questions=dict(bank.questions))
     rows = []
-    for name in DEV_NAMES:
-        path = DATA / name
-        if not path.exists():
-            continue
+    for path in sorted(DATA.glob("labelled_*.jsonl")):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if not line.strip():
                 continue
             item = json.loads(line)
             question = bank.get(item["question_id"])
-            found = features(question, strip_injection(item["answer"]) or item["answer"], context)
-            rows.append(Row(name, f"{name}:{n}", question.id, RANK[item["label"]], 1.0, found, item.get("note", "")))
+            text = strip_injection(item["answer"]) or item["answer"]
+            found = features(question, text, context)
+            rows.append(Row(path.name, f"{path.name}:{n}", question.id, RANK[item["label"]], 1.0, text, found, item.get("note", "")))
     for question in bank:
         for tier in TIERS:
-            found = features(question, question.exemplars.get(tier), context)
-            rows.append(Row("exemplars", f"{question.id} {tier}", question.id, RANK[tier], EXEMPLAR_WEIGHT, found))
+            text = question.exemplars.get(tier)
+            found = features(question, text, context)
+            rows.append(Row("exemplars", f"{question.id} {tier}", question.id, RANK[tier], EXEMPLAR_WEIGHT, text, found))
     return rows
 
 
-def _solve(a: list[list[float]], b: list[float]) -> list[float]:
-    """Solve a x = b by Gaussian elimination with partial pivoting (a is small and positive definite)."""
-    n = len(b)
-    m = [[*row, b[i]] for i, row in enumerate(a)]
-    for col in range(n):
-        pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
-        m[col], m[pivot] = m[pivot], m[col]
-        for r in range(col + 1, n):
-            f = m[r][col] / m[col][col]
-            for c in range(col, n + 1):
-                m[r][c] -= f * m[col][c]
-    x = [0.0] * n
-    for r in range(n - 1, -1, -1):
-        x[r] = (m[r][n] - sum(m[r][c] * x[c] for c in range(r + 1, n))) / m[r][r]
-    return x
+# ---------------------------------------------------------------- the two models
 
 
-def _newton(rows: list[tuple[list[float], float, float]], penalised: int, iterations: int = 30) -> list[float]:
-    """Penalised logistic regression on (x, target, weight) rows; the first ``penalised`` weights carry L2."""
-    d = len(rows[0][0])
-    theta = [0.0] * d
-    for _ in range(iterations):
-        grad = [L2 * theta[j] if j < penalised else 0.0 for j in range(d)]
-        hess = [[(L2 if (i == j and i < penalised) else 0.0) for j in range(d)] for i in range(d)]
-        for x, target, sw in rows:
-            z = max(min(sum(a * b for a, b in zip(theta, x, strict=True)), 30.0), -30.0)
-            p = 1.0 / (1.0 + math.exp(-z))
-            err, curv = (p - target) * sw, p * (1.0 - p) * sw
-            for i in range(d):
-                if x[i] == 0.0:
-                    continue
-                grad[i] += err * x[i]
-                ci = curv * x[i]
-                row = hess[i]
-                for j in range(d):
-                    row[j] += ci * x[j]
-        step = _solve(hess, grad)
-        theta = [a - b for a, b in zip(theta, step, strict=True)]
-        if max(abs(v) for v in step) < 1e-9:
-            break
-    return theta
+@dataclass
+class Fit:
+    """The fitted models, with scikit-learn's own objects kept for the parity checks."""
+
+    lexicon: Lexicon
+    model: Model
+    vectorizer: object = None
+    wording_model: object = None
+    tier_model: object = None
+    means: object = None
+    scales: object = None
 
 
-def fit_ordinal(xs: list[list[float]], ys: list[int], ws: list[float]) -> tuple[list[float], float, float]:
-    """Cumulative-logit ordinal regression, P(y >= k) = sigmoid(w.x - t_k): two stacked binary rows per answer."""
-    rows = []
-    for x, y, sw in zip(xs, ys, ws, strict=True):
-        rows.append(([*x, 1.0, 0.0], 1.0 if y >= 1 else 0.0, sw))
-        rows.append(([*x, 0.0, 1.0], 1.0 if y >= 2 else 0.0, sw))
-    theta = _newton(rows, penalised=len(xs[0]))
-    d = len(xs[0])
-    return theta[:d], -theta[d], -theta[d + 1]
+def fit_wording(rows: list[Row], keep: Fit | None = None) -> Lexicon:
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=MIN_DF, token_pattern=TOKEN_PATTERN)
+    x = vectorizer.fit_transform([r.text for r in rows])
+    model = LogisticRegression(C=WORDING_C, max_iter=5000)
+    model.fit(x, [r.label for r in rows], sample_weight=[r.weight for r in rows])
+    if keep is not None:
+        keep.vectorizer, keep.wording_model = vectorizer, model
+    terms = {
+        term: (float(vectorizer.idf_[j]), *(float(model.coef_[k][j]) for k in range(3)))
+        for term, j in vectorizer.vocabulary_.items()
+    }
+    return Lexicon(terms, tuple(float(b) for b in model.intercept_))  # type: ignore[arg-type]
 
 
-def fit_binary(xs: list[list[float]], ys: list[int], ws: list[float]) -> tuple[list[float], float]:
-    theta = _newton([([*x, 1.0], float(y), w) for x, y, w in zip(xs, ys, ws, strict=True)], penalised=len(xs[0]))
-    return theta[:-1], theta[-1]
+def wording(lexicon: Lexicon, rows: list[Row]) -> list[dict[str, float]]:
+    return [lexicon.features(r.text) for r in rows]
 
 
-def _spread(columns: list[list[float]]) -> tuple[list[float], list[float]]:
-    means = [sum(c) / len(c) for c in columns]
-    sds = [math.sqrt(sum((v - m) ** 2 for v in c) / len(c)) or 1.0 for c, m in zip(columns, means, strict=True)]
-    return means, sds
+def out_of_fold_wording(rows: list[Row]) -> list[dict[str, float]]:
+    """Each row's wording features from a wording model that never saw its question."""
+    out: list[dict[str, float]] = [{} for _ in rows]
+    groups = [r.question_id for r in rows]
+    for train, test in GroupKFold(n_splits=INNER_FOLDS).split(rows, groups=groups):
+        lexicon = fit_wording([rows[i] for i in train])
+        for i in test:
+            out[i] = lexicon.features(rows[i].text)
+    return out
 
 
-def fit(rows: list[Row]) -> Weights:
-    """Both models on ``rows``, returned in raw feature units (what ``grading.py`` holds)."""
-    dev = [r for r in rows if r.source != "exemplars"]
-    means, sds = _spread([[r.found[f] for r in dev] for f in MODEL_FEATURES])
-    z = [[(r.found[f] - m) / s for f, m, s in zip(MODEL_FEATURES, means, sds, strict=True)] for r in rows]
-    w, t1, t2 = fit_ordinal(z, [r.label for r in rows], [r.weight for r in rows])
-    model = {f: (wi / s, m) for f, wi, m, s in zip(MODEL_FEATURES, w, means, sds, strict=True)}
-    partial = Weights(model, (t1, t2), {}, 0.0, 0.0)
-    below = [r for r in rows if r.label < 2]
-    margins = [weigh(r.found.values, partial)[0] - t1 for r in below]
-    smeans, ssds = _spread([[r.found[f] for r in below if r.source != "exemplars"] for f in STANCE_FEATURES])
-    xs = [
-        [margin, *((r.found[f] - m) / s for f, m, s in zip(STANCE_FEATURES, smeans, ssds, strict=True))]
-        for r, margin in zip(below, margins, strict=True)
-    ]
-    wb, bias = fit_binary(xs, [1 if r.label == 0 else 0 for r in below], [r.weight for r in below])
-    stance = {f: (wi / s, m) for f, wi, m, s in zip(STANCE_FEATURES, wb[1:], smeans, ssds, strict=True)}
-    return Weights(model, (t1, t2), stance, wb[0], bias)
+def fit_tier(rows: list[Row], words: list[dict[str, float]], keep: Fit | None = None) -> Model:
+    names = [*FEATURES, *WORDING_FEATURES]
+    table = np.array([[{**r.found.values, **w}[n] for n in names] for r, w in zip(rows, words, strict=True)])
+    labelled = np.array([r.source != "exemplars" for r in rows])
+    means, scales = table[labelled].mean(axis=0), table[labelled].std(axis=0)
+    scales[scales == 0] = 1.0
+    model = LogisticRegression(C=TIER_C, max_iter=5000)
+    model.fit((table - means) / scales, [r.label for r in rows], sample_weight=[r.weight for r in rows])
+    if keep is not None:
+        keep.tier_model, keep.means, keep.scales = model, means, scales
+    weights = {
+        n: (float(means[j]), float(scales[j]), *(float(model.coef_[k][j]) for k in range(3))) for j, n in enumerate(names)
+    }
+    return Model(weights, tuple(float(b) for b in model.intercept_))  # type: ignore[arg-type]
 
 
-def grade(row: Row, weights: Weights) -> int:
-    substance = weigh(row.found.values, weights)[0]
-    odds = stance_odds(row.found.values, substance, weights)[0]
-    score = decide(row.found, substance, odds, weights)[0]
+def fit(rows: list[Row], keep: Fit | None = None) -> tuple[Lexicon, Model]:
+    return fit_wording(rows, keep), fit_tier(rows, out_of_fold_wording(rows), keep)
+
+
+def grade(row: Row, lexicon: Lexicon, model: Model) -> int:
+    probs = probabilities({**row.found.values, **lexicon.features(row.text)}, model)
+    score = decide(row.found, probs)[0]
     return 2 if score >= 4 else 1 if score == 3 else 0
 
 
-def report(rows: list[Row], predicted: list[int], title: str) -> None:
-    print(title)
-    by: dict[str, list[tuple[Row, int]]] = defaultdict(list)
-    for row, p in zip(rows, predicted, strict=True):
-        by[row.source].append((row, p))
-    for source, items in by.items():
-        right = sum(p == r.label for r, p in items)
-        matrix = [[sum(1 for r, p in items if r.label == e and p == g) for g in (2, 1, 0)] for e in (2, 1, 0)]
-        poor_great = matrix[2][0]
-        line = f"  {source:28s} {right:3d}/{len(items):3d} = {right / len(items):.3f}   poor graded great: {poor_great}"
-        print(line + f"   confusion (rows expected, cols graded; great/mediocre/poor): {matrix}")
-        if source == "exemplars":
-            per = ", ".join(f"{NAMES[t]} {matrix[2 - t][2 - t]}/{sum(matrix[2 - t])}" for t in (2, 1, 0))
-            print(f"  {'':28s} per tier: {per}")
-    dev = [(r, p) for r, p in zip(rows, predicted, strict=True) if r.source != "exemplars"]
-    right = sum(p == r.label for r, p in dev)
-    print(f"  {'all dev sets':28s} {right:3d}/{len(dev):3d} = {right / len(dev):.3f}")
+# ---------------------------------------------------------------- measuring
 
 
 def cross_validate(rows: list[Row], verbose: bool) -> list[int]:
+    """Each labelled file graded by models that saw neither that file nor the graded questions."""
     predicted = [0] * len(rows)
-    for question_id in sorted({r.question_id for r in rows}):
-        weights = fit([r for r in rows if r.question_id != question_id])
-        for i, row in enumerate(rows):
-            if row.question_id == question_id:
-                predicted[i] = grade(row, weights)
+    groups = [r.question_id for r in rows]
+    for source in sorted({r.source for r in rows}):
+        for train, test in GroupKFold(n_splits=10).split(rows, groups=groups):
+            test = [i for i in test if rows[i].source == source]
+            if not test:
+                continue
+            kept = [rows[i] for i in train if source == "exemplars" or rows[i].source != source]
+            lexicon, model = fit(kept)
+            for i in test:
+                predicted[i] = grade(rows[i], lexicon, model)
+        print(f"  cross-validated {source}", file=sys.stderr)
     if verbose:
         for row, p in zip(rows, predicted, strict=True):
             if p != row.label:
@@ -208,27 +197,59 @@ def cross_validate(rows: list[Row], verbose: bool) -> list[int]:
     return predicted
 
 
+def report(rows: list[Row], predicted: list[int], title: str) -> None:
+    print(title)
+    by: dict[str, list[tuple[Row, int]]] = defaultdict(list)
+    for row, p in zip(rows, predicted, strict=True):
+        by[row.source].append((row, p))
+    for source, items in sorted(by.items()):
+        right = sum(p == r.label for r, p in items)
+        matrix = [[sum(1 for r, p in items if r.label == e and p == g) for g in (2, 1, 0)] for e in (2, 1, 0)]
+        line = f"  {source:28s} {right:3d}/{len(items):3d} = {right / len(items):.3f}   poor graded great: {matrix[2][0]}"
+        print(line + f"   confusion (rows expected, cols graded; great/mediocre/poor): {matrix}")
+    labelled = [(r, p) for r, p in zip(rows, predicted, strict=True) if r.source != "exemplars"]
+    right = sum(p == r.label for r, p in labelled)
+    print(f"  {'all labelled answers':28s} {right:3d}/{len(labelled):3d} = {right / len(labelled):.3f}")
+
+
+def checks(rows: list[Row], kept: Fit, count: int = 8) -> list[dict[str, object]]:
+    """A few answers with scikit-learn's own probabilities, so a test can prove the pure-Python grader matches."""
+    names = [*FEATURES, *WORDING_FEATURES]
+    step = max(len(rows) // count, 1)
+    out = []
+    for row in rows[::step][:count]:
+        logs = np.log(kept.wording_model.predict_proba(kept.vectorizer.transform([row.text])))[0]  # type: ignore[attr-defined]
+        vector = {**row.found.values, **dict(zip(WORDING_FEATURES, logs - logs.mean(), strict=True))}
+        x = (np.array([[vector[n] for n in names]]) - kept.means) / kept.scales  # type: ignore[operator]
+        probs = kept.tier_model.predict_proba(x)[0]  # type: ignore[attr-defined]
+        out.append({"question_id": row.question_id, "text": row.text, "probabilities": [round(float(p), 9) for p in probs]})
+    return out
+
+
 def main() -> None:
+    warnings.filterwarnings("ignore", category=FutureWarning)
     rows = load_rows()
-    counts = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
     for row in rows:
         counts[row.source] += 1
-    print("rows: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    print("rows: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     if "--cv" in sys.argv:
-        report(rows, cross_validate(rows, "-v" in sys.argv), "leave-one-question-out (each question never seen by its fit):")
-    weights = fit(rows)
-    print("MODEL: dict[str, tuple[float, float]] = {")
-    for name, (w, m) in weights.model.items():
-        print(f'    "{name}": ({w:.4f}, {m:.4f}),')
-    print("}")
-    print(f"THRESHOLDS = ({weights.thresholds[0]:.4f}, {weights.thresholds[1]:.4f})")
-    print("STANCE: dict[str, tuple[float, float]] = {")
-    for name, (w, m) in weights.stance.items():
-        print(f'    "{name}": ({w:.4f}, {m:.4f}),')
-    print("}")
-    print(f"STANCE_MARGIN = {weights.stance_margin:.4f}")
-    print(f"STANCE_BIAS = {weights.stance_bias:.4f}")
-    report(rows, [grade(r, weights) for r in rows], "fit on everything (training accuracy, optimistic):")
+        report(rows, cross_validate(rows, "-v" in sys.argv), "held out (each file graded by models that never saw it or its questions):")
+    kept = Fit(Lexicon({}, (0.0, 0.0, 0.0)), Model({}, (0.0, 0.0, 0.0)))
+    lexicon, model = fit(rows, kept)
+    document = {
+        "version": "offline-v3",
+        "fitted_on": dict(sorted(counts.items())),
+        "tier": {"intercepts": [round(b, 6) for b in model.intercepts], "features": {n: [round(v, 6) for v in w] for n, w in model.weights.items()}},
+        "wording": {
+            "intercepts": [round(b, 6) for b in lexicon.intercepts],
+            "terms": {t: [round(v, 5) for v in w] for t, w in sorted(lexicon.terms.items())},
+        },
+        "checks": checks(rows, kept),
+    }
+    OUT.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"wrote {OUT.relative_to(ROOT)} ({OUT.stat().st_size // 1024} KiB, {len(lexicon.terms)} wording terms)")
+    report(rows, [grade(r, lexicon, model) for r in rows], "fit on everything (training accuracy, optimistic):")
 
 
 if __name__ == "__main__":

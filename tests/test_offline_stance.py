@@ -9,9 +9,9 @@ from mock_interviewer.offline.context import OfflineContext
 from mock_interviewer.offline.coverage import coverage, red_flag_matches
 from mock_interviewer.offline.features import Features
 from mock_interviewer.offline.grading import (
+    CLEARLY,
     NEVER_GREAT_AT,
     THIN_COVERAGE,
-    THRESHOLDS,
     decide,
 )
 from mock_interviewer.offline.signals import Signals, signals, stance_phrases
@@ -81,20 +81,21 @@ def _found(coverage: float = 0.5, buzzwords: int = 0, poor: int = 0) -> Features
     return Features(values, [], sig, None)
 
 
+def _p(great: float, mediocre: float, poor: float) -> dict[str, float]:
+    return {"great": great, "mediocre": mediocre, "poor": poor}
+
+
 def test_the_decision_between_tiers() -> None:
-    low, high = THRESHOLDS
-    middle = (low + high) / 2
-    assert decide(_found(), high + 10, 0.0) == (5, None)
-    assert decide(_found(), middle, 0.2) == (3, None)  # not great, mediocre stance
-    assert decide(_found(), low + (high - low) / 4, 0.6)[0] == 2  # not great, poor stance
-    assert decide(_found(), low - 10, 0.95)[0] == 1
-    nearly_great = high - (high - low) / 8  # within a quarter-gap of great
-    assert decide(_found(), nearly_great, 0.7) == (3, None)  # the stance moves one tier, not two
+    assert decide(_found(), _p(0.9, 0.1, 0.0)) == (5, None)
+    assert decide(_found(), _p(CLEARLY - 0.1, 0.3, 0.0)) == (4, None)  # great, but not clearly
+    assert decide(_found(), _p(0.2, 0.5, 0.3)) == (3, None)
+    assert decide(_found(), _p(0.1, 0.35, 0.55)) == (2, None)  # poor, but not clearly
+    assert decide(_found(), _p(0.0, 0.05, 0.95)) == (1, None)
 
 
 def test_strong_poor_signals_are_never_great() -> None:
-    high = THRESHOLDS[1] + 10
-    assert decide(_found(), high, NEVER_GREAT_AT) == (3, "poor_stance")
-    assert decide(_found(coverage=THIN_COVERAGE / 2), high, 0.0) == (3, "thin")
-    assert decide(_found(poor=2), high, 0.0) == (3, "poor_language")
-    assert decide(_found(buzzwords=3), high, 0.0) == (3, "buzzwords")
+    likely_great = _p(0.9, 0.1, 0.0)
+    assert decide(_found(), _p(0.6, 0.05, NEVER_GREAT_AT + 0.05)) == (3, "poor_stance")
+    assert decide(_found(coverage=THIN_COVERAGE / 2), likely_great) == (3, "thin")
+    assert decide(_found(buzzwords=3), likely_great) == (3, "buzzwords")
+    assert decide(_found(buzzwords=4, poor=2), _p(0.2, 0.7, 0.1)) == (3, None)  # named tools: not soup

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from mock_interviewer.backends.base import ModelReply, ModelRequest, Task
 from mock_interviewer.offline.context import OfflineContext
 
-MODEL = "offline-v2"
+MODEL = "offline-v3"  # the grader version; model.json carries the same name
 
 
 class OfflineBackend:

@@ -21,7 +21,6 @@ class OfflineContext:
     _corpus: Corpus | None = None
     _references: dict[str, frozenset[str]] = field(default_factory=dict)
     _exemplars: dict[tuple[str, str], str] = field(default_factory=dict)
-    anchors: dict[str, dict[str, float]] = field(default_factory=dict)  # substance of each question's exemplars
     profiles: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)  # exemplar base features
 
     @classmethod
@@ -39,7 +38,6 @@ class OfflineContext:
             self.questions[question.id] = question
             self._corpus = None
             self._references.pop(question.id, None)
-            self.anchors.pop(question.id, None)
             self.profiles.pop(question.id, None)
             self._exemplars = {k: v for k, v in self._exemplars.items() if k[0] != question.id}
 

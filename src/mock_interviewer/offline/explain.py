@@ -32,9 +32,10 @@ _LIFTS = {
     "poor_language": "it avoids the language of a poor answer",
     "buzzwords": "it avoids buzzwords",
     "off_topic": "it stays on this question",
+    "wording": "it is worded like a strong answer{strong_words}",
 }
 # Only features whose presence is a merit are named as lifts ("avoids buzzwords" is not praise).
-_SHOWN_LIFTS = ("coverage", "length", "concrete_rel", "ownership", "reasoning")
+_SHOWN_LIFTS = ("coverage", "length", "concrete_rel", "ownership", "reasoning", "wording")
 _HOLDS = {
     "coverage": "it covers {covered} of the {total} key points",
     "length": "it is brief, with little room for how and why",
@@ -47,6 +48,12 @@ _HOLDS = {
     "poor_language": "it uses phrases typical of a poor answer ({kinds})",
     "buzzwords": "it leans on buzzwords instead of mechanisms",
     "off_topic": "it drifts toward a different question",
+    "wording": "it is worded like a weaker answer{poor_words}",
+    "certainty": "it states things as certainties ({certain}) instead of saying when and why",
+    "dismissal": "it brushes concerns aside or leans on conviction instead of reasons ({dismissed})",
+    "negations": "it says more about what you don't do than about what you do",
+    "relevance": "much of it is about things a strong answer to this question does not rely on",
+    "red_flags": "it echoes a red flag interviewers listen for: “{flag}”",
 }
 # Why an answer reads as poor rather than mediocre: each stance feature's push, in plain words.
 _STANCE_HOLDS = {
@@ -56,6 +63,20 @@ _STANCE_HOLDS = {
     "relevance": "much of it is about things a strong answer to this question does not rely on",
     "red_flags": "it echoes a red flag interviewers listen for: “{flag}”",
     "poor_language": "it uses phrases typical of a poor answer ({kinds})",
+    "wording": "it is worded like a poor answer{poor_words}",
+}
+# Features that say the same thing in another form are explained under one name.
+_SAME_AS = {
+    "points_covered": "coverage",
+    "coverage_rel": "coverage",
+    "length_rel": "length",
+    "concrete": "concrete_rel",
+    "ownership_rel": "ownership",
+    "reasoning_rel": "reasoning",
+    "red_flag_max": "red_flags",
+    "wording_poor": "wording",
+    "wording_mediocre": "wording",
+    "wording_great": "wording",
 }
 _KIND_WORDS = {
     "reactive": "waiting for problems",
@@ -81,6 +102,19 @@ _DIMENSION_GAPS = {
 }
 
 
+def _grouped(pushes: dict[str, float]) -> list[tuple[str, float]]:
+    """Pushes summed under one name per idea, smallest first."""
+    total: dict[str, float] = {}
+    for name, value in pushes.items():
+        key = _SAME_AS.get(name, name)
+        total[key] = total.get(key, 0.0) + value
+    return sorted(total.items(), key=lambda kv: (kv[1], kv[0]))
+
+
+def _quoted(words: list[str]) -> str:
+    return " (" + ", ".join(f"“{w}”" for w in words) + ")" if words else ""
+
+
 def _fill(template: str, assessment: Assessment, answer: str) -> str:
     sig = assessment.features.signals
     terms = ", ".join(sorted(named_terms(answer))[:4])
@@ -104,6 +138,8 @@ def _fill(template: str, assessment: Assessment, answer: str) -> str:
         flag=flag,
         certain=certain,
         dismissed=dismissed,
+        strong_words=_quoted(assessment.wording.get("great", [])),
+        poor_words=_quoted(assessment.wording.get("poor", [])),
     )
 
 
@@ -144,7 +180,7 @@ def gaps(assessment: Assessment, context: OfflineContext) -> list[Gap]:
     question = assessment.question
     weights = importance(question, context.corpus)
     ranked = sorted(assessment.uncovered, key=lambda p: (-weights[p.index], p.index))
-    weak = [name for name, value in sorted(assessment.contributions.items(), key=lambda kv: kv[1]) if value < 0]
+    weak = [name for name, value in _grouped(assessment.contributions) if value < 0]
     extra = [_DIMENSION_GAPS[name] for name in weak if name in _DIMENSION_GAPS]
     if assessment.tier == "great":  # fewer, so the few that remain stand out
         shown, extra = ranked[:2], extra[:1]
@@ -173,15 +209,17 @@ def _reasons(assessment: Assessment, answer: str) -> tuple[list[str], list[str]]
     For a poor answer the stance comes first: it is what separates it from a mediocre one.
     The same idea is never given twice (poor-answer phrases count in both models).
     """
-    ranked = sorted(assessment.contributions.items(), key=lambda kv: kv[1])
-    holds = [_fill(_HOLDS[name], assessment, answer) for name, value in ranked[:2] if value < -0.3]
+    ranked = [(name, value) for name, value in _grouped(assessment.contributions) if name in _HOLDS]
+    held = [name for name, value in ranked[:2] if value < -0.3]
+    holds = [_fill(_HOLDS[name], assessment, answer) for name in held]
     if assessment.tier == "poor":
         pushes = sorted(
-            ((name, value) for name, value in assessment.stance.items() if name in _STANCE_HOLDS and value > 0.3),
+            ((name, value) for name, value in _grouped(assessment.stance) if name in _STANCE_HOLDS and value > 0.3),
             key=lambda kv: -kv[1],
         )
-        stance = [_fill(_STANCE_HOLDS[name], assessment, answer) for name, _ in pushes[:2]]
-        holds = stance + [h for h in holds if h not in stance][: 3 - len(stance)]
+        stance = [name for name, _ in pushes[:2]]
+        rest = [_fill(_HOLDS[name], assessment, answer) for name in held if name not in stance]
+        holds = [_fill(_STANCE_HOLDS[name], assessment, answer) for name in stance] + rest[: 3 - len(stance)]
     positive = [(name, value) for name, value in reversed(ranked) if name in _SHOWN_LIFTS and value > 0.3]
     lifts = [_fill(_LIFTS[name], assessment, answer) for name, _ in positive[:2]]
     return lifts, holds

@@ -1,0 +1,84 @@
+"""The wording model: which tier an answer's words and word pairs are typical of.
+
+A multinomial logistic regression over TF-IDF weighted unigrams and bigrams, fitted on
+every labelled answer of every question (``bench/fit_offline_grader.py``; the numbers are
+in ``model.json``). Because every question has answers of all three tiers, topic words
+cancel out and what remains is how strong and weak answers are worded, whatever the
+question: numbers, "rather than", "instead of", "per" with great answers; "try to",
+"make sure" with mediocre ones; "just", "honestly", hand-offs to another team with poor ones.
+
+Inference is a sparse dot product in pure Python that reproduces scikit-learn's
+``TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)`` and ``LogisticRegression``
+exactly (a test checks it against probabilities scikit-learn computed at fit time),
+so the tool needs neither scikit-learn nor numpy.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from itertools import pairwise
+
+TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # scikit-learn's default: words of two or more characters
+_TOKEN = re.compile(TOKEN_PATTERN)
+CLASSES = ("poor", "mediocre", "great")  # the order of the weights (scikit-learn's class order)
+# Function words count in the model but are not shown to a candidate as "telling" words.
+_FUNCTION_WORDS = (
+    "a an and are as at be but by can do does for from had has have he her his how i if in is it its me my no "
+    "not of on or our she so than that the their them then there they this to up us was we were what when "
+    "where which who will with would you your"
+)
+_PLAIN = frozenset(_FUNCTION_WORDS.split())
+
+
+def terms_of(text: str) -> Counter[str]:
+    """Unigram and bigram counts, as scikit-learn's word analyser makes them."""
+    tokens = _TOKEN.findall(text.lower())
+    return Counter(tokens + [f"{a} {b}" for a, b in pairwise(tokens)])
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    terms: dict[str, tuple[float, float, float, float]]  # term: (idf, weight toward poor, mediocre, great)
+    intercepts: tuple[float, float, float]
+
+    def vector(self, text: str) -> dict[str, float]:
+        """The answer's L2-normalised TF-IDF vector over the known terms."""
+        raw = {t: (1.0 + math.log(n)) * self.terms[t][0] for t, n in terms_of(text).items() if t in self.terms}
+        norm = math.sqrt(sum(v * v for v in raw.values()))
+        return {t: v / norm for t, v in raw.items()} if norm else {}
+
+    def logits(self, text: str) -> tuple[float, float, float]:
+        vec = self.vector(text)
+        return tuple(  # type: ignore[return-value]
+            self.intercepts[k] + sum(v * self.terms[t][1 + k] for t, v in vec.items()) for k in range(3)
+        )
+
+    def features(self, text: str) -> dict[str, float]:
+        """Log-probability of each tier, centred (they sum to zero): ``wording_poor``, ``_mediocre``, ``_great``."""
+        z = self.logits(text)
+        top = max(z)
+        log_total = top + math.log(sum(math.exp(v - top) for v in z))
+        logs = [v - log_total for v in z]
+        mean = sum(logs) / 3
+        return {f"wording_{name}": value - mean for name, value in zip(CLASSES, logs, strict=True)}
+
+    def telling(self, text: str, toward: str, against: str, count: int = 3) -> list[str]:
+        """The answer's words that push it most toward ``toward`` rather than ``against`` (for explanations)."""
+        a, b = 1 + CLASSES.index(toward), 1 + CLASSES.index(against)
+        pushes = sorted(
+            ((v * (self.terms[t][a] - self.terms[t][b]), t) for t, v in self.vector(text).items()),
+            key=lambda item: (-item[0], item[1]),
+        )
+        chosen: list[str] = []
+        for push, term in pushes:
+            if push <= 0.02 or len(chosen) == count:
+                break
+            if all(word in _PLAIN for word in term.split()):
+                continue
+            if any(set(term.split()) & set(c.split()) for c in chosen):  # "just" and "we just" are one reason
+                continue
+            chosen.append(term)
+        return chosen
