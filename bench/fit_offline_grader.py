@@ -19,7 +19,7 @@ Two models, stacked:
    The wording inputs it is trained on are out-of-fold (each question's from a wording model
    that never saw that question), as they will be for a new answer.
 
-Training data: every ``tests/data/labelled_*.jsonl`` (667 answers written for this project, not
+Training data: every ``tests/data/labelled_*.jsonl`` but ``MEASURED_ONLY`` (667 answers written for this project, not
 exemplars) plus the bank's 177 exemplars at weight 0.2, each graded as an unseen answer.
 
 ``--cv`` measures the recipe the way a new writer's answers would meet it: each labelled file
@@ -28,8 +28,8 @@ question groups), with the wording model's inputs nested inside (out-of-fold wit
 training part). The exemplars are graded leaving their question out. The guards of
 ``grading.decide`` are applied, so the figures are those of ``calibrate``.
 
-The fresh hold-outs this grader is judged on are never read here: they are measured once,
-by ``calibrate``, after the fit is final.
+The fresh hold-out this grader was judged on (``MEASURED_ONLY``) is never read here: it was
+measured once, by ``calibrate``, after the fit was final.
 """
 
 from __future__ import annotations
@@ -66,6 +66,10 @@ WORDING_C = 1.0  # inverse L2 strength of the wording model (measured: 0.3, 1, 3
 TIER_C = 0.1  # ... and of the tier model (measured: 0.03, 0.1, 0.3)
 MIN_DF = 3  # a word or pair must occur in three training answers to count
 INNER_FOLDS = 5
+# Hold-outs written after the fit was final and measured once by ``calibrate``; never trained on here,
+# so that this script keeps reproducing the shipped model. The next version adds them to training and
+# is measured on a fresh hold-out.
+MEASURED_ONLY = ("labelled_holdout5.jsonl",)
 
 
 @dataclass
@@ -84,7 +88,7 @@ def load_rows() -> list[Row]:
     bank = load_bank()
     context = OfflineContext(questions=dict(bank.questions))
     rows = []
-    for path in sorted(DATA.glob("labelled_*.jsonl")):
+    for path in sorted(p for p in DATA.glob("labelled_*.jsonl") if p.name not in MEASURED_ONLY):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if not line.strip():
                 continue

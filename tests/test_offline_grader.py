@@ -32,35 +32,37 @@ def grade(backend: OfflineBackend, bank: Bank, question_id: str, answer: str) ->
     return asyncio.run(grade_answer(backend, bank.get(question_id), answer, Settings()))
 
 
-@pytest.mark.parametrize(
-    ("name", "minimum"),
-    # Fit accuracy on the development sets (measured 0.975, 0.972, 0.861; docs/offline.md has the
-    # cross-validated figures). labelled_dev2.jsonl is the hard poor-vs-mediocre set.
-    [("labelled_dev.jsonl", 0.96), ("labelled_dev_offline.jsonl", 0.95), ("labelled_dev2.jsonl", 0.85)],
-)
-def test_accuracy_on_the_development_sets(name: str, minimum: float, bank: Bank, backend: OfflineBackend) -> None:
-    answers = load_labelled(DATA / name, bank)
-    report = asyncio.run(run_calibration(backend, bank, Settings(), labelled=answers, exemplars=False))
-    assert report.labelled is not None
-    assert report.labelled.ungraded == 0
-    assert report.labelled.accuracy >= minimum, f"{name}: accuracy {report.labelled.accuracy:.3f}"
-    assert report.labelled.poor_graded_great == 0
+TRAINING_SETS = [
+    "labelled_dev.jsonl", "labelled_dev_offline.jsonl", "labelled_dev2.jsonl", "labelled_holdout.jsonl",
+    "labelled_holdout2.jsonl", "labelled_holdout3.jsonl", "labelled_holdout4.jsonl",
+]  # fmt: skip
 
 
-@pytest.mark.parametrize("name", ["labelled_holdout.jsonl"])
-def test_accuracy_on_labelled_answers(name: str, bank: Bank, backend: OfflineBackend) -> None:
-    """A regression guard: at least 85% in the right tier, never a poor answer graded great.
+@pytest.mark.parametrize("name", TRAINING_SETS)
+def test_the_fit_holds_on_the_sets_it_was_fitted_on(name: str, bank: Bank, backend: OfflineBackend) -> None:
+    """Training accuracy (measured 99-100%): catches a model file out of step with the features.
 
-    This first hold-out is not an unbiased measure any more: a mid-way run showed which of its
-    answers were misgraded, and that informed later work. The unbiased figures are those of the
-    later hold-outs, measured once each (docs/offline.md); their accuracy is deliberately not a
-    test, so that nobody tunes against them.
+    It says nothing about new answers; docs/offline.md has the held-out figures.
     """
     answers = load_labelled(DATA / name, bank)
     report = asyncio.run(run_calibration(backend, bank, Settings(), labelled=answers, exemplars=False))
     assert report.labelled is not None
     assert report.labelled.ungraded == 0
-    assert report.labelled.accuracy >= 0.85, f"{name}: accuracy {report.labelled.accuracy:.3f}"
+    assert report.labelled.accuracy >= 0.97, f"{name}: accuracy {report.labelled.accuracy:.3f}"
+
+
+def test_accuracy_on_the_measured_hold_out(bank: Bank, backend: OfflineBackend) -> None:
+    """A regression guard on the hold-out offline-v3 was judged on (measured once: 164/177 = 92.7%).
+
+    Written by three helpers who saw only the questions and exemplars, after the fit was final;
+    never trained on (``MEASURED_ONLY`` in bench/fit_offline_grader.py). Now that it has been
+    seen, it guards against regressions; it is no longer an unbiased measure.
+    """
+    answers = load_labelled(DATA / "labelled_holdout5.jsonl", bank)
+    report = asyncio.run(run_calibration(backend, bank, Settings(), labelled=answers, exemplars=False))
+    assert report.labelled is not None
+    assert report.labelled.ungraded == 0
+    assert report.labelled.accuracy >= 0.9, f"accuracy {report.labelled.accuracy:.3f}"
     assert report.labelled.poor_graded_great == 0
 
 
@@ -207,9 +209,8 @@ def test_explanations_keep_internal_numbers_out(bank: Bank, backend: OfflineBack
 
 @pytest.mark.parametrize(
     "name",
-    ["labelled_dev.jsonl", "labelled_dev_offline.jsonl", "labelled_dev2.jsonl", "labelled_holdout.jsonl",
-     "labelled_holdout2.jsonl", "labelled_holdout3.jsonl", "labelled_holdout4.jsonl"],
-)  # fmt: skip
+    [*TRAINING_SETS, "labelled_holdout5.jsonl"],
+)
 def test_never_grades_a_poor_answer_great(name: str, bank: Bank, backend: OfflineBackend) -> None:
     """The one hard rule, on every labelled set: an estimate may be off by a tier, never from poor to great."""
     answers = load_labelled(DATA / name, bank)
