@@ -109,11 +109,9 @@ def load_rows() -> list[Row]:
 
 
 @dataclass
-class Fit:
-    """The fitted models, with scikit-learn's own objects kept for the parity checks."""
+class Kept:
+    """scikit-learn's own fitted objects, kept to compute the parity checks written into model.json."""
 
-    lexicon: Lexicon
-    model: Model
     vectorizer: object = None
     wording_model: object = None
     tier_model: object = None
@@ -121,7 +119,7 @@ class Fit:
     scales: object = None
 
 
-def fit_wording(rows: list[Row], keep: Fit | None = None) -> Lexicon:
+def fit_wording(rows: list[Row], keep: Kept | None = None) -> Lexicon:
     vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=MIN_DF, token_pattern=TOKEN_PATTERN)
     x = vectorizer.fit_transform([r.text for r in rows])
     model = LogisticRegression(C=WORDING_C, max_iter=5000)
@@ -150,7 +148,7 @@ def out_of_fold_wording(rows: list[Row]) -> list[dict[str, float]]:
     return out
 
 
-def fit_tier(rows: list[Row], words: list[dict[str, float]], keep: Fit | None = None) -> Model:
+def fit_tier(rows: list[Row], words: list[dict[str, float]], keep: Kept | None = None) -> Model:
     names = [*FEATURES, *WORDING_FEATURES]
     table = np.array([[{**r.found.values, **w}[n] for n in names] for r, w in zip(rows, words, strict=True)])
     labelled = np.array([r.source != "exemplars" for r in rows])
@@ -166,7 +164,7 @@ def fit_tier(rows: list[Row], words: list[dict[str, float]], keep: Fit | None = 
     return Model(weights, tuple(float(b) for b in model.intercept_))  # type: ignore[arg-type]
 
 
-def fit(rows: list[Row], keep: Fit | None = None) -> tuple[Lexicon, Model]:
+def fit(rows: list[Row], keep: Kept | None = None) -> tuple[Lexicon, Model]:
     return fit_wording(rows, keep), fit_tier(rows, out_of_fold_wording(rows), keep)
 
 
@@ -216,7 +214,7 @@ def report(rows: list[Row], predicted: list[int], title: str) -> None:
     print(f"  {'all labelled answers':28s} {right:3d}/{len(labelled):3d} = {right / len(labelled):.3f}")
 
 
-def checks(rows: list[Row], kept: Fit, count: int = 8) -> list[dict[str, object]]:
+def checks(rows: list[Row], kept: Kept, count: int = 8) -> list[dict[str, object]]:
     """A few answers with scikit-learn's own probabilities, so a test can prove the pure-Python grader matches."""
     names = [*FEATURES, *WORDING_FEATURES]
     step = max(len(rows) // count, 1)
@@ -239,7 +237,7 @@ def main() -> None:
     print("rows: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     if "--cv" in sys.argv:
         report(rows, cross_validate(rows, "-v" in sys.argv), "held out (each file graded by models that never saw it or its questions):")
-    kept = Fit(Lexicon({}, (0.0, 0.0, 0.0)), Model({}, (0.0, 0.0, 0.0)))
+    kept = Kept()
     lexicon, model = fit(rows, kept)
     document = {
         "version": "offline-v3",
