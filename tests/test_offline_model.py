@@ -44,6 +44,7 @@ def test_telling_words_are_words_a_candidate_can_act_on() -> None:
     poor = "Honestly we just ship it and if something breaks the QA team catches it anyway, whatever."
     words = lexicon.telling(poor, "poor", "mediocre")
     assert words and "just" in " ".join(words)
+    assert "QA" in words or "qa" not in " ".join(words).lower()  # shown as the answer spells it
     assert all(w not in {"it", "if", "the", "we"} for w in words)  # function words are not shown
     assert lexicon.features(poor)["wording_poor"] > lexicon.features(poor)["wording_great"]
     strong = "We cut p99 latency from 800 ms to 120 ms by moving reads to a replica rather than caching, at the cost of one more server per region."

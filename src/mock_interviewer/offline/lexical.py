@@ -81,4 +81,11 @@ class Lexicon:
             if any(set(term.split()) & set(c.split()) for c in chosen):  # "just" and "we just" are one reason
                 continue
             chosen.append(term)
-        return chosen
+        return [_as_written(term, text) for term in chosen]
+
+
+def _as_written(term: str, text: str) -> str:
+    """The term as the answer spells it ("QA", not "qa"), so a candidate recognises their own words."""
+    pattern = r"\b" + r"\W+".join(re.escape(word) for word in term.split()) + r"\b"
+    found = re.search(pattern, text, flags=re.IGNORECASE)
+    return found.group(0) if found else term
