@@ -18,8 +18,8 @@ import pytest
 
 from mock_interviewer.session_store import QuestionRecord, Session, SessionOptions, SessionStore, SessionTurn
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-TECHNICAL_SEED = SEEDS / "002_d710c2abce48546a.txt"
+# The first three questions of ../shared/seeds/002_d710c2abce48546a.txt, so these tests run in any checkout.
+TECHNICAL_SEED = Path(__file__).parent / "data" / "seed_technical_excerpt.txt"
 GOOD_ID = "20250102-093000-cafe"
 HOSTILE_IDS = [
     "../../outside/x",
