@@ -26,7 +26,7 @@ _TOKEN = re.compile(TOKEN_PATTERN)
 CLASSES = ("poor", "mediocre", "great")  # the order of the weights (scikit-learn's class order)
 # Function words count in the model but are not shown to a candidate as "telling" words.
 _FUNCTION_WORDS = (
-    "a an and are as at be but by can do does for from had has have he her his how i if in is it its me my no "
+    "a an and are as at be but by can do does for from had has have he her his how i if in is it its like me my no "
     "not of on or our she so than that the their them then there they this to up us was we were what when "
     "where which who will with would you your"
 )
