@@ -133,10 +133,6 @@ def fit_wording(rows: list[Row], keep: Kept | None = None) -> Lexicon:
     return Lexicon(terms, tuple(float(b) for b in model.intercept_))  # type: ignore[arg-type]
 
 
-def wording(lexicon: Lexicon, rows: list[Row]) -> list[dict[str, float]]:
-    return [lexicon.features(r.text) for r in rows]
-
-
 def out_of_fold_wording(rows: list[Row]) -> list[dict[str, float]]:
     """Each row's wording features from a wording model that never saw its question."""
     out: list[dict[str, float]] = [{} for _ in rows]
@@ -144,7 +140,7 @@ def out_of_fold_wording(rows: list[Row]) -> list[dict[str, float]]:
     for train, test in GroupKFold(n_splits=INNER_FOLDS).split(rows, groups=groups):
         lexicon = fit_wording([rows[i] for i in train])
         for i in test:
-            out[i] = lexicon.features(rows[i].text)
+            out[i] = lexicon.features(lexicon.vector(rows[i].text))
     return out
 
 
@@ -169,7 +165,7 @@ def fit(rows: list[Row], keep: Kept | None = None) -> tuple[Lexicon, Model]:
 
 
 def grade(row: Row, lexicon: Lexicon, model: Model) -> int:
-    probs = probabilities({**row.found.values, **lexicon.features(row.text)}, model)
+    probs = probabilities({**row.found.values, **lexicon.features(lexicon.vector(row.text))}, model)
     score = decide(row.found, probs)[0]
     return 2 if score >= 4 else 1 if score == 3 else 0
 

@@ -34,7 +34,8 @@ def test_grading_reproduces_the_probabilities_scikit_learn_computed_when_fitting
     bank = load_bank()
     context = OfflineContext(questions=dict(bank.questions))
     found = features(bank.get(check["question_id"]), check["text"], context)
-    probs = probabilities({**found.values, **fitted().lexicon.features(check["text"])})
+    lexicon = fitted().lexicon
+    probs = probabilities({**found.values, **lexicon.features(lexicon.vector(check["text"]))})
     got = [probs["poor"], probs["mediocre"], probs["great"]]
     assert got == pytest.approx(check["probabilities"], abs=2e-3)  # weights are stored rounded to 5-6 digits
 
@@ -42,10 +43,12 @@ def test_grading_reproduces_the_probabilities_scikit_learn_computed_when_fitting
 def test_telling_words_are_words_a_candidate_can_act_on() -> None:
     lexicon = fitted().lexicon
     poor = "Honestly we just ship it and if something breaks the QA team catches it anyway, whatever."
-    words = lexicon.telling(poor, "poor", "mediocre")
+    words = lexicon.telling(lexicon.vector(poor), poor, "poor", "mediocre")
     assert words and "just" in " ".join(words)
     assert "QA" in words or "qa" not in " ".join(words).lower()  # shown as the answer spells it
     assert all(w not in {"it", "if", "the", "we"} for w in words)  # function words are not shown
-    assert lexicon.features(poor)["wording_poor"] > lexicon.features(poor)["wording_great"]
+    poor_wording = lexicon.features(lexicon.vector(poor))
+    assert poor_wording["wording_poor"] > poor_wording["wording_great"]
     strong = "We cut p99 latency from 800 ms to 120 ms by moving reads to a replica rather than caching, at the cost of one more server per region."
-    assert lexicon.features(strong)["wording_great"] > lexicon.features(strong)["wording_poor"]
+    strong_wording = lexicon.features(lexicon.vector(strong))
+    assert strong_wording["wording_great"] > strong_wording["wording_poor"]

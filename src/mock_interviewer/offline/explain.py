@@ -36,25 +36,6 @@ _LIFTS = {
 }
 # Only features whose presence is a merit are named as lifts ("avoids buzzwords" is not praise).
 _SHOWN_LIFTS = ("coverage", "length", "concrete_rel", "ownership", "reasoning", "wording")
-_HOLDS = {
-    "coverage": "it covers {covered} of the {total} key points",
-    "length": "it is brief, with little room for how and why",
-    "concrete_rel": "it names fewer concrete techniques, tools or numbers than the exemplars",
-    "ownership": "it does not say what you yourself decided or did",
-    "reasoning": "it gives no reasons or trade-offs (when, why, at what cost)",
-    "like_great": "little of it resembles the great exemplar",
-    "like_mediocre": "little of it matches the substance the exemplars share",
-    "like_poor": "it reads like the poor exemplar",
-    "poor_language": "it uses phrases typical of a poor answer ({kinds})",
-    "buzzwords": "it leans on buzzwords instead of mechanisms",
-    "off_topic": "it drifts toward a different question",
-    "wording": "it is worded like a weaker answer{poor_words}",
-    "certainty": "it states things as certainties ({certain}) instead of saying when and why",
-    "dismissal": "it brushes concerns aside or leans on conviction instead of reasons ({dismissed})",
-    "negations": "it says more about what you don't do than about what you do",
-    "relevance": "much of it is about things a strong answer to this question does not rely on",
-    "red_flags": "it echoes a red flag interviewers listen for: “{flag}”",
-}
 # Why an answer reads as poor rather than mediocre: each stance feature's push, in plain words.
 _STANCE_HOLDS = {
     "certainty": "it states things as certainties ({certain}) instead of saying when and why",
@@ -64,6 +45,21 @@ _STANCE_HOLDS = {
     "red_flags": "it echoes a red flag interviewers listen for: “{flag}”",
     "poor_language": "it uses phrases typical of a poor answer ({kinds})",
     "wording": "it is worded like a poor answer{poor_words}",
+}
+# What held an answer back (toward poor rather than great): the stance reasons, and these.
+_HOLDS = {
+    **_STANCE_HOLDS,
+    "coverage": "it covers {covered} of the {total} key points",
+    "length": "it is brief, with little room for how and why",
+    "concrete_rel": "it names fewer concrete techniques, tools or numbers than the exemplars",
+    "ownership": "it does not say what you yourself decided or did",
+    "reasoning": "it gives no reasons or trade-offs (when, why, at what cost)",
+    "like_great": "little of it resembles the great exemplar",
+    "like_mediocre": "little of it matches the substance the exemplars share",
+    "like_poor": "it reads like the poor exemplar",
+    "buzzwords": "it leans on buzzwords instead of mechanisms",
+    "off_topic": "it drifts toward a different question",
+    "wording": "it is worded like a weaker answer{poor_words}",  # not "poor": the answer may be mediocre
 }
 # Features that say the same thing in another form are explained under one name.
 _SAME_AS = {

@@ -62,7 +62,6 @@ class Model:
 
 @dataclass(frozen=True)
 class Fitted:
-    version: str
     model: Model
     lexicon: Lexicon
 
@@ -74,7 +73,7 @@ def fitted() -> Fitted:
     tier, words = document["tier"], document["wording"]
     model = Model({n: tuple(w) for n, w in tier["features"].items()}, tuple(tier["intercepts"]))
     lexicon = Lexicon({t: tuple(w) for t, w in words["terms"].items()}, tuple(words["intercepts"]))
-    return Fitted(document["version"], model, lexicon)
+    return Fitted(model, lexicon)
 
 
 def probabilities(values: dict[str, float], model: Model | None = None) -> dict[str, float]:
@@ -107,12 +106,6 @@ class Assessment:
     @property
     def tier(self) -> str:
         return tier_for_score(self.score)
-
-    @property
-    def poor_odds(self) -> float:
-        """Probability that an answer that is not great is poor."""
-        p = self.probabilities
-        return p["poor"] / (p["poor"] + p["mediocre"])
 
     @property
     def points(self) -> list[PointCoverage]:
@@ -160,13 +153,14 @@ def assess(question: Question, answer: str, context: OfflineContext) -> Assessme
     text = strip_injection(answer) or answer
     found = features(question, text, context)
     model, lexicon = fitted().model, fitted().lexicon
-    values = {**found.values, **lexicon.features(text)}
+    vector = lexicon.vector(text)
+    values = {**found.values, **lexicon.features(vector)}
     probs = probabilities(values, model)
     contributions = {name: model.push(name, values[name], "great", "poor") for name in model.weights}
     stance = {name: model.push(name, values[name], "poor", "mediocre") for name in model.weights}
     wording = {
-        "great": lexicon.telling(text, "great", "poor"),
-        "poor": lexicon.telling(text, "poor", "mediocre"),
+        "great": lexicon.telling(vector, text, "great", "poor"),
+        "poor": lexicon.telling(vector, text, "poor", "mediocre"),
     }
     rule: str | None
     if found.self_tier is not None:

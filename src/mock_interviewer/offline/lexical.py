@@ -50,26 +50,23 @@ class Lexicon:
         norm = math.sqrt(sum(v * v for v in raw.values()))
         return {t: v / norm for t, v in raw.items()} if norm else {}
 
-    def logits(self, text: str) -> tuple[float, float, float]:
-        vec = self.vector(text)
-        return tuple(  # type: ignore[return-value]
-            self.intercepts[k] + sum(v * self.terms[t][1 + k] for t, v in vec.items()) for k in range(3)
-        )
+    def features(self, vector: dict[str, float]) -> dict[str, float]:
+        """Log-probability of each tier, centred (they sum to zero): ``wording_poor``, ``_mediocre``, ``_great``.
 
-    def features(self, text: str) -> dict[str, float]:
-        """Log-probability of each tier, centred (they sum to zero): ``wording_poor``, ``_mediocre``, ``_great``."""
-        z = self.logits(text)
-        top = max(z)
-        log_total = top + math.log(sum(math.exp(v - top) for v in z))
-        logs = [v - log_total for v in z]
-        mean = sum(logs) / 3
-        return {f"wording_{name}": value - mean for name, value in zip(CLASSES, logs, strict=True)}
+        Centred log-probabilities are the centred logits: the softmax's normaliser is the same for every tier.
+        """
+        z = [self.intercepts[k] + sum(v * self.terms[t][1 + k] for t, v in vector.items()) for k in range(3)]
+        mean = sum(z) / 3
+        return {f"wording_{name}": value - mean for name, value in zip(CLASSES, z, strict=True)}
 
-    def telling(self, text: str, toward: str, against: str, count: int = 3) -> list[str]:
-        """The answer's words that push it most toward ``toward`` rather than ``against`` (for explanations)."""
+    def telling(self, vector: dict[str, float], text: str, toward: str, against: str, count: int = 3) -> list[str]:
+        """The answer's words that push it most toward ``toward`` rather than ``against`` (for explanations).
+
+        ``vector`` is ``self.vector(text)``; ``text`` gives the words as the answer spells them.
+        """
         a, b = 1 + CLASSES.index(toward), 1 + CLASSES.index(against)
         pushes = sorted(
-            ((v * (self.terms[t][a] - self.terms[t][b]), t) for t, v in self.vector(text).items()),
+            ((v * (self.terms[t][a] - self.terms[t][b]), t) for t, v in vector.items()),
             key=lambda item: (-item[0], item[1]),
         )
         chosen: list[str] = []
