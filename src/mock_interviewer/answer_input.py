@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from mock_interviewer.errors import InputError
+from mock_interviewer.storage import read_user_file
 
 MAX_ANSWER_WORDS = 20_000
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -60,14 +61,7 @@ def read_answer(answer: str | None, answer_file: Path | None, stdin: BinaryIO | 
         return check_answer(answer, "--answer"), "--answer"
     if answer_file is not None:
         source = str(answer_file)
-        try:
-            data = answer_file.read_bytes()
-        except FileNotFoundError:
-            raise InputError(f"{source}: no such file") from None
-        except IsADirectoryError:
-            raise InputError(f"{source}: is a directory, expected a text file") from None
-        except OSError as exc:
-            raise InputError(f"{source}: cannot read: {exc.strerror or exc}") from None
+        data = read_user_file(answer_file, "a text file")
         return check_answer(decode_answer(data, source), source), source
     stream = stdin if stdin is not None else sys.stdin.buffer
     if stdin is None and sys.stdin.isatty():

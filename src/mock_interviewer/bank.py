@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from mock_interviewer.errors import InputError
 from mock_interviewer.resources import data_dir
+from mock_interviewer.storage import read_user_file
 
 SCHEMA_VERSION = 1
 Tier = Literal["great", "mediocre", "poor"]
@@ -114,14 +115,7 @@ class BankFile(StrictModel):
 
 
 def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, expected a bank file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    data = read_user_file(path, "a bank file")
     if b"\x00" in data:
         raise InputError(f"{path}: binary file, expected a YAML bank file")
     try:

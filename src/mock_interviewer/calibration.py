@@ -25,6 +25,7 @@ from mock_interviewer.config import Settings
 from mock_interviewer.errors import InputError
 from mock_interviewer.grader import grade_answer
 from mock_interviewer.jsontext import parse_json
+from mock_interviewer.storage import read_user_file
 
 Source = Literal["exemplar", "labelled"]
 ORDER = {"poor": 0, "mediocre": 1, "great": 2}  # ordinal position of each tier, for kappa
@@ -215,14 +216,7 @@ def metrics(items: Sequence[CalibrationItem], *, with_ordering: bool = False) ->
 
 def load_labelled(path: Path, bank: Bank) -> list[LabelledAnswer]:
     """Read a labelled JSONL file; every problem is an InputError naming the file and line."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, expected a JSONL file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    raw = read_user_file(path, "a JSONL file")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -1,4 +1,8 @@
-"""Atomic, durable file writes and safe names: nothing half-written, nothing outside its folder."""
+"""Atomic, durable file writes and safe names: nothing half-written, nothing outside its folder.
+
+Also the one way to read a file the user named, so every reader reports a missing file, a
+directory or an unreadable file in the same words.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,18 @@ from typing import IO, Any
 from mock_interviewer.errors import InputError
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+
+def read_user_file(path: Path, expected: str) -> bytes:
+    """The bytes of a file the user named; otherwise one InputError naming it (``expected``: "a bank file")."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, expected {expected}") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
 @contextmanager
