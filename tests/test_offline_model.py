@@ -52,3 +52,16 @@ def test_telling_words_are_words_a_candidate_can_act_on() -> None:
     strong = "We cut p99 latency from 800 ms to 120 ms by moving reads to a replica rather than caching, at the cost of one more server per region."
     strong_wording = lexicon.features(lexicon.vector(strong))
     assert strong_wording["wording_great"] > strong_wording["wording_poor"]
+
+
+def test_an_offline_grade_quotes_the_answers_telling_words_as_written() -> None:
+    import asyncio
+
+    from mock_interviewer.backends.offline import OfflineBackend
+    from mock_interviewer.config import Settings
+    from mock_interviewer.grader import grade_answer
+
+    answer = "Honestly quality is the QA team's job, they catch everything before release. We just move fast and fix whatever breaks."
+    grade = asyncio.run(grade_answer(OfflineBackend(), load_bank().get("director-02"), answer, Settings()))
+    assert grade.tier == "poor"
+    assert "worded like a poor answer (“QA”, “just”" in grade.explanation
