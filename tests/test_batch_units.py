@@ -275,7 +275,6 @@ def test_common_gaps_are_counted_in_bounded_memory():
 
 
 def test_the_progress_bar_shows_counts_failures_and_tokens():
-    import mock_interviewer.cli  # noqa: F401 - registers the commands before one is imported directly
     from mock_interviewer.batch.plan import Job
     from mock_interviewer.render.batch import BatchProgress
 
@@ -314,7 +313,6 @@ def test_prices_snapshot_names_overrides_and_batch_discount(tmp_path):
 
 
 def test_batch_polling_and_collecting_have_their_own_bars():
-    import mock_interviewer.cli  # noqa: F401 - registers the commands before one is imported directly
     from mock_interviewer.batch.batch_api import BatchRecord
     from mock_interviewer.batch.plan import Job
     from mock_interviewer.render.batch import BatchProgress

@@ -10,11 +10,6 @@ COMMAND_MODULES = ("interview", "grade", "probe", "batch", "calibrate", "bank", 
 
 
 def register_all(app: typer.Typer) -> None:
+    """Add every command group to ``app``. A missing module is an error (a broken install), never skipped."""
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"mock_interviewer.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"mock_interviewer.commands.{name}":
-                continue  # not built yet
-            raise
-        module.register(app)
+        importlib.import_module(f"mock_interviewer.commands.{name}").register(app)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from mock_interviewer.cli import BankOpt, JsonOpt, make_context
+from mock_interviewer.commands.common import BankOpt, JsonOpt, make_context
 
 bank_app = typer.Typer(help="List, show, import and validate question banks.", no_args_is_help=True)
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from mock_interviewer.cli import BackendOpt, BankOpt, JsonOpt, ModelOpt, make_context
+from mock_interviewer.commands.common import BackendOpt, BankOpt, JsonOpt, ModelOpt, make_context
 
 EPILOG = """\
 Examples:

@@ -6,7 +6,15 @@ from typing import Annotated, Any
 
 import typer
 
-from mock_interviewer.cli import AnswerFileOpt, AnswerOpt, BackendOpt, BankOpt, JsonOpt, ModelOpt, make_context
+from mock_interviewer.commands.common import (
+    AnswerFileOpt,
+    AnswerOpt,
+    BackendOpt,
+    BankOpt,
+    JsonOpt,
+    ModelOpt,
+    make_context,
+)
 
 EPILOG = """\
 Examples:
@@ -80,7 +88,7 @@ def grade(
     if ctx.json:
         ctx.print_json(result.model_dump(mode="json"))
     if result.status != "graded":
-        from mock_interviewer.cli import print_error
+        from mock_interviewer.commands.common import print_error
 
         print_error("not graded", result.reason or "no reason given")
         raise typer.Exit(1)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from mock_interviewer.cli import BackendOpt, BankOpt, JsonOpt, ModelOpt, TranscriptsOpt, make_context
+from mock_interviewer.commands.common import BackendOpt, BankOpt, JsonOpt, ModelOpt, TranscriptsOpt, make_context
 
 if TYPE_CHECKING:
     from mock_interviewer.backends.base import Backend

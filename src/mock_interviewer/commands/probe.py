@@ -8,7 +8,15 @@ from typing import Annotated, Any
 
 import typer
 
-from mock_interviewer.cli import AnswerFileOpt, AnswerOpt, BackendOpt, BankOpt, JsonOpt, ModelOpt, make_context
+from mock_interviewer.commands.common import (
+    AnswerFileOpt,
+    AnswerOpt,
+    BackendOpt,
+    BankOpt,
+    JsonOpt,
+    ModelOpt,
+    make_context,
+)
 
 EPILOG = """\
 Examples:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from mock_interviewer.cli import BankOpt, JsonOpt, TranscriptsOpt, make_context
+from mock_interviewer.commands.common import BankOpt, JsonOpt, TranscriptsOpt, make_context
 
 sessions_app = typer.Typer(help="List and show saved interview sessions.", invoke_without_command=True)
 

@@ -1,0 +1,48 @@
+"""The shape of the package: every module imports on its own, and a missing command is an error."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import pytest
+import typer
+
+import mock_interviewer
+from mock_interviewer import commands
+
+MODULES = sorted(
+    info.name
+    for info in pkgutil.walk_packages(mock_interviewer.__path__, prefix="mock_interviewer.")
+    if info.name != "mock_interviewer.__main__"  # runs the CLI when imported
+)
+
+
+def test_the_package_has_the_command_modules() -> None:
+    for name in commands.COMMAND_MODULES:
+        assert f"mock_interviewer.commands.{name}" in MODULES
+
+
+def test_every_module_imports_on_its_own_in_a_fresh_interpreter() -> None:
+    """An import cycle hidden behind import order (cli imports commands, commands imported cli) fails here."""
+    script = (
+        "import importlib, sys\n"
+        "bad = []\n"
+        f"for name in {MODULES!r}:\n"
+        "    for loaded in [m for m in sys.modules if m.startswith('mock_interviewer')]:\n"
+        "        del sys.modules[loaded]\n"
+        "    try:\n"
+        "        importlib.import_module(name)\n"
+        "    except Exception as exc:\n"
+        "        bad.append(f'{name}: {type(exc).__name__}: {exc}')\n"
+        "print('\\n'.join(bad))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "", result.stdout
+
+
+def test_a_missing_command_module_is_an_error_not_a_silently_smaller_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(commands, "COMMAND_MODULES", ("grade", "no_such_command"))
+    with pytest.raises(ModuleNotFoundError, match="no_such_command"):
+        commands.register_all(typer.Typer())
