@@ -475,6 +475,7 @@ def tiktoken_count(body: dict[str, Any], model: str) -> int:
     return tokens
 
 
+@pytest.mark.encodings
 def test_dry_run_counts_agree_with_tiktoken_on_the_requests_sent(tmp_path, cli, grader_api):
     rows = answer_rows(12)
     rows[4]["answer"] = "GREAT " + "a very long answer about indexes " * 900  # truncated to the token budget
@@ -509,6 +510,7 @@ def test_dry_run_counts_agree_with_tiktoken_on_the_requests_sent(tmp_path, cli, 
     assert after.json()["requests"] == 0 and after.json()["already_done"] == 14
 
 
+@pytest.mark.encodings
 def test_dry_run_prints_requests_tokens_and_cost(tmp_path, cli, grader_api):
     source = write_jsonl(tmp_path / "answers.jsonl", answer_rows(5))
 

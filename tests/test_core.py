@@ -181,6 +181,7 @@ def test_injection_detector_ignores_ordinary_answers_and_strip_keeps_substance()
 # ------------------------------------------------------------------ tokens
 
 
+@pytest.mark.encodings
 def test_token_counts_use_tiktoken_when_the_encoding_loads():
     assert tokens.count_tokens("hello world", "gpt-4.1-mini") == 2
     text, cut = tokens.truncate("word " * 500, 100, "gpt-4.1-mini")
@@ -205,6 +206,7 @@ def test_token_counts_fall_back_to_an_estimate_when_no_encoding_loads(monkeypatc
         tokens.encoding_for.cache_clear()
 
 
+@pytest.mark.encodings
 def test_unknown_model_names_use_the_default_encoding():
     assert tokens.count_tokens("hello world", "llama3.1:8b") == 2
 
