@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -279,3 +280,46 @@ def test_bank_show_renders_all_three_exemplars_in_80_columns(cli):
     assert all(len(line) <= 80 for line in result.stdout.splitlines())
     for label in ("Great (score 5)", "Mediocre (score 3)", "Poor (score 1)", "Key points", "Red flags"):
         assert label in result.stdout
+
+
+# ---------------------------------------------------------------- evidence notes and siblings
+
+
+def test_every_built_in_question_has_an_authored_note_for_each_key_point_and_red_flag() -> None:
+    from mock_interviewer.bank import load_bank
+
+    for question in load_bank().questions.values():
+        assert len(question.point_notes) == len(question.key_points), question.id
+        assert len(question.flag_notes) == len(question.red_flags), question.id
+        for note in question.point_notes:
+            assert note.why and note.strong_reply and note.evidence, question.id
+            assert all(1 <= len(phrase.split()) <= 4 and phrase == phrase.lower() for phrase in note.evidence), question.id
+
+
+def test_bank_validate_says_what_a_bank_lacks_for_the_offline_grader(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from mock_interviewer.bank import builtin_bank_dir
+
+    data = yaml.safe_load((builtin_bank_dir() / "technical.yaml").read_text(encoding="utf-8"))
+    data["track"]["id"] = "mine"
+    question = data["questions"][0]
+    question.update({"id": "mine-01", "track": "mine", "siblings": []})
+    question.pop("point_notes")
+    data["questions"] = [question]
+    path = tmp_path / "mine.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = cli("bank", "validate", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert f"incomplete: {path}: mine-01: no point_notes" in result.stderr
+    question["siblings"] = ["nowhere-01"]
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = cli("bank", "validate", str(path), "--json")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["problems"] == [f"{path}: mine-01: siblings: no question 'nowhere-01' in these files or the built-in bank"]
+
+
+def test_a_point_note_per_key_point_or_none(tmp_path: Path) -> None:
+    from mock_interviewer.bank import Question, load_bank
+
+    question = load_bank().get("technical-02")
+    with pytest.raises(ValueError, match="point_notes: 1 given for 6 key_points"):
+        Question.model_validate({**question.model_dump(), "point_notes": [question.point_notes[0].model_dump()]})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -57,6 +58,23 @@ class Exemplars(StrictModel):
         return str(getattr(self, tier))
 
 
+class PointNote(StrictModel):
+    """Authored knowledge about one key point: why it matters, a strong reply to its probe, its evidence."""
+
+    why: str = Field(min_length=1, description="Why an interviewer cares about this point, in one sentence.")
+    strong_reply: str = Field(min_length=1, description="What a strong reply to this point's probe contains.")
+    evidence: list[str] = Field(
+        min_length=1,
+        description="Phrases (1-4 words, matched on stems, in order) whose affirmed presence shows the point is addressed.",
+    )
+
+
+class FlagNote(StrictModel):
+    """Authored knowledge about one red flag: the phrases whose affirmed presence shows it."""
+
+    evidence: list[str] = Field(default_factory=list)
+
+
 class Question(StrictModel):
     id: str = Field(pattern=ID_PATTERN)
     track: str = Field(pattern=TRACK_PATTERN)
@@ -71,17 +89,38 @@ class Question(StrictModel):
         max_length=8,
         description="One follow-up question per key point, in the same order, that probes for it without giving it away.",
     )
+    point_notes: list[PointNote] = Field(
+        default_factory=list, max_length=8, description="One note per key point, in the same order."
+    )
+    flag_notes: list[FlagNote] = Field(
+        default_factory=list, max_length=4, description="One note per red flag, in the same order."
+    )
+    siblings: list[str] = Field(
+        default_factory=list,
+        description="Questions of other tracks that ask about the same topic: an answer to one is on topic for the other.",
+    )
 
     @model_validator(mode="after")
     def _id_matches(self) -> Question:
         expected = f"{self.track}-{self.number:02d}"
         if self.id != expected:
             raise ValueError(f"id {self.id!r} does not match track and number (expected {expected!r})")
-        if self.probes and len(self.probes) != len(self.key_points):
-            raise ValueError(
-                f"probes: {len(self.probes)} given for {len(self.key_points)} key_points; write one probe per key point"
-            )
+        for name, items, per, plural in (
+            ("probes", self.probes, self.key_points, "key_points"),
+            ("point_notes", self.point_notes, self.key_points, "key_points"),
+            ("flag_notes", self.flag_notes, self.red_flags, "red_flags"),
+        ):
+            if items and len(items) != len(per):
+                raise ValueError(
+                    f"{name}: {len(items)} given for {len(per)} {plural}; write one per {plural[:-1].replace('_', ' ')}"
+                )
         return self
+
+    def point_note(self, index: int) -> PointNote | None:
+        return self.point_notes[index] if index < len(self.point_notes) else None
+
+    def flag_note(self, index: int) -> FlagNote | None:
+        return self.flag_notes[index] if index < len(self.flag_notes) else None
 
 
 class Track(StrictModel):
@@ -205,19 +244,43 @@ class BankInvalid(InputError):
 
 
 MAX_YAML_DEPTH = 64
-_OPENERS_BEFORE_DEPTH_CHECK = 5000
+
+
+def _could_nest_deep(text: str) -> bool:
+    """A cheap upper bound on the nesting: could this text be more than ``MAX_YAML_DEPTH`` levels deep?
+
+    Flow collections nest by brackets, across lines; block collections by indentation and
+    compact indicators ("- - -") on one line. Both bounds over-count (a bracket inside a quoted
+    string counts), which only sends a text to the exact check below.
+    """
+    flow = deepest = 0
+    brackets = text.count("[") + text.count("{")
+    for char in text if brackets > MAX_YAML_DEPTH else "":
+        if char in "[{":
+            flow += 1
+            deepest = max(deepest, flow)
+        elif char in "]}":
+            flow = max(0, flow - 1)
+    if deepest > MAX_YAML_DEPTH:
+        return True
+    for line in text.splitlines():
+        stripped = line.lstrip(" ")
+        indicators = stripped.count("- ") + stripped.count("? ") + stripped.count(": ")
+        if len(line) - len(stripped) + indicators > MAX_YAML_DEPTH:
+            return True
+    return False
 
 
 def _nests_too_deep(text: str) -> bool:
     """True for YAML nested deeper than any bank file could be.
 
-    libyaml's composer recurses in C: some 30,000 nested collections crash the
-    process (SIGSEGV) instead of raising. Its event parser does not recurse, so
-    depth is measured on events first, but only for texts with enough collection
-    openers to nest dangerously (the built-in files have about 1,200): the check
-    costs nothing for ordinary banks.
+    libyaml's composer recurses in C: some 30,000 nested collections crash the process
+    (SIGSEGV) instead of raising. Its event parser does not recurse, so depth is measured on
+    events, but only for texts whose cheap bound says they could nest that deep (a bank file
+    with long evidence lists has thousands of "-", and parsing its events cost a fifth of a
+    second on every command).
     """
-    if sum(text.count(c) for c in "[{-:?") < _OPENERS_BEFORE_DEPTH_CHECK:
+    if not _could_nest_deep(text):
         return False
     depth = 0
     for event in yaml.parse(text, Loader=_Loader):
@@ -230,6 +293,16 @@ def _nests_too_deep(text: str) -> bool:
     return False
 
 
+def _compose_and_construct(text: str) -> tuple[yaml.Node | None, Any]:
+    """The YAML node tree (for line numbers in errors) and the data built from it, in one parse."""
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        return root, (loader.construct_document(root) if root is not None else None)
+    finally:
+        loader.dispose()
+
+
 def check_bank_text(text: str, path: Path) -> tuple[list[str], BankFile | None]:
     """Validate a bank file's text: every problem, one line each, or the parsed bank file."""
     if not text.strip():
@@ -237,8 +310,7 @@ def check_bank_text(text: str, path: Path) -> tuple[list[str], BankFile | None]:
     try:
         if _nests_too_deep(text):
             return [f"{path}: YAML nested more than {MAX_YAML_DEPTH} levels deep; a bank file needs 4"], None
-        root = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        root, data = _compose_and_construct(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
@@ -275,10 +347,27 @@ def bank_file_paths(path: Path) -> list[Path]:
     return [path]
 
 
-def validate_paths(paths: Iterable[Path]) -> list[str]:
-    """Every problem in the given bank files and directories (for ``bank validate``)."""
+def missing_notes(bank_file: BankFile, path: Path) -> list[str]:
+    """What a valid bank file lacks for the offline grader to say anything about key points and red flags."""
+    out = []
+    for question in bank_file.questions:
+        if question.key_points and not question.point_notes:
+            out.append(
+                f"{path}: {question.id}: no point_notes: the offline grader will name no key point as covered or missing"
+            )
+        if question.red_flags and not question.flag_notes:
+            out.append(f"{path}: {question.id}: no flag_notes: the offline grader will name no red flag")
+    return out
+
+
+def validate_paths(paths: Iterable[Path], notes: list[str] | None = None) -> list[str]:
+    """Every problem in the given bank files and directories (for ``bank validate``).
+
+    ``notes``, when given, receives what valid files lack for the offline grader (point and flag notes).
+    """
     problems: list[str] = []
     origins: dict[str, Path] = {}
+    siblings: list[tuple[Path, str, str]] = []
     for root in paths:
         try:
             files = bank_file_paths(root)
@@ -294,14 +383,28 @@ def validate_paths(paths: Iterable[Path]) -> list[str]:
             found, bank_file = check_bank_text(text, file)
             problems.extend(found)
             if bank_file is not None:
+                if notes is not None:
+                    notes.extend(missing_notes(bank_file, file))
                 for question in bank_file.questions:
+                    siblings.extend((file, question.id, other) for other in question.siblings)
                     if question.id in origins:
                         problems.append(
                             f"{file}: duplicate question id {question.id!r}, also in {origins[question.id]}"
                         )
                     else:
                         origins[question.id] = file
+    known = set(origins) | _builtin_ids()
+    for file, question_id, other in siblings:
+        if other not in known:
+            problems.append(f"{file}: {question_id}: siblings: no question {other!r} in these files or the built-in bank")
     return problems
+
+
+def _builtin_ids() -> set[str]:
+    try:
+        return set(load_bank().questions)
+    except InputError:  # a broken install: only the files given count
+        return set()
 
 
 # ---------------------------------------------------------------- the merged bank
@@ -373,11 +476,19 @@ def builtin_bank_dir() -> Path:
 def load_bank(extra: Sequence[Path] = (), *, builtin: bool = True) -> Bank:
     """Load the built-in banks and any extra bank files or directories."""
     bank = Bank()
-    roots = ([builtin_bank_dir()] if builtin else []) + list(extra)
-    for root in roots:
+    if builtin:
+        for path, bank_file in _builtin_files():
+            bank.add(bank_file, path)
+    for root in extra:
         for path in bank_file_paths(root):
             bank.add(load_bank_file(path), path)
     return bank
+
+
+@lru_cache(maxsize=1)
+def _builtin_files() -> tuple[tuple[Path, BankFile], ...]:
+    """The built-in bank files, parsed once per process (a command and the offline grader both need them)."""
+    return tuple((path, load_bank_file(path)) for path in bank_file_paths(builtin_bank_dir()))
 
 
 # ---------------------------------------------------------------- writing files
@@ -398,4 +509,8 @@ _Dumper.add_representer(str, _str_representer)
 def dump_bank_file(bank_file: BankFile) -> str:
     """Serialise a bank file as YAML: long texts as folded block scalars, which diff well."""
     data = bank_file.model_dump(mode="json")
+    for question in data["questions"]:  # optional notes a file does not have are left out, not written empty
+        for name in ("point_notes", "flag_notes", "siblings"):
+            if not question.get(name):
+                question.pop(name, None)
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)

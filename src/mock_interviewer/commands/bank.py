@@ -120,13 +120,15 @@ def validate(
     from mock_interviewer.bank import validate_paths
 
     ctx = make_context(json_output=json_output)
-    problems = validate_paths(paths)
+    notes: list[str] = []
+    problems = validate_paths(paths, notes)
     if ctx.json:
-        ctx.print_json({"valid": not problems, "problems": problems})
+        ctx.print_json({"valid": not problems, "problems": problems, "incomplete": notes})
     else:
-
         for problem in problems:
             ctx.say(problem, label="invalid:", label_style="bold red")
+        for note in notes:
+            ctx.say(note, label="incomplete:", label_style="yellow")
         if not problems:
             ctx.say(f"valid: {', '.join(str(p) for p in paths)}")
     if problems:
