@@ -108,8 +108,9 @@ def test_probes_for_a_poor_answer_target_what_it_lacks(backend: OfflineBackend, 
         assert probe.targets in question.key_points
         assert probe.red_flag in question.red_flags
         assert probe.strong_reply
-    # the poor answer says the business doesn't care: that red flag is the one shown
-    assert result.probes[0].red_flag == question.red_flags[2]
+    # the poor answer handles debt "when it becomes a blocker": the red flag its own words show
+    assert "when it becomes a blocker" in question.exemplars.poor
+    assert result.probes[0].red_flag == question.red_flags[0]
     assert any(probe.refers_to and probe.refers_to.rstrip("…") in question.exemplars.poor for probe in result.probes)
 
 

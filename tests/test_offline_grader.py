@@ -40,15 +40,18 @@ TRAINING_SETS = [
 
 @pytest.mark.parametrize("name", TRAINING_SETS)
 def test_the_fit_holds_on_the_sets_it_was_fitted_on(name: str, bank: Bank, backend: OfflineBackend) -> None:
-    """Training accuracy (measured 99-100%): catches a model file out of step with the features.
+    """Training accuracy: catches a model file out of step with the features.
 
-    It says nothing about new answers; docs/offline.md has the held-out figures.
+    offline-v3 measured 99-100%; v4's ceiling (great only with a key point found in the answer's
+    words, and no red flag, point turned down or practice waved away) caps a few great answers
+    (measured 94.4-100%). It says nothing about new answers; docs/offline.md has the held-out figures.
     """
     answers = load_labelled(DATA / name, bank)
     report = asyncio.run(run_calibration(backend, bank, Settings(), labelled=answers, exemplars=False))
     assert report.labelled is not None
     assert report.labelled.ungraded == 0
-    assert report.labelled.accuracy >= 0.97, f"{name}: accuracy {report.labelled.accuracy:.3f}"
+    assert report.labelled.accuracy >= 0.94, f"{name}: accuracy {report.labelled.accuracy:.3f}"
+    assert report.labelled.poor_graded_great == 0
 
 
 @pytest.mark.parametrize(
@@ -84,7 +87,9 @@ def test_an_answer_to_another_question_is_poor(bank: Bank, backend: OfflineBacke
     other = bank.get("engineer-04").exemplars.great  # database migrations, asked about mentoring
     result = grade(backend, bank, "engineer-15", other)
     assert result.tier == "poor"
-    assert "different question" in result.explanation
+    # not said until answers to other questions by other writers are audited: the missing points are said instead
+    assert "different question" not in result.explanation
+    assert result.gaps and all(gap.point in bank.get("engineer-15").key_points for gap in result.gaps)
 
 
 def test_buzzword_soup_is_never_great_however_long(bank: Bank, backend: OfflineBackend) -> None:
@@ -139,12 +144,17 @@ def test_the_explanation_says_estimate_and_names_what_is_missing(bank: Bank, bac
     assert result.strengths == [] or all(isinstance(s, str) for s in result.strengths)
 
 
-def test_strengths_name_covered_key_points(bank: Bank, backend: OfflineBackend) -> None:
+def test_a_great_answer_gets_a_probe_to_practise_and_no_claimed_strengths(bank: Bank, backend: OfflineBackend) -> None:
+    """No strength claim passed the claims audit (a wrong answer in the right words reads the same), so
+    none is made; a great answer's feedback ends with the bank's probe for a point it has not shown."""
     answers = [json.loads(line) for line in (DATA / "labelled_dev.jsonl").read_text().splitlines()]
     great = next(a for a in answers if a["question_id"] == "technical-16" and a["label"] == "great")
     result = grade(backend, bank, "technical-16", great["answer"])
     assert result.tier == "great"
-    assert any(s.startswith("Covers: ") for s in result.strengths)
+    assert result.strengths == [] and result.gaps == []
+    probes = bank.get("technical-16").probes
+    assert any(f"To go further, answer this: “{probe}”" in result.explanation for probe in probes)
+    assert "cannot check whether what you say is correct" in result.explanation
 
 
 def test_grades_do_not_depend_on_what_was_graded_before(bank: Bank) -> None:
@@ -175,7 +185,9 @@ CONFIDENTLY_WRONG = (
 def test_a_confidently_wrong_answer_in_the_right_words_is_poor(bank: Bank, backend: OfflineBackend) -> None:
     result = grade(backend, bank, "technical-15", CONFIDENTLY_WRONG)
     assert result.tier == "poor"
-    assert "certainties (“exactly”, “never”, “just”)" in result.explanation  # the answer's own words, quoted
+    assert "certainties" not in result.explanation and "worded like" not in result.explanation  # v3's unaudited words
+    assert {claim.kind for claim in result.claims} <= {"misses_point", "no_first_person", "red_flag", "rejects_point",
+                                                        "dismisses_practice"}  # fmt: skip
 
 
 def test_a_reactive_habit_in_nice_words_is_poor(bank: Bank, backend: OfflineBackend) -> None:
@@ -188,7 +200,7 @@ def test_a_reactive_habit_in_nice_words_is_poor(bank: Bank, backend: OfflineBack
     assert grade(backend, bank, "director-01", answer).tier == "poor"
 
 
-def test_handing_quality_to_qa_is_poor_and_names_the_red_flag(bank: Bank, backend: OfflineBackend) -> None:
+def test_handing_quality_to_qa_is_poor_and_says_what_is_missing_and_why(bank: Bank, backend: OfflineBackend) -> None:
     answer = (
         "Our QA team is really strong, they have a full regression suite, so I mostly check my changes by hand in "
         "Postman before pushing. Writing lots of unit tests basically slows delivery down, so I only add one when a bug "
@@ -196,8 +208,13 @@ def test_handing_quality_to_qa_is_poor_and_names_the_red_flag(bank: Bank, backen
     )
     result = grade(backend, bank, "engineer-07", answer)
     assert result.tier == "poor"
-    flags = [flag.rstrip(".") for flag in bank.get("engineer-07").red_flags]
-    assert any(f"red flag interviewers listen for: “{flag}”" in result.explanation for flag in flags)
+    question = bank.get("engineer-07")
+    assert result.gaps and all(gap.point in question.key_points for gap in result.gaps)
+    # each gap says why it matters in the rubric's own authored words, never a generic sentence
+    whys = {note.why for note in question.point_notes}
+    assert all(gap.why_it_matters in whys for gap in result.gaps)
+    assert "separates a great answer" not in " ".join(gap.why_it_matters for gap in result.gaps)
+    assert all(claim.kind != "addresses_point" for claim in result.claims)
 
 
 def test_a_terse_correct_list_stays_mediocre(bank: Bank, backend: OfflineBackend) -> None:

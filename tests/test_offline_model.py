@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from mock_interviewer.backends.offline import MODEL
+from mock_interviewer.backends.offline import MODEL, TIER_MODEL
 from mock_interviewer.bank import load_bank
 from mock_interviewer.offline.context import OfflineContext
 from mock_interviewer.offline.features import FEATURES, features
@@ -23,7 +23,8 @@ def test_words_and_pairs_are_counted_as_scikit_learn_counts_them() -> None:
 
 def test_the_model_file_names_every_feature_it_weighs() -> None:
     document = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
-    assert document["version"] == MODEL == "offline-v3"  # grades name the model that gave them
+    assert document["version"] == TIER_MODEL == "offline-v3"  # the fitted numbers name their version
+    assert MODEL == "offline-v4"  # grades name the grader that gave them: v3's numbers, v4's claims
     assert list(document["tier"]["features"]) == [*FEATURES, *WORDING_FEATURES]
     assert len(document["wording"]["terms"]) > 1000
     assert fitted().model.weights.keys() == document["tier"]["features"].keys()
@@ -40,13 +41,9 @@ def test_grading_reproduces_the_probabilities_scikit_learn_computed_when_fitting
     assert got == pytest.approx(check["probabilities"], abs=2e-3)  # weights are stored rounded to 5-6 digits
 
 
-def test_telling_words_are_words_a_candidate_can_act_on() -> None:
+def test_the_wording_model_leans_the_right_way() -> None:
     lexicon = fitted().lexicon
     poor = "Honestly we just ship it and if something breaks the QA team catches it anyway, whatever."
-    words = lexicon.telling(lexicon.vector(poor), poor, "poor", "mediocre")
-    assert words and "just" in " ".join(words)
-    assert "QA" in words or "qa" not in " ".join(words).lower()  # shown as the answer spells it
-    assert all(w not in {"it", "if", "the", "we"} for w in words)  # function words are not shown
     poor_wording = lexicon.features(lexicon.vector(poor))
     assert poor_wording["wording_poor"] > poor_wording["wording_great"]
     strong = "We cut p99 latency from 800 ms to 120 ms by moving reads to a replica rather than caching, at the cost of one more server per region."
@@ -54,14 +51,22 @@ def test_telling_words_are_words_a_candidate_can_act_on() -> None:
     assert strong_wording["wording_great"] > strong_wording["wording_poor"]
 
 
-def test_an_offline_grade_quotes_the_answers_telling_words_as_written() -> None:
+def test_an_offline_grade_quotes_the_answer_as_written_and_never_its_telling_words() -> None:
+    """offline-v3 quoted "telling words" ("QA", "one", "don") that meant nothing to a reader; v4 quotes
+    the candidate's own sentence behind each claim, exactly as they wrote it."""
     import asyncio
 
     from mock_interviewer.backends.offline import OfflineBackend
     from mock_interviewer.config import Settings
     from mock_interviewer.grader import grade_answer
 
-    answer = "Honestly quality is the QA team's job, they catch everything before release. We just move fast and fix whatever breaks."
-    grade = asyncio.run(grade_answer(OfflineBackend(), load_bank().get("director-02"), answer, Settings()))
+    answer = (
+        "We cache everything in Redis forever with no TTL, because expiration just causes misses. "
+        "Invalidation isn't necessary if you design the keys well, and monitoring hit rates is overkill."
+    )
+    grade = asyncio.run(grade_answer(OfflineBackend(), load_bank().get("technical-09"), answer, Settings()))
     assert grade.tier == "poor"
-    assert "worded like a poor answer (“QA”, “just”" in grade.explanation
+    assert "worded like" not in grade.explanation
+    quoted = [quote for claim in grade.claims for quote in claim.quotes]
+    assert quoted and all(quote.strip("…") in answer for quote in quoted)  # verbatim, only cut at the ends
+    assert all(f"“{quote}”" in grade.explanation for claim in grade.claims if claim.kind == "red_flag" for quote in claim.quotes)

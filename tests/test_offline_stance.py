@@ -7,6 +7,7 @@ import pytest
 from mock_interviewer.bank import Bank, load_bank
 from mock_interviewer.offline.context import OfflineContext
 from mock_interviewer.offline.coverage import coverage, red_flag_matches
+from mock_interviewer.offline.evidence import Findings, FlagFinding, PointFinding
 from mock_interviewer.offline.features import Features
 from mock_interviewer.offline.grading import (
     CLEARLY,
@@ -15,7 +16,7 @@ from mock_interviewer.offline.grading import (
     decide,
 )
 from mock_interviewer.offline.signals import Signals, signals, stance_phrases
-from mock_interviewer.offline.text import compound_stems, stems
+from mock_interviewer.textmatch import PhraseHit, Span, compound_stems, stems
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +77,7 @@ def test_negated_blame_and_technical_fault_words_are_not_poor_language() -> None
 
 
 def _found(coverage: float = 0.5, buzzwords: int = 0, poor: int = 0) -> Features:
-    values = {"coverage": coverage, "off_topic": 0.0}
+    values = {"coverage": coverage, "off_topic": 0.0, "relevance": 0.5}
     sig = Signals(words=100, numbers=2, named=4, ownership=1, reasoning=2, poor_kinds={"reactive": poor}, buzzwords=buzzwords)
     return Features(values, [], sig, None)
 
@@ -85,17 +86,43 @@ def _p(great: float, mediocre: float, poor: float) -> dict[str, float]:
     return {"great": great, "mediocre": mediocre, "poor": poor}
 
 
+NO_NOTES = Findings("", False, (), (), (), 100)  # a user's question without evidence notes: no ceiling applies
+
+
+def _noted(status: str = "addressed", rejected: bool = False, flag: bool = False, dismissals: int = 0) -> Findings:
+    """Findings on a question with evidence notes: one key point in ``status``, optionally turned down."""
+    hit = PhraseHit("token bucket", Span(0, 12), True)
+    point = PointFinding(
+        0, "Uses a token bucket.", status,  # type: ignore[arg-type]
+        (hit,) if status == "addressed" else (),
+        (PhraseHit("token bucket", Span(0, 12), False),) if rejected else (), 3,
+    )
+    flags = (FlagFinding(0, "Stores every request.", (hit,) if flag else ()),)
+    return Findings("x" * 100, True, (point,), flags, (), 100, tuple(Span(0, 5) for _ in range(dismissals)))
+
+
 def test_the_decision_between_tiers() -> None:
-    assert decide(_found(), _p(0.9, 0.1, 0.0)) == (5, None)
-    assert decide(_found(), _p(CLEARLY - 0.1, 0.3, 0.0)) == (4, None)  # great, but not clearly
-    assert decide(_found(), _p(0.2, 0.5, 0.3)) == (3, None)
-    assert decide(_found(), _p(0.1, 0.35, 0.55)) == (2, None)  # poor, but not clearly
-    assert decide(_found(), _p(0.0, 0.05, 0.95)) == (1, None)
+    assert decide(_found(), _p(0.9, 0.1, 0.0), NO_NOTES) == (5, None)
+    assert decide(_found(), _p(CLEARLY - 0.1, 0.3, 0.0), NO_NOTES) == (4, None)  # great, but not clearly
+    assert decide(_found(), _p(0.2, 0.5, 0.3), NO_NOTES) == (3, None)
+    assert decide(_found(), _p(0.1, 0.35, 0.55), NO_NOTES) == (2, None)  # poor, but not clearly
+    assert decide(_found(), _p(0.0, 0.05, 0.95), NO_NOTES) == (1, None)
+
+
+def test_great_is_a_ceiling_the_grader_must_verify() -> None:
+    likely_great = _p(0.9, 0.1, 0.0)
+    assert decide(_found(), likely_great, _noted()) == (5, None)  # a key point found in the answer's words
+    assert decide(_found(), likely_great, _noted("unclear")) == (3, "unverified")  # words alone: never great
+    assert decide(_found(), likely_great, _noted(flag=True)) == (3, "unverified")  # a red flag shown
+    assert decide(_found(), likely_great, _noted("unclear", rejected=True)) == (3, "unverified")  # a point turned down
+    assert decide(_found(), likely_great, _noted(dismissals=1)) == (3, "unverified")  # a practice waved away
+    assert decide(_found(), likely_great, _noted(dismissals=2)) == (1, "dismissive")  # two: poor
+    assert decide(_found(), _p(0.2, 0.7, 0.1), _noted()) == (3, None)  # below great nothing is capped
 
 
 def test_strong_poor_signals_are_never_great() -> None:
     likely_great = _p(0.9, 0.1, 0.0)
-    assert decide(_found(), _p(0.6, 0.05, NEVER_GREAT_AT + 0.05)) == (3, "poor_stance")
-    assert decide(_found(coverage=THIN_COVERAGE / 2), likely_great) == (3, "thin")
-    assert decide(_found(buzzwords=3), likely_great) == (3, "buzzwords")
-    assert decide(_found(buzzwords=4, poor=2), _p(0.2, 0.7, 0.1)) == (3, None)  # named tools: not soup
+    assert decide(_found(), _p(0.6, 0.05, NEVER_GREAT_AT + 0.05), NO_NOTES) == (3, "poor_stance")
+    assert decide(_found(coverage=THIN_COVERAGE / 2), likely_great, NO_NOTES) == (3, "thin")
+    assert decide(_found(buzzwords=3), likely_great, NO_NOTES) == (3, "buzzwords")
+    assert decide(_found(buzzwords=4, poor=2), _p(0.2, 0.7, 0.1), NO_NOTES) == (3, None)  # named tools: not soup

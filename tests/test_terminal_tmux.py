@@ -150,7 +150,8 @@ def test_an_offline_interview_in_a_real_terminal(pane: Pane, tmp_path: Path) -> 
 
     screen = pane.wait_for("Question 2 of 2")
     assert "Feedback · question 1" in screen
-    assert "What to add" in screen  # the gap to the great answer
+    # the gap to the great answer: the points known to be missing, or a probe to practise when none is certain
+    assert "What to add" in screen or "To go further, answer this" in screen
     assert "offline estimate" in screen
     assert any(tier in screen for tier in ("GREAT", "MEDIOCRE", "POOR"))
 
@@ -172,7 +173,8 @@ def test_an_offline_interview_in_a_real_terminal(pane: Pane, tmp_path: Path) -> 
         "I make quality part of how we recognise people, not just a rule.",
     ]
     assert [t["kind"] for t in first["turns"]] == ["question", "answer", "follow_up", "answer"]
-    assert first["status"] == "graded" and first["grade"]["estimate"] is True and first["grade"]["gaps"]
+    assert first["status"] == "graded" and first["grade"]["estimate"] is True
+    assert first["grade"]["gaps"] or "To go further, answer this" in first["grade"]["explanation"]
     assert second["status"] == "skipped"
 
 

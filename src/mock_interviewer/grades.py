@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from mock_interviewer.bank import ANCHOR_SCORES, Tier
 
@@ -38,6 +39,26 @@ class Gap(StrictModel):
     why_it_matters: str = Field(description="Why an interviewer cares about it, in one sentence.")
 
 
+ClaimKind = Literal[
+    "misses_point",  # the answer does not address a key point
+    "rejects_point",  # the answer turns down what a key point asks for: the quote shows where
+    "red_flag",  # the answer says what a red flag describes: the quote shows where
+    "dismisses_practice",  # the answer waves a practice away ("we don't need transactions"): the quote shows where
+    "no_first_person",  # nothing in the answer says what the speaker did or decided
+    "off_topic",  # the answer answers another question of the bank (not a sibling)
+    "unrelated",  # the answer is about nothing this question asks
+]
+
+
+class Claim(StrictModel):
+    """One thing the offline grader says about an answer, with the candidate's words that support it."""
+
+    kind: ClaimKind
+    text: str = Field(min_length=1)
+    subject: str | None = Field(default=None, description="The key point, red flag or question the claim is about.")
+    quotes: list[str] = Field(default_factory=list, description="The candidate's own words behind the claim.")
+
+
 class GradeVerdict(StrictModel):
     """The structured output asked of the model. Reasoning fields come before the verdict."""
 
@@ -49,6 +70,8 @@ class GradeVerdict(StrictModel):
     )
     tier: Tier = Field(description="great, mediocre or poor: which exemplar the answer's substance is closest to.")
     score: int = Field(ge=1, le=5, description="1 = poor exemplar, 3 = mediocre exemplar, 5 = great exemplar.")
+    # Not asked of a model (left out of the schema sent): the offline grader's typed claims with their evidence.
+    claims: SkipJsonSchema[list[Claim]] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _tier_agrees_with_score(self) -> GradeVerdict:
@@ -84,6 +107,7 @@ class Grade(StrictModel):
     prompt_version: str | None = None
     usage: Usage | None = None
     truncated: bool = False
+    claims: list[Claim] = Field(default_factory=list, description="The offline grader's claims, each with its evidence.")
 
     @model_validator(mode="after")
     def _consistent(self) -> Grade:
@@ -98,6 +122,14 @@ class Grade(StrictModel):
             if not self.reason:
                 raise ValueError("an ungraded answer needs a reason")
         return self
+
+    @model_serializer(mode="wrap")
+    def _without_empty_claims(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        """A grade without claims (any model grader's) is saved as before the field existed."""
+        data: dict[str, object] = handler(self)
+        if not self.claims:
+            data.pop("claims", None)
+        return data
 
     @classmethod
     def from_verdict(cls, question_id: str, verdict: GradeVerdict, **extra: object) -> Grade:

@@ -12,7 +12,6 @@ count the user asked for. Ranking is the model's order, best first.
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Literal, TypeVar
 
@@ -181,8 +180,10 @@ def build_probe_request(
 
 
 def _words(text: str) -> list[str]:
-    """Lower-cased word stems, so 'Maintains' and 'maintain' match."""
-    return [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in re.findall(r"[a-z0-9]+", text.lower())]
+    """Every word's stem, in order, so 'Maintains' and 'maintain' match (``textmatch``, the one word matcher)."""
+    from mock_interviewer.textmatch import tokens
+
+    return [token.stem for token in tokens(text)]
 
 
 def _runs(words: Sequence[str], size: int) -> set[tuple[str, ...]]:

@@ -91,14 +91,11 @@ THEMES: tuple[Theme, ...] = (
 )
 OTHER_THEME = "other key points"
 
-_STOP = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "how", "i", "in", "into", "is", "it", "its", "of", "on", "or", "so", "that", "the", "their", "them", "then", "there", "these", "they", "this", "to", "was", "we", "what", "when", "which", "while", "who", "why", "will", "with", "you", "your", "not", "no", "more", "than", "answer", "great", "candidate"]
-)
-
-
 def _stems(text: str) -> set[str]:
-    """Content words cut to five letters: a crude stem that matches 'prioritise' with 'prioritising'."""
-    return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP and len(w) > 2}
+    """Content-word stems (``textmatch``, the one word matcher): 'prioritise' meets 'prioritising'."""
+    from mock_interviewer.textmatch import STOPWORDS, tokens
+
+    return {t.stem for t in tokens(text) if t.word not in STOPWORDS and len(t.word) > 2}
 
 
 def theme_of(text: str) -> Theme | None:
@@ -245,6 +242,8 @@ def summarise(session: Session, bank: Bank) -> Summary:
     great = {r.question_id for r in results if r.tier == "great"}
     weak_notes = [n for n in missed if n.question_id not in great]
     strongest, weakest = _areas(by_category, weak_notes, shown)
+    # a habit named as a strength is not also "practise next" (the same answers cannot show and lack it)
+    strong_themes = {name for name in _leaning(_theme_counts(shown), _theme_counts(weak_notes))}
     return Summary(
         session_id=session.id,
         track=session.track,
@@ -261,7 +260,7 @@ def summarise(session: Session, bank: Bank) -> Summary:
         weakest=weakest,
         missed_key_points=missed,
         shown_key_points=shown,
-        practice=_practice(results, weak_notes, gaps_by_question),
+        practice=_practice(results, [n for n in weak_notes if n.theme not in strong_themes], gaps_by_question, strong_themes),
     )
 
 
@@ -277,6 +276,17 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n != 1 else ''}"
 
 
+def _theme_name(text: str) -> str:
+    theme = theme_of(text)
+    return theme.name if theme else OTHER_THEME
+
+
+def _leaning(strong: dict[str, set[str]], weak: dict[str, set[str]]) -> list[str]:
+    """Themes that clearly lean strong: shown in more questions than they were missed in (most shown first)."""
+    ranked = sorted(strong.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    return [name for name, questions in ranked if name != OTHER_THEME and len(questions) > len(weak.get(name, ()))]
+
+
 def _areas(by_category: list[AreaScore], missed: list[KeyPointNote], shown: list[KeyPointNote]) -> tuple[list[str], list[str]]:
     strongest: list[str] = []
     weakest: list[str] = []
@@ -286,10 +296,8 @@ def _areas(by_category: list[AreaScore], missed: list[KeyPointNote], shown: list
         weakest.append(f"{worst.area} questions (average {worst.average_score:.1f} over {_plural(worst.questions, 'question')})")
     strong_themes = _theme_counts(shown)
     weak_themes = _theme_counts(missed)
-    # a theme counts where it clearly leans one way: shown in more questions than it was missed, or the reverse
-    for name, questions in sorted(strong_themes.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        if name != OTHER_THEME and len(questions) > len(weak_themes.get(name, ())):
-            strongest.append(f"{name} (shown in {_plural(len(questions), 'question')})")
+    for name in _leaning(strong_themes, weak_themes):
+        strongest.append(f"{name} (shown in {_plural(len(strong_themes[name]), 'question')})")
     for name, questions in sorted(weak_themes.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         if name != OTHER_THEME and len(questions) > len(strong_themes.get(name, ())):
             weakest.append(f"{name} (missing in {_plural(len(questions), 'question')})")
@@ -297,12 +305,19 @@ def _areas(by_category: list[AreaScore], missed: list[KeyPointNote], shown: list
 
 
 def _practice(
-    results: list[QuestionResult], missed: list[KeyPointNote], gaps_by_question: dict[str, list[Gap]]
+    results: list[QuestionResult],
+    missed: list[KeyPointNote],
+    gaps_by_question: dict[str, list[Gap]],
+    strong_themes: set[str] | frozenset[str] = frozenset(),
 ) -> list[PracticeItem]:
     """Two or three things to practise: recurring themes first, then the largest gaps of the weakest answers.
 
-    A skipped question always keeps a place: preparing it is the cheapest gain.
+    A skipped question always keeps a place: preparing it is the cheapest gain. A gap whose theme
+    is listed among the strengths is not offered as practice.
     """
+    gaps_by_question = {
+        qid: [g for g in gaps if _theme_name(g.point) not in strong_themes] for qid, gaps in gaps_by_question.items()
+    }
     items: list[PracticeItem] = []
     skipped = [r.question_id for r in results if r.status in ("skipped", "unanswered")]
     room = 2 if skipped else 3

@@ -14,7 +14,8 @@ from pydantic import BaseModel
 from mock_interviewer.backends.base import ModelReply, ModelRequest, Task
 from mock_interviewer.offline.context import OfflineContext
 
-MODEL = "offline-v3"  # the grader version; model.json carries the same name
+MODEL = "offline-v4"  # the grader version: offline-v3's fitted tier model (model.json) with evidence-backed claims
+TIER_MODEL = "offline-v3"  # the version model.json carries
 
 
 class OfflineBackend:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from mock_interviewer.bank import Question, load_bank
 from mock_interviewer.errors import MockInterviewerError
 from mock_interviewer.offline.coverage import Corpus
-from mock_interviewer.offline.text import stems
+from mock_interviewer.textmatch import stems
 
 
 @dataclass
@@ -48,7 +48,12 @@ class OfflineContext:
         return self._corpus
 
     def others(self, question: Question) -> list[Question]:
-        return [q for q in self.questions.values() if q.id != question.id]
+        """The questions an answer to ``question`` could be drifting toward: all but itself and its siblings."""
+        return [
+            q
+            for q in self.questions.values()
+            if q.id != question.id and q.id not in question.siblings and question.id not in q.siblings
+        ]
 
     def reference(self, question: Question) -> frozenset[str]:
         """All stems of a question's text, notes and exemplars (cached: used for off-topic checks)."""

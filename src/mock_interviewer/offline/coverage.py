@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from mock_interviewer.bank import Question
-from mock_interviewer.offline.text import compound_stems, sentences, shorten, stem_set, stems, words
+from mock_interviewer.textmatch import compound_stems, sentences, shorten, stem_set, stems, words
 
 COVERED = 0.5  # share of a key point's weight an answer must carry to count as covering it
 
@@ -170,14 +170,18 @@ def importance(question: Question, corpus: Corpus) -> list[float]:
     return scores
 
 
-def closest_passage(point: str, answer_text: str, minimum: float = 25.0) -> str:
-    """The stretch of the answer closest to a key point, as a short quote ('' when nothing is close)."""
+def closest_passage(point: str, answer_text: str, minimum: float = 25.0, exclude: set[str] | None = None) -> str:
+    """The stretch of the answer closest to a key point, as a short quote ('' when nothing is close).
+
+    Passages in ``exclude`` (already quoted by another probe) are passed over.
+    """
     from rapidfuzz import fuzz
 
-    pieces = _passages(answer_text)
     target = " ".join(stems(point))
     best, best_score = "", minimum
-    for piece in pieces:
+    for piece in passages(answer_text):
+        if exclude and shorten(piece, 120) in exclude:
+            continue
         score = fuzz.token_set_ratio(target, " ".join(stems(piece)))
         if score > best_score:
             best, best_score = piece, score
@@ -186,11 +190,11 @@ def closest_passage(point: str, answer_text: str, minimum: float = 25.0) -> str:
 
 def opening(answer_text: str) -> str:
     """The answer's first passage, as a short quote: what a probe builds on when nothing is closer."""
-    pieces = _passages(answer_text)
+    pieces = passages(answer_text)
     return shorten(pieces[0], 120) if pieces else ""
 
 
-def _passages(text: str, window: int = 14) -> Sequence[str]:
+def passages(text: str, window: int = 14) -> Sequence[str]:
     """Sentences, or overlapping word windows when the text has no punctuation (lower-cased sources)."""
     found = sentences(text)
     if len(found) > 1 and all(len(words(s)) <= 40 for s in found):

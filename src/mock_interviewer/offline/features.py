@@ -16,7 +16,7 @@ from mock_interviewer.bank import TIERS, Question
 from mock_interviewer.offline.context import OfflineContext
 from mock_interviewer.offline.coverage import Corpus, FlagMatch, PointCoverage, coverage, red_flag_matches
 from mock_interviewer.offline.signals import Signals, signals
-from mock_interviewer.offline.text import stem_set, stems
+from mock_interviewer.textmatch import stem_set, stems
 
 SAME_TEXT = 90.0  # rapidfuzz ratio above which an answer counts as one of the exemplars
 

@@ -82,21 +82,47 @@ def probe_for(question: Question, point: PointCoverage, answer: str, variant: in
 
 
 def ranked_gaps(question: Question, answer: str, context: OfflineContext) -> list[PointCoverage]:
-    """Key points the answer does not cover, the most important (most discriminating) first."""
+    """Key points the exchange has not shown, the most important (most discriminating) first.
+
+    With evidence notes, a point the candidate addressed is never asked about again, and the
+    points known to be missing come before the unclear ones; without notes, word coverage decides.
+    """
+    from mock_interviewer.offline.evidence import read_exchange
+
     context.include(question)
     weights = importance(question, context.corpus)
-    uncovered = [p for p in coverage(question, answer, context.corpus) if not p.covered]
+    points = coverage(question, answer, context.corpus)
+    findings = read_exchange(question, answer, points)
+    if findings.has_notes:
+        status = {f.index: f.status for f in findings.points}
+        rank = {"missing": 0, "unclear": 1}
+        left = [p for p in points if status.get(p.index) in rank]
+        return sorted(left, key=lambda p: (rank[status[p.index]], -weights[p.index], p.index))
+    uncovered = [p for p in points if not p.covered]
     return sorted(uncovered, key=lambda p: (-weights[p.index], p.index))
 
 
+def redirect(question: Question) -> str:
+    """What the interviewer says when the answer is about something else."""
+    return f"Let me bring us back to the question: {question.text.strip()}"
+
+
 def decide_follow_up(task: Task, context: OfflineContext) -> FollowUpDecision:
+    from mock_interviewer.offline.grading import assess
+
     question = task.question
     answer = candidate_text(task)
     gaps = ranked_gaps(question, answer, context)
     missing = [p.point for p in gaps]
-    if not gaps or task.follow_ups_left <= 0:
+    if task.follow_ups_left <= 0:
         return FollowUpDecision(missing=missing, target=missing[0] if missing else "", ask_follow_up=False, follow_up="")
     asked = already_asked(task.exchange)
+    if answer.strip() and assess(question, answer, context).guard in ("off_topic", "unrelated"):
+        text = redirect(question)
+        if " ".join(text.lower().split()) not in asked:
+            return FollowUpDecision(missing=missing, target=missing[0] if missing else "", ask_follow_up=True, follow_up=text)
+    if not gaps:
+        return FollowUpDecision(missing=missing, target="", ask_follow_up=False, follow_up="")
     for variant, point in enumerate(gaps):
         text = probe_for(question, point, answer, variant)
         if " ".join(text.lower().split()) not in asked:

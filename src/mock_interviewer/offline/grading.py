@@ -34,8 +34,10 @@ from mock_interviewer.grades import tier_for_score
 from mock_interviewer.injection import strip_injection
 from mock_interviewer.offline.context import OfflineContext
 from mock_interviewer.offline.coverage import PointCoverage
+from mock_interviewer.offline.evidence import Findings, read_exchange
 from mock_interviewer.offline.features import Features, features
 from mock_interviewer.offline.lexical import CLASSES, Lexicon
+from mock_interviewer.textmatch import stem
 
 MODEL_FILE = Path(__file__).with_name("model.json")
 WORDING_FEATURES = ("wording_poor", "wording_mediocre", "wording_great")
@@ -45,6 +47,11 @@ NEVER_GREAT_AT = 0.3  # probability of poor from which an answer cannot be great
 THIN_COVERAGE = 0.07  # an answer carrying almost none of the key points' words is never great
 OFF_TOPIC = 0.2  # an answer this much closer to another question's material...
 OFF_TOPIC_COVERAGE = 0.2  # ...that covers less than this of the key points answers a different question
+UNRELATED_RELEVANCE = 0.065  # an answer with no key point found, less than this of its words in the question's material,
+UNRELATED_VOCABULARY = 2  # ...and at most this many of its key points' less common words is about something else
+COMMON = 0.25  # a word in more than this share of the bank's questions is too common to tie an answer to a topic
+CONFIRMED_FOR_GREAT = 1  # key points the grader must find in the answer's own words before it says great
+DISMISSALS_FOR_POOR = 2  # an answer that waves this many practices away is poor ("we don't need X", "Y is overkill")
 
 
 @dataclass(frozen=True)
@@ -100,8 +107,8 @@ class Assessment:
     contributions: dict[str, float]  # each feature's push toward great rather than poor (log-odds)
     score: int
     guard: str | None  # the rule that overrode the tier model, if any
+    findings: Findings
     stance: dict[str, float] = field(default_factory=dict)  # each feature's push toward poor rather than mediocre
-    wording: dict[str, list[str]] = field(default_factory=dict)  # the answer's words most typical of each tier
 
     @property
     def tier(self) -> str:
@@ -130,12 +137,40 @@ def place(probs: dict[str, float]) -> int:
     return 3
 
 
-def decide(found: Features, probs: dict[str, float]) -> tuple[int, str | None]:
-    """The score, and the rule that overrode the tier model where a mistake would mislead most."""
+def needed_for_great(points: int) -> int:
+    """How many key points the grader must find in an answer before it grades it great.
+
+    One: a higher bar was measured to cap strong answers made in words no evidence list foresaw
+    (hold-out 5: 92.7% in the right tier fell to 88.1% at a quarter of the points) and to catch no
+    wrong answer that one point and the red-flag and turned-down checks do not already catch.
+    """
+    return min(points, CONFIRMED_FOR_GREAT)
+
+
+def decide(found: Features, probs: dict[str, float], findings: Findings, topic_words: int = 99) -> tuple[int, str | None]:
+    """The score, and the rule that overrode the tier model where a mistake would mislead most.
+
+    Where the question has evidence notes, great is a ceiling the grader must verify: it needs
+    a key point found in the answer's own words, no red flag and no practice waved away; wording
+    alone never makes an answer great. (A key point "turned down" is not used: readers agreed with
+    that reading only half the time on hold-out B.) Two practices waved away
+    make an answer poor, on any question. ``topic_words`` counts the less common words the answer
+    shares with its key points: with none found and nearly none of those, it is about something else.
+    """
     values, sig = found.values, found.signals
     score = place(probs)
     if values["off_topic"] >= OFF_TOPIC and values["coverage"] < OFF_TOPIC_COVERAGE:
         return 1, "off_topic"
+    if len(findings.dismissals) >= DISMISSALS_FOR_POOR:
+        return 1, "dismissive"
+    nothing_of_it = not findings.addressed and not findings.rejected and topic_words <= UNRELATED_VOCABULARY
+    if findings.has_notes and nothing_of_it and values["relevance"] < UNRELATED_RELEVANCE:
+        return 1, "unrelated"
+    unverified = (
+        findings.shown_flags or findings.dismissals or len(findings.addressed) < needed_for_great(len(findings.points))
+    )
+    if score >= 4 and findings.has_notes and unverified:
+        return 3, "unverified"
     if score >= 3 and sig.buzzwords >= 4 and sig.concrete <= 1:
         return 2, "buzzword_soup"
     if score >= 4 and (sig.buzzwords >= 3 or (sig.buzzwords >= 2 and sig.concrete <= 2)):
@@ -158,14 +193,13 @@ def assess(question: Question, answer: str, context: OfflineContext) -> Assessme
     probs = probabilities(values, model)
     contributions = {name: model.push(name, values[name], "great", "poor") for name in model.weights}
     stance = {name: model.push(name, values[name], "poor", "mediocre") for name in model.weights}
-    wording = {
-        "great": lexicon.telling(vector, text, "great", "poor"),
-        "poor": lexicon.telling(vector, text, "poor", "mediocre"),
-    }
+    findings = read_exchange(question, text, found.points)
     rule: str | None
     if found.self_tier is not None:
         # The answer is one of the exemplars: by definition it sits at that exemplar's anchor.
         score, rule = {"poor": 1, "mediocre": 3, "great": 5}[found.self_tier], "exemplar"
     else:
-        score, rule = decide(found, probs)
-    return Assessment(question, found, probs, contributions, score, rule, stance, wording)
+        corpus = context.corpus
+        rare = [w for w in findings.vocabulary if corpus.df.get(stem(w), 0) <= COMMON * corpus.documents]
+        score, rule = decide(found, probs, findings, len(rare))
+    return Assessment(question, found, probs, contributions, score, rule, findings, stance)

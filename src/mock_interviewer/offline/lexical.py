@@ -24,13 +24,6 @@ from itertools import pairwise
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # scikit-learn's default: words of two or more characters
 _TOKEN = re.compile(TOKEN_PATTERN)
 CLASSES = ("poor", "mediocre", "great")  # the order of the weights (scikit-learn's class order)
-# Function words count in the model but are not shown to a candidate as "telling" words.
-_FUNCTION_WORDS = (
-    "a an and are as at be but by can do does for from had has have he her his how i if in is it its like me my no "
-    "not of on or our she so than that the their them then there they this to up us was we were what when "
-    "where which who will with would you your"
-)
-_PLAIN = frozenset(_FUNCTION_WORDS.split())
 
 
 def terms_of(text: str) -> Counter[str]:
@@ -58,31 +51,3 @@ class Lexicon:
         z = [self.intercepts[k] + sum(v * self.terms[t][1 + k] for t, v in vector.items()) for k in range(3)]
         mean = sum(z) / 3
         return {f"wording_{name}": value - mean for name, value in zip(CLASSES, z, strict=True)}
-
-    def telling(self, vector: dict[str, float], text: str, toward: str, against: str, count: int = 3) -> list[str]:
-        """The answer's words that push it most toward ``toward`` rather than ``against`` (for explanations).
-
-        ``vector`` is ``self.vector(text)``; ``text`` gives the words as the answer spells them.
-        """
-        a, b = 1 + CLASSES.index(toward), 1 + CLASSES.index(against)
-        pushes = sorted(
-            ((v * (self.terms[t][a] - self.terms[t][b]), t) for t, v in vector.items()),
-            key=lambda item: (-item[0], item[1]),
-        )
-        chosen: list[str] = []
-        for push, term in pushes:
-            if push <= 0.02 or len(chosen) == count:
-                break
-            if all(word in _PLAIN for word in term.split()):
-                continue
-            if any(set(term.split()) & set(c.split()) for c in chosen):  # "just" and "we just" are one reason
-                continue
-            chosen.append(term)
-        return [_as_written(term, text) for term in chosen]
-
-
-def _as_written(term: str, text: str) -> str:
-    """The term as the answer spells it ("QA", not "qa"), so a candidate recognises their own words."""
-    pattern = r"\b" + r"\W+".join(re.escape(word) for word in term.split()) + r"\b"
-    found = re.search(pattern, text, flags=re.IGNORECASE)
-    return found.group(0) if found else term

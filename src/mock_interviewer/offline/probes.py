@@ -1,10 +1,11 @@
 """Offline probes for a team lead: what to ask next, why, and what to listen for.
 
-With an answer: the key points it does not cover, most discriminating first, each
-with the stretch of the answer it builds on and a red flag the answer already shows
-(or the one most related to the point). A great answer gets fewer, deeper probes.
-Without an answer: the key points that separate the great exemplar from the mediocre
-and poor ones, first, since those are what a probe should find out.
+With an answer: the key points it has not shown (those known missing first, then the unclear
+ones, most discriminating first), each built on a different stretch of the answer, with the
+authored description of a strong reply, and a red flag the answer itself shows (quoted) when it
+shows one. A great answer gets fewer, deeper probes. An answer about something else gets a
+probe that brings the candidate back to the question. Without an answer: the key points that
+separate the great exemplar from the mediocre and poor ones, first.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from mock_interviewer.offline.context import OfflineContext
 from mock_interviewer.offline.coverage import Corpus, PointCoverage, closest_passage, coverage, importance, opening
 from mock_interviewer.offline.followups import candidate_text, probe_for, ranked_gaps, topic
 from mock_interviewer.offline.grading import assess
-from mock_interviewer.offline.text import stem_set, stems
 from mock_interviewer.replies import Probe, ProbeList
+from mock_interviewer.textmatch import stem_set, stems
 
 DEFAULT_COUNT = 3
 SHOWN = 0.4  # share of a red flag's weight an answer must carry to count as showing it
@@ -50,31 +51,75 @@ def shown_red_flag(question: Question, answer: str, corpus: Corpus) -> str:
     return best
 
 
-def _strong(point: str) -> str:
-    return f"{point.rstrip('.')}, with a concrete example of what they did and why."
+GENERIC_FLAG = "Stays general: no example, no decision of their own, no trade-off."
+
+
+def _strong(question: Question, point: PointCoverage) -> str:
+    """What a strong reply contains: the authored note, else the point itself with an example."""
+    note = question.point_note(point.index)
+    if note is not None:
+        return note.strong_reply
+    return f"{point.point.rstrip('.')}, with a concrete example of what they did and why."
+
+
+def _listen_for(question: Question, point: PointCoverage, corpus: Corpus) -> str:
+    """The red flag to listen for: with notes, the general one (a flag is never paired with a point by shared words)."""
+    if question.point_notes:
+        return GENERIC_FLAG
+    return related_red_flag(question, point.point, corpus)
+
+
+def _fresh_passage(point: str, answer: str, used: set[str]) -> str:
+    """The stretch of the answer closest to a point that no earlier probe built on."""
+    from mock_interviewer.offline.coverage import passages
+    from mock_interviewer.textmatch import shorten
+
+    best = closest_passage(point, answer, exclude=used)
+    if not best:
+        best = next((shorten(p, 120) for p in passages(answer) if shorten(p, 120) not in used), "")
+    if best:
+        used.add(best)
+    return best
 
 
 def probes_for_answer(task: Task, context: OfflineContext) -> ProbeList:
+    from mock_interviewer.offline.followups import redirect
+
     question, answer = task.question, candidate_text(task)
     corpus = context.corpus
     count = task.count or DEFAULT_COUNT
     assessment = assess(question, answer, context)
     if assessment.tier == "great":
         count = min(count, 2)
-    shown = shown_red_flag(question, answer, corpus)
-    gaps = ranked_gaps(question, answer, context)
-    probes = [
-        Probe(
-            question=probe_for(question, point, answer, variant),
-            targets=point.point,
-            refers_to=closest_passage(point.point, answer),
-            strong_reply=_strong(point.point),
-            red_flag=shown or related_red_flag(question, point.point, corpus),
+    shown = assessment.findings.shown_flags
+    flag = shown[0].flag if shown else ""  # a red flag the answer itself shows (its words match the flag's evidence)
+    used: set[str] = set()
+    probes: list[Probe] = []
+    if assessment.guard in ("off_topic", "unrelated"):
+        probes.append(
+            Probe(
+                question=redirect(question),
+                targets="An answer to the question asked: this one is about something else.",
+                refers_to=_fresh_passage(question.text, answer, used) or opening(answer),
+                strong_reply="Answers the question that was asked, with what they did and why.",
+                red_flag=GENERIC_FLAG,
+            )
         )
-        for variant, point in enumerate(gaps[:count])
-    ]
+    gaps = ranked_gaps(question, answer, context)
+    for variant, point in enumerate(gaps[: count - len(probes)]):
+        probes.append(
+            Probe(
+                question=probe_for(question, point, answer, variant),
+                targets=point.point,
+                refers_to=_fresh_passage(point.point, answer, used),
+                strong_reply=_strong(question, point),
+                red_flag=flag or _listen_for(question, point, corpus),
+            )
+        )
     if len(probes) < count:
-        probes += _depth_probes(question, answer, assessment.covered, corpus)[: count - len(probes)]
+        addressed = {p.index for p in assessment.findings.addressed}
+        covered = [p for p in assessment.points if p.index in addressed] or assessment.covered
+        probes += _depth_probes(question, answer, covered, corpus)[: count - len(probes)]
     if probes and not any(p.refers_to for p in probes):  # a probe always builds on something said
         probes[0] = probes[0].model_copy(update={"refers_to": opening(answer)})
     return ProbeList(probes=probes)
@@ -92,7 +137,7 @@ def _depth_probes(question: Question, answer: str, covered: list[PointCoverage],
                 targets=f"Depth on: {point.point}",
                 refers_to=closest_passage(point.point, answer, 0),
                 strong_reply="A specific case with numbers, the trade-off they accepted, and when they would choose differently.",
-                red_flag=related_red_flag(question, point.point, corpus),
+                red_flag=_listen_for(question, point, corpus),
             )
         )
     return out
@@ -111,8 +156,8 @@ def probes_for_question(task: Task, context: OfflineContext) -> ProbeList:
             question=probe_for(question, point, "", variant),
             targets=point.point,
             refers_to="",
-            strong_reply=_strong(point.point),
-            red_flag=related_red_flag(question, point.point, corpus),
+            strong_reply=_strong(question, point),
+            red_flag=_listen_for(question, point, corpus),
         )
         for variant, point in enumerate(ranked[:count])
     ]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from mock_interviewer.offline.text import words
+from mock_interviewer.textmatch import words
 
 
 def _alternation(terms: str) -> str:

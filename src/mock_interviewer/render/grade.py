@@ -110,7 +110,7 @@ def grade_view(grade: Grade, question: Question, *, width: int = 80) -> Renderab
         parts += [Text(""), Padding(Text(grade.explanation.strip()), (0, 0, 0, INDENT))]
     if grade.gaps:
         parts += [Text(""), _section("What to add", _numbered([_gap_item(g) for g in grade.gaps]))]
-    elif grade.tier == "great":
+    elif grade.tier == "great" and not grade.estimate:  # the offline grader lists gaps only where it is sure
         parts += [Text(""), Padding(Text("Nothing essential is missing.", style="green"), (0, 0, 0, INDENT))]
     if grade.strengths:
         strengths = [Text(s.strip()) for s in grade.strengths if s.strip()]

@@ -1,0 +1,131 @@
+"""The offline grader's claims about an answer: each one typed, worded once, and backed by the answer's words.
+
+Every sentence the offline backend says about a candidate's answer is one of these claims. A
+claim type is shipped only when readers who did not write the detectors agree with it often
+enough (``bench/claims_audit.py``, 95% precision); the others are not made. The wording lives
+here and nowhere else, so the audit judges exactly what a candidate reads.
+
+What the audit taught is written into *when* each claim is made. Words alone cannot tell a
+right answer from a wrong one that uses the same words, so:
+
+- "Addresses X" is never said. Readers agreed with it on strong answers (96.6%), but an answer
+  that uses a practice's words while doing it wrong reads the same to a word matcher, and on the
+  audit's mix of answers it was true only 67% of the time (hold-out A, offline-v4).
+- "Not in your answer: X" is said of an answer graded poor, or of one graded mediocre that uses
+  no word of X's own vocabulary at all; never of one graded great (strong answers make points
+  in words no list foresees).
+- Red flags are said of answers graded poor or mediocre (they are what holds an answer back).
+"""
+
+from __future__ import annotations
+
+from mock_interviewer.bank import Question
+from mock_interviewer.grades import Claim, ClaimKind
+from mock_interviewer.offline.evidence import Findings, PointFinding
+
+# Claim types that passed the audit. A type left out here is never said.
+SHIPPED: frozenset[ClaimKind] = frozenset({"misses_point", "red_flag", "no_first_person"})
+# Detected but not said, and why (bench/claims_audit.py prints the figures):
+# - rejects_point ("you turned down X"): 50% precision on hold-out B; not used to grade either.
+# - dismisses_practice ("that waves a practice away"): 79% on hold-out B; still caps the grade
+#   (it catches wrong answers in the right words), without a sentence claiming why.
+# - off_topic, unrelated: no audit set of answers to other questions by other writers yet.
+MAX_FLAGS = 2
+
+
+def point_text(point: str) -> str:
+    return point.strip().rstrip(".")
+
+
+def misses(finding: PointFinding) -> Claim:
+    return Claim(kind="misses_point", text=f"Not in your answer: {point_text(finding.point)}.", subject=finding.point)
+
+
+def point_claims(findings: Findings, order: list[int], tier: str) -> list[Claim]:
+    """The key points known to be missing, in ``order`` (most important first)."""
+    missing: dict[int, PointFinding] = {}
+    if tier == "poor":
+        missing = {p.index: p for p in findings.missing}
+    elif tier == "mediocre":
+        missing = {p.index: p for p in findings.missing if p.vocabulary_used == 0}
+    return [misses(missing[i]) for i in order if i in missing]
+
+
+def rejection_claims(findings: Findings, tier: str) -> list[Claim]:
+    if tier == "great":
+        return []
+    out = []
+    for finding in findings.rejected[:MAX_FLAGS]:
+        said = findings.quote(finding.rejected[0])
+        out.append(
+            Claim(
+                kind="rejects_point",
+                text=f"You said “{said}”, turning down what a strong answer does: {point_text(finding.point)}.",
+                subject=finding.point,
+                quotes=[said],
+            )
+        )
+    return out
+
+
+def dismissal_claims(findings: Findings, tier: str) -> list[Claim]:
+    if tier == "great":
+        return []
+    out = []
+    for span in findings.dismissals[:MAX_FLAGS]:
+        said = findings.quote(span)
+        out.append(
+            Claim(kind="dismisses_practice", text=f"You said “{said}”: that waves a practice away.", quotes=[said])
+        )
+    return out
+
+
+def flag_claims(findings: Findings, tier: str) -> list[Claim]:
+    if tier == "great":
+        return []
+    out = []
+    for finding in findings.shown_flags[:MAX_FLAGS]:
+        said = findings.quote(finding.hits[0])
+        out.append(
+            Claim(
+                kind="red_flag",
+                text=f"You said “{said}”: interviewers listen for this as a red flag ({point_text(finding.flag)}).",
+                subject=finding.flag,
+                quotes=[said],
+            )
+        )
+    return out
+
+
+def dimension_claims(findings: Findings) -> list[Claim]:
+    """What the whole answer never does: say what the speaker did or decided."""
+    from mock_interviewer.offline.evidence import MIN_WORDS
+
+    if findings.word_count < MIN_WORDS or findings.first_person:
+        return []
+    return [
+        Claim(
+            kind="no_first_person",
+            text="Nothing in it says what you yourself did or decided: it speaks of 'we', 'you' or what is done.",
+        )
+    ]
+
+
+def off_topic(other: Question) -> Claim:
+    return Claim(
+        kind="off_topic",
+        text=f"It reads as an answer to a different question ({other.id}: {other.text.strip()}).",
+        subject=other.id,
+    )
+
+
+def unrelated(question: Question) -> Claim:
+    return Claim(
+        kind="unrelated",
+        text="It does not answer this question: none of its key points is there, and little of it is about the question's topic.",
+        subject=question.id,
+    )
+
+
+def shipped(claims: list[Claim]) -> list[Claim]:
+    return [c for c in claims if c.kind in SHIPPED]

@@ -1,0 +1,189 @@
+"""What an exchange shows about a question's key points and red flags, each finding with the words behind it.
+
+Each key point and red flag in the built-in bank carries authored evidence phrases (``rubric/``:
+paraphrases, named tools, alternative techniques). A point is *addressed* when one of its
+phrases stands in the candidate's words and the candidate affirms it (not "we never …", not
+"instead of …"); it is *missing* when no phrase stands there, affirmed or not, and the answer
+carries little of the point's own words either: no sentence holds all the words of one of its phrases
+in another order, or two words of the point's own vocabulary. Anything between is *unclear*, and the offline
+grader says nothing about it: a wrong "you did not mention X" costs more trust than silence.
+
+A red flag is *shown* when one of its phrases stands affirmed. Questions without notes (a user's
+bank) get no findings about points or flags: word overlap alone was measured to be wrong too often.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from mock_interviewer.bank import Question
+from mock_interviewer.offline.coverage import PointCoverage
+from mock_interviewer.textmatch import (
+    STOPWORDS,
+    PhraseHit,
+    Span,
+    Token,
+    dismissals,
+    find_phrase,
+    first_person,
+    loosely_said,
+    quote,
+    sentence_stems,
+    tokens,
+)
+
+PointStatus = Literal["addressed", "missing", "unclear"]
+MISSING_BELOW = 0.34  # share of a point's weighted words under which an answer without its phrases misses it
+MIN_WORDS = 25  # an answer shorter than this is too short to say what it never does
+NEAR_WORDS = 2  # a sentence with this many of a point's own words may make the point in other words
+
+
+
+@dataclass(frozen=True)
+class PointFinding:
+    index: int
+    point: str
+    status: PointStatus
+    hits: tuple[PhraseHit, ...]  # the affirmed evidence, first said first
+    rejected: tuple[PhraseHit, ...]  # evidence the candidate said but turned down
+    vocabulary_used: int = 0  # how many different words of the point's own vocabulary the whole answer uses
+
+    @property
+    def phrases(self) -> int:
+        """How many different evidence phrases the candidate affirmed."""
+        return len({hit.phrase for hit in self.hits})
+
+
+@dataclass(frozen=True)
+class FlagFinding:
+    index: int
+    flag: str
+    hits: tuple[PhraseHit, ...]  # affirmed evidence of the red flag
+
+
+@dataclass(frozen=True)
+class Findings:
+    """Everything the detectors found in one candidate's words for one question."""
+
+    text: str
+    has_notes: bool
+    points: tuple[PointFinding, ...]
+    flags: tuple[FlagFinding, ...]
+    first_person: tuple[Token, ...]
+    word_count: int
+    dismissals: tuple[Span, ...] = ()  # where the candidate waves a practice away
+    vocabulary: frozenset[str] = frozenset()  # the words (as written) the answer shares with its key points' vocabularies
+
+    @property
+    def addressed(self) -> list[PointFinding]:
+        return [p for p in self.points if p.status == "addressed"]
+
+    @property
+    def missing(self) -> list[PointFinding]:
+        return [p for p in self.points if p.status == "missing"]
+
+    @property
+    def rejected(self) -> list[PointFinding]:
+        """Points the candidate turned down ("rollback plans are unnecessary") and never affirmed."""
+        return [p for p in self.points if p.rejected and not p.hits]
+
+    @property
+    def shown_flags(self) -> list[FlagFinding]:
+        return [f for f in self.flags if f.hits]
+
+    def quote(self, hit: PhraseHit | Span) -> str:
+        return quote(self.text, hit if isinstance(hit, Span) else hit.span)
+
+
+def _hits(found: list[Token], phrases: list[str], prevention: bool = False) -> tuple[list[PhraseHit], list[PhraseHit]]:
+    """The affirmed and the turned-down places of some phrases. With ``prevention`` (a key point's
+    evidence), "… to avoid a thundering herd" speaks to the point: the candidate prevents it."""
+    affirmed: list[PhraseHit] = []
+    rejected: list[PhraseHit] = []
+    for phrase in phrases:
+        for hit in find_phrase(found, phrase):
+            (affirmed if hit.affirmed or (prevention and hit.prevented) else rejected).append(hit)
+    affirmed.sort(key=lambda h: (h.span.start, -(h.span.end - h.span.start)))
+    rejected.sort(key=lambda h: h.span.start)
+    return affirmed, rejected
+
+
+def point_vocabulary(question: Question, index: int) -> frozenset[str]:
+    """The words that speak of one key point and not of the question's topic as a whole.
+
+    The content-word stems of the point, its evidence phrases and its strong reply, less those
+    of the question itself and of the bank's function words.
+    """
+    note = question.point_notes[index]
+    return _vocabulary(question.text, question.key_points[index], note.strong_reply, tuple(note.evidence))
+
+
+@lru_cache(maxsize=4096)
+def _vocabulary(question: str, point: str, strong_reply: str, evidence: tuple[str, ...]) -> frozenset[str]:
+    topic = {t.stem for t in tokens(question)}
+    text = " ".join([point, strong_reply, *evidence])
+    return frozenset(t.stem for t in tokens(text) if t.word not in STOPWORDS and len(t.word) > 2) - topic
+
+
+def talks_about(found: list[Token], vocabulary: frozenset[str], enough: int = NEAR_WORDS) -> bool:
+    """Some sentence of the answer uses ``enough`` different words of a point's vocabulary."""
+    by_sentence: dict[int, set[str]] = {}
+    for token in found:
+        if token.stem in vocabulary:
+            by_sentence.setdefault(token.sentence, set()).add(token.stem)
+    return any(len(used) >= enough for used in by_sentence.values())
+
+
+def read_exchange(question: Question, text: str, coverage: list[PointCoverage]) -> Findings:
+    """The findings for ``text`` (the candidate's whole exchange on the question: answer and follow-up replies).
+
+    ``coverage`` is the word-share coverage of each key point (``offline.coverage``), used only
+    to hold back a "missing" claim when the answer carries much of the point's own words.
+    """
+    found = tokens(text)
+    sentences = sentence_stems(found)
+    has_notes = bool(question.point_notes)
+    points: list[PointFinding] = []
+    if has_notes:
+        for index, point in enumerate(question.key_points):
+            note = question.point_notes[index]
+            affirmed, rejected = _hits(found, note.evidence, prevention=True)
+            share = coverage[index].share if index < len(coverage) else 0.0
+            status: PointStatus
+            if affirmed:
+                status = "addressed"
+            vocabulary = point_vocabulary(question, index)
+            if affirmed:
+                status = "addressed"
+            elif (
+                not rejected
+                and share < MISSING_BELOW
+                and not any(loosely_said(sentences, e) for e in note.evidence)
+                and not talks_about(found, vocabulary)
+            ):
+                status = "missing"
+            else:
+                status = "unclear"
+            used = len({t.stem for t in found if t.stem in vocabulary})
+            points.append(PointFinding(index, point, status, tuple(affirmed), tuple(rejected), used))
+    flags: list[FlagFinding] = []
+    for index, flag in enumerate(question.red_flags):
+        flag_note = question.flag_note(index)
+        affirmed = _hits(found, flag_note.evidence)[0] if flag_note else []
+        flags.append(FlagFinding(index, flag, tuple(affirmed)))
+    shared: set[str] = set()
+    if has_notes:
+        every = frozenset().union(*(point_vocabulary(question, i) for i in range(len(question.key_points))))
+        shared = {t.word for t in found if t.stem in every}
+    return Findings(
+        text,
+        has_notes,
+        tuple(points),
+        tuple(flags),
+        tuple(first_person(found)),
+        len(found),
+        tuple(dismissals(text)),
+        frozenset(shared),
+    )

@@ -1,0 +1,61 @@
+"""The judged claims as a regression test: what the offline grader says now was judged true by readers.
+
+Readers who did not write the detectors judged every claim the grader made on three audit sets of
+answers by other writers (tests/data/claims_judged_*.jsonl). The grader is run again here: every
+claim type it ships must stay at 95% precision on the judged claims it still makes, and it may not
+start making many claims nobody judged (a change that does must be audited again, with
+bench/claims_audit.py --dump).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections import Counter
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from mock_interviewer.offline.claims import SHIPPED
+
+BENCH = Path(__file__).resolve().parent.parent / "bench" / "claims_audit.py"
+
+
+@pytest.fixture(scope="module")
+def audit() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("claims_audit", BENCH)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def graded(audit: ModuleType) -> dict[str, list[tuple[dict[str, Any], Any]]]:
+    """Each audit set graded once, as the grader grades it now."""
+    sets = {}
+    for name in ("dev", "dev2", "holdout"):
+        sets[name] = audit.grade_rows([row for file in audit.SETS[name] for row in audit.read_jsonl(audit.DATA / file)])
+    return sets
+
+
+@pytest.mark.parametrize("name", ["dev", "dev2", "holdout"])
+def test_every_shipped_claim_type_stays_true_on_the_judged_claims(
+    audit: ModuleType, graded: dict[str, list[tuple[dict[str, Any], Any]]], name: str
+) -> None:
+    answers = [row for row, _ in graded[name]]
+    judged = audit.read_jsonl(audit.DATA / f"claims_judged_{name}.jsonl")
+    by_id = {audit.answer_id(r["question_id"], r["answer"]): r["answer"] for r in answers}
+    verdicts = {audit.claim_key(by_id[j["answer_id"]], j): j["verdict"] for j in judged if j["type"] == "claim"}
+    counts: dict[str, Counter[str]] = {}
+    for row, found in graded[name]:
+        for claim in found.claims:
+            assert claim.kind in SHIPPED
+            counts.setdefault(claim.kind, Counter())[verdicts.get(audit.claim_key(row["answer"], claim), "unjudged")] += 1
+    made = sum(sum(c.values()) for c in counts.values())
+    unjudged = sum(c["unjudged"] for c in counts.values())
+    assert made and unjudged <= 0.05 * made, f"{name}: {unjudged} of {made} claims were never judged"
+    for kind, c in counts.items():
+        judged_n = c["true"] + c["false"] + c["unsure"]
+        assert judged_n == 0 or c["true"] / judged_n >= 0.95, f"{name}: {kind} {c['true']}/{judged_n}"

@@ -1,0 +1,288 @@
+"""What the offline grader says about an answer is true, or it is not said (issue: offline feedback that tells the truth).
+
+One test per defect that was seen in offline-v3, each asserting on the grade JSON and, where the
+defect was in what a candidate reads, on the rendered text. The answers are written for these
+tests; none is in an audit set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mock_interviewer.backends.base import Task, Turn
+from mock_interviewer.backends.offline import OfflineBackend
+from mock_interviewer.bank import Bank, load_bank
+from mock_interviewer.config import Settings
+from mock_interviewer.grader import grade_answer
+from mock_interviewer.grades import Grade
+from mock_interviewer.offline.context import OfflineContext
+from mock_interviewer.offline.coverage import coverage
+from mock_interviewer.offline.evidence import read_exchange
+from mock_interviewer.offline.followups import decide_follow_up
+from mock_interviewer.offline.probes import make_probes
+from mock_interviewer.textmatch import find_phrase, tokens
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def bank() -> Bank:
+    return load_bank()
+
+
+@pytest.fixture(scope="module")
+def context(bank: Bank) -> OfflineContext:
+    return OfflineContext(questions=dict(bank.questions))
+
+
+def grade(bank: Bank, question_id: str, answer: str, exchange: tuple[Turn, ...] = ()) -> Grade:
+    return asyncio.run(grade_answer(OfflineBackend(), bank.get(question_id), answer, Settings(), exchange=exchange))
+
+
+def status(bank: Bank, context: OfflineContext, question_id: str, answer: str, point: int) -> str:
+    question = bank.get(question_id)
+    found = read_exchange(question, answer, coverage(question, answer, context.corpus))
+    return found.points[point].status
+
+
+def missing(grade: Grade) -> list[str]:
+    return [claim.subject or "" for claim in grade.claims if claim.kind == "misses_point"]
+
+
+# ---------------------------------------------------------------- 1. coverage: paraphrase, tools, negation, exchange
+
+
+def test_a_paraphrase_of_a_key_point_counts_as_that_point(bank: Bank, context: OfflineContext) -> None:
+    """'idempotency key' against 'idempotency tokens'; 'planning poker' said but listed as missing."""
+    assert status(bank, context, "engineer-06", "Every write carries an idempotency key, so retries are safe.", 2) == "addressed"
+    assert status(bank, context, "director-04", "We size work with planning poker and keep ranges.", 2) == "addressed"
+
+
+def test_a_named_tool_is_evidence_for_the_point_it_serves(bank: Bank, context: OfflineContext) -> None:
+    answer = "Schema changes are Flyway scripts in the repo, applied by the pipeline."
+    assert status(bank, context, "technical-10", answer, 1) == "addressed"  # a versioned migration tool
+    grade_json = grade(bank, "technical-10", answer)
+    assert bank.get("technical-10").key_points[1] not in missing(grade_json)
+
+
+def test_a_negated_practice_never_counts_for_it(bank: Bank, context: OfflineContext) -> None:
+    """'we schedule downtime' counted for zero-downtime; 'staging never has realistic data' for staging tests."""
+    assert status(bank, context, "technical-10", "We schedule downtime on Sunday nights and run the scripts.", 0) != "addressed"
+    hits = find_phrase(tokens("We don't test in staging because staging never has realistic data."), "staging")
+    assert hits and not any(hit.affirmed for hit in hits)
+    assert [h.affirmed for h in find_phrase(tokens("We never skip code review."), "code review")] == [True]
+    assert [h.affirmed for h in find_phrase(tokens("We use canaries instead of just deploying to everyone."), "deploying to everyone")] == [False]
+    assert [h.affirmed for h in find_phrase(tokens("Not just unit tests: contract tests too."), "unit tests")] == [True]
+
+
+def test_the_reply_to_a_follow_up_counts_for_the_question(bank: Bank) -> None:
+    question = bank.get("technical-03")
+    first = "I'd put the tasks on a queue and have workers pick them up."
+    reply = "Handlers are idempotent: each task has an idempotency key, so a redelivery is harmless."
+    exchange = (
+        Turn("interviewer", question.text),
+        Turn("candidate", first),
+        Turn("interviewer", question.probes[4]),
+        Turn("candidate", reply),
+    )
+    graded = grade(bank, "technical-03", f"{first}\n\n{reply}", exchange)
+    assert question.key_points[4] not in missing(graded)
+
+
+def test_a_non_english_answer_is_not_told_it_misses_the_points(bank: Bank) -> None:
+    answer = (
+        "Usaría una cola de mensajes como RabbitMQ o Kafka, con trabajadores que escalan horizontalmente, "
+        "reintentos con espera exponencial y una cola de mensajes muertos para las tareas que fallan."
+    )
+    graded = grade(bank, "technical-03", answer)
+    question = bank.get("technical-03")
+    assert question.key_points[0] not in missing(graded)  # RabbitMQ and Kafka are there, in any language
+
+
+# ---------------------------------------------------------------- 2. red flags
+
+
+def test_a_red_flag_is_never_claimed_when_the_answer_says_the_opposite(bank: Bank) -> None:
+    answer = (
+        "We retry only idempotent operations, with exponential backoff and jitter, behind a circuit breaker; "
+        "failed messages go to a dead letter queue. I would never just retry immediately in a loop."
+    )
+    graded = grade(bank, "engineer-06", answer)
+    assert not [c for c in graded.claims if c.kind == "red_flag"]
+    assert "red flag" not in graded.explanation
+
+
+def test_a_red_flag_in_a_poor_answer_is_named_with_the_candidates_words(bank: Bank) -> None:
+    answer = "We handle technical debt when it becomes a blocker, otherwise features come first."
+    graded = grade(bank, "director-01", answer)
+    flags = [c for c in graded.claims if c.kind == "red_flag"]
+    assert graded.tier == "poor" and flags
+    assert flags[0].subject == bank.get("director-01").red_flags[0]
+    assert flags[0].quotes[0] in answer and f"“{flags[0].quotes[0]}”" in graded.explanation
+
+
+def test_one_shared_common_word_is_not_a_red_flag(bank: Bank) -> None:
+    answer = "I design the order service locally first, then develop the API with the team and review it."
+    graded = grade(bank, "technical-04", answer)
+    assert not [c for c in graded.claims if c.kind == "red_flag"]
+
+
+# ---------------------------------------------------------------- 3. first person, certainty, buzzwords
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "I use feature flags for risky changes and I implement the rollout in stages, watching error rates each time.",
+        "I'd recommend a canary first, then a staged rollout; my rule is that every step has a rollback ready.",
+        "id start with a canary and watch the error rate then roll out in stages with a rollback ready at each step",
+    ],
+)
+def test_first_person_in_any_tense_is_never_told_to_say_what_you_did(bank: Bank, answer: str) -> None:
+    graded = grade(bank, "director-07", answer)
+    assert "no_first_person" not in {c.kind for c in graded.claims}
+    assert all("Your own part" not in gap.point for gap in graded.gaps)
+
+
+def test_an_answer_in_we_only_is_told_so_and_the_claim_is_true(bank: Bank) -> None:
+    answer = (
+        "We use feature flags for risky changes and we roll out in stages, watching the error rates at each step. "
+        "The pipeline runs the tests, and a failed check blocks the merge until it is fixed by the team."
+    )
+    graded = grade(bank, "director-07", answer)
+    assert "no_first_person" in {c.kind for c in graded.claims}
+    assert not any(word in answer.lower().split() for word in ("i", "my", "me"))
+
+
+def test_no_certainty_or_buzzword_sentences_are_made(bank: Bank) -> None:
+    """'states things as certainties' fired on 'not just' and on correct rules; 'buzzwords' on two words."""
+    answer = "Never return the stack trace to the client: not just for security, log it with a correlation ID instead."
+    graded = grade(bank, "technical-06", answer)
+    text = graded.explanation + " ".join(g.point for g in graded.gaps)
+    assert "certaint" not in text and "buzzword" not in text
+
+
+# ---------------------------------------------------------------- 4.-6. what the explanation says
+
+
+def test_a_five_is_never_held_back_and_nothing_is_compared_with_a_global_mean(bank: Bank) -> None:
+    great = bank.get("technical-02").exemplars.great.replace("I'd", "I would")
+    graded = grade(bank, "technical-02", great)
+    assert graded.tier == "great"
+    assert "Held back" not in graded.explanation and "held back" not in graded.explanation
+    assert "fewer concrete details" not in graded.explanation and "reads like the poor exemplar" not in graded.explanation
+
+
+def test_why_it_matters_is_the_authored_reason_for_that_point(bank: Bank) -> None:
+    answer = "We store each request with a timestamp in a Postgres table and count the last hour on every call."
+    graded = grade(bank, "technical-02", answer)
+    question = bank.get("technical-02")
+    assert graded.tier == "poor" and graded.gaps
+    for gap in graded.gaps:
+        index = question.key_points.index(gap.point)
+        assert gap.why_it_matters == question.point_notes[index].why
+        assert "separates a great answer" not in gap.why_it_matters
+
+
+def test_the_rendered_grade_says_what_the_offline_grader_cannot_check(cli: Callable[..., Any]) -> None:
+    answer = "We store each request with a timestamp in a Postgres table and count the last hour on every call."
+    result = cli("grade", "-q", "technical-02", "-a", answer, "--backend", "offline")
+    assert result.exit_code == 0, result.stderr
+    screen = " ".join(result.stdout.split())
+    assert "cannot check whether what you say is correct" in screen
+    assert "What to add" in screen and "Why it matters:" in screen
+    assert "What you did well" not in screen  # no strength claim passed the audit
+    assert "Nothing essential is missing" not in screen
+
+
+# ---------------------------------------------------------------- 7. siblings and unrelated answers
+
+
+def test_an_answer_to_a_sibling_question_is_not_a_different_question(bank: Bank) -> None:
+    """director-01 and engineer-14 both ask about technical debt: answering one is answering the other."""
+    assert "engineer-14" in bank.get("director-01").siblings and "director-01" in bank.get("engineer-14").siblings
+    graded = grade(bank, "engineer-14", bank.get("director-01").exemplars.great)
+    assert "off_topic" not in {c.kind for c in graded.claims}
+    assert "different question" not in graded.explanation
+    assert graded.tier != "poor"
+
+
+def test_siblings_are_listed_both_ways_and_name_real_questions(bank: Bank) -> None:
+    pairs = {(q.id, other) for q in bank.questions.values() for other in q.siblings}
+    assert len(pairs) >= 34  # 17 or more topics shared across questions
+    assert all((other, qid) in pairs and other in bank.questions for qid, other in pairs)
+
+
+def test_an_answer_about_nothing_the_question_asks_is_poor(bank: Bank, context: OfflineContext) -> None:
+    """Graded poor even when it resembles no bank question. The sentence saying so is not shipped yet (no
+    audit of such answers by other writers): the grade says which key points are missing instead."""
+    from mock_interviewer.offline.claims import SHIPPED
+    from mock_interviewer.offline.grading import assess
+
+    rows = [json.loads(line) for line in (DATA / "unrelated_answers.jsonl").read_text().splitlines() if line.strip()]
+    for row in rows:
+        question = bank.get(row["question_id"])
+        assert assess(question, row["answer"], context).guard in ("unrelated", "off_topic"), row
+        graded = grade(bank, row["question_id"], row["answer"])
+        assert graded.tier == "poor", row
+        assert {c.kind for c in graded.claims} <= SHIPPED and missing(graded), row
+
+
+# ---------------------------------------------------------------- 8. follow-ups and probes
+
+
+def test_a_follow_up_never_asks_for_what_the_candidate_just_said(bank: Bank, context: OfflineContext) -> None:
+    question = bank.get("technical-02")
+    answer = "A token bucket per API key in Redis, so short bursts pass but the average rate holds."
+    task = Task(kind="follow_up", question=question, answer=answer, follow_ups_left=1)
+    decision = decide_follow_up(task, context)
+    assert decision.ask_follow_up
+    assert decision.target != question.key_points[0]  # the token bucket point was just made
+    assert decision.follow_up != question.probes[0]
+
+
+def test_an_off_topic_answer_gets_a_redirect_to_the_question(bank: Bank, context: OfflineContext) -> None:
+    question = bank.get("technical-02")
+    answer = json.loads((DATA / "unrelated_answers.jsonl").read_text().splitlines()[0])["answer"]
+    task = Task(kind="follow_up", question=question, answer=answer, follow_ups_left=1)
+    decision = decide_follow_up(task, context)
+    assert decision.ask_follow_up and question.text.strip() in decision.follow_up
+
+
+def test_probes_for_an_answer_target_what_it_lacks_on_different_passages(bank: Bank, context: OfflineContext) -> None:
+    question = bank.get("technical-02")
+    weak = (
+        "I'd keep a counter per user in Redis. When a request comes in we increment it. "
+        "If it is over the limit we reject the call. The counters expire after a minute."
+    )
+    result = make_probes(Task(kind="probe", question=question, answer=weak, count=3), context)
+    targets = [p.targets for p in result.probes]
+    assert question.key_points[1] not in targets  # Redis counters with expiry: already said
+    assert len({p.refers_to for p in result.probes if p.refers_to}) == len([p for p in result.probes if p.refers_to])
+    strong = {note.strong_reply for note in question.point_notes}
+    assert all(p.strong_reply in strong for p in result.probes if p.targets in question.key_points)
+    assert not any(p.strong_reply.endswith("with a concrete example of what they did and why.") for p in result.probes)
+    # each probe builds on what this candidate said, not on nothing
+    assert all(p.refers_to.strip("…") in weak for p in result.probes if p.refers_to)
+    assert any(p.refers_to for p in result.probes)
+
+
+# ---------------------------------------------------------------- 9. the session summary
+
+
+def test_the_summary_never_lists_a_habit_as_strength_and_practise_next(repo: Path) -> None:
+    from mock_interviewer.session_store import load_session_file
+    from mock_interviewer.summary import THEMES, summarise
+
+    bank = load_bank()
+    for path in sorted((repo / "transcripts" / "examples").glob("*.json")):
+        summary = summarise(load_session_file(path), bank)
+        strong = {s.split(" (")[0] for s in summary.strongest}
+        advice = {t.name: t.advice for t in THEMES}
+        assert not [item for item in summary.practice if any(item.what == advice.get(name) for name in strong)], path
