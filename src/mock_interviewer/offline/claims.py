@@ -22,6 +22,7 @@ from __future__ import annotations
 from mock_interviewer.bank import Question
 from mock_interviewer.grades import Claim, ClaimKind
 from mock_interviewer.offline.evidence import Findings, PointFinding
+from mock_interviewer.textmatch import PhraseHit, Span
 
 # Claim types that passed the audit. A type left out here is never said.
 SHIPPED: frozenset[ClaimKind] = frozenset({"misses_point", "red_flag", "no_first_person"})
@@ -51,50 +52,47 @@ def point_claims(findings: Findings, order: list[int], tier: str) -> list[Claim]
     return [misses(missing[i]) for i in order if i in missing]
 
 
+def _quoted(kind: ClaimKind, findings: Findings, where: PhraseHit | Span, text: str, subject: str | None = None) -> Claim:
+    """A claim about something the candidate said: ``text`` with ``{said}`` filled by their words there."""
+    said = findings.quote(where)
+    return Claim(kind=kind, text=text.format(said=said), subject=subject, quotes=[said])
+
+
 def rejection_claims(findings: Findings, tier: str) -> list[Claim]:
     if tier == "great":
         return []
-    out = []
-    for finding in findings.rejected[:MAX_FLAGS]:
-        said = findings.quote(finding.rejected[0])
-        out.append(
-            Claim(
-                kind="rejects_point",
-                text=f"You said “{said}”, turning down what a strong answer does: {point_text(finding.point)}.",
-                subject=finding.point,
-                quotes=[said],
-            )
+    return [
+        _quoted(
+            "rejects_point",
+            findings,
+            finding.rejected[0],
+            "You said “{said}”, turning down what a strong answer does: " + point_text(finding.point) + ".",
+            finding.point,
         )
-    return out
+        for finding in findings.rejected[:MAX_FLAGS]
+    ]
 
 
 def dismissal_claims(findings: Findings, tier: str) -> list[Claim]:
     if tier == "great":
         return []
-    out = []
-    for span in findings.dismissals[:MAX_FLAGS]:
-        said = findings.quote(span)
-        out.append(
-            Claim(kind="dismisses_practice", text=f"You said “{said}”: that waves a practice away.", quotes=[said])
-        )
-    return out
+    text = "You said “{said}”: that waves a practice away."
+    return [_quoted("dismisses_practice", findings, span, text) for span in findings.dismissals[:MAX_FLAGS]]
 
 
 def flag_claims(findings: Findings, tier: str) -> list[Claim]:
     if tier == "great":
         return []
-    out = []
-    for finding in findings.shown_flags[:MAX_FLAGS]:
-        said = findings.quote(finding.hits[0])
-        out.append(
-            Claim(
-                kind="red_flag",
-                text=f"You said “{said}”: interviewers listen for this as a red flag ({point_text(finding.flag)}).",
-                subject=finding.flag,
-                quotes=[said],
-            )
+    return [
+        _quoted(
+            "red_flag",
+            findings,
+            finding.hits[0],
+            "You said “{said}”: interviewers listen for this as a red flag (" + point_text(finding.flag) + ").",
+            finding.flag,
         )
-    return out
+        for finding in findings.shown_flags[:MAX_FLAGS]
+    ]
 
 
 def dimension_claims(findings: Findings) -> list[Claim]:

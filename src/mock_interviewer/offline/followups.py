@@ -84,8 +84,9 @@ def probe_for(question: Question, point: PointCoverage, answer: str, variant: in
 def ranked_gaps(question: Question, answer: str, context: OfflineContext) -> list[PointCoverage]:
     """Key points the exchange has not shown, the most important (most discriminating) first.
 
-    With evidence notes, a point the candidate addressed is never asked about again, and the
-    points known to be missing come before the unclear ones; without notes, word coverage decides.
+    With evidence notes, a point the candidate addressed is never asked about again, the points
+    known to be missing come before the unclear ones, and unclear ones the answer says least about
+    come first; without notes, word coverage decides.
     """
     from mock_interviewer.offline.evidence import read_exchange
 
@@ -94,10 +95,14 @@ def ranked_gaps(question: Question, answer: str, context: OfflineContext) -> lis
     points = coverage(question, answer, context.corpus)
     findings = read_exchange(question, answer, points)
     if findings.has_notes:
-        status = {f.index: f.status for f in findings.points}
+        found = {f.index: f for f in findings.points}
         rank = {"missing": 0, "unclear": 1}
-        left = [p for p in points if status.get(p.index) in rank]
-        return sorted(left, key=lambda p: (rank[status[p.index]], -weights[p.index], p.index))
+        left = [p for p in points if found[p.index].status in rank]
+        # among the unclear ones, the least talked about first: a probe should not ask for what was just said
+        return sorted(
+            left,
+            key=lambda p: (rank[found[p.index].status], found[p.index].vocabulary_used, -weights[p.index], p.index),
+        )
     uncovered = [p for p in points if not p.covered]
     return sorted(uncovered, key=lambda p: (-weights[p.index], p.index))
 
