@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from mock_interviewer.errors import InputError
 from mock_interviewer.resources import data_dir
 from mock_interviewer.storage import read_user_file
+from mock_interviewer.strict import StrictModel
 
 SCHEMA_VERSION = 1
 Tier = Literal["great", "mediocre", "poor"]
@@ -36,8 +37,6 @@ def normalise_whitespace(text: str) -> str:
     return " ".join(text.split())
 
 
-class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class Exemplars(StrictModel):

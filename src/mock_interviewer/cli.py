@@ -16,6 +16,7 @@ from rich.console import Console
 from mock_interviewer import __version__
 from mock_interviewer.commands import register_all
 from mock_interviewer.commands.common import print_error
+from mock_interviewer.envvars import ENV_DEBUG
 from mock_interviewer.errors import MockInterviewerError
 
 app = typer.Typer(
@@ -39,7 +40,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     debug: Annotated[
-        bool, typer.Option("--debug", envvar="MOCK_INTERVIEWER_DEBUG", help="Show tracebacks on errors.")
+        bool, typer.Option("--debug", envvar=ENV_DEBUG, help="Show tracebacks on errors.")
     ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")

@@ -67,10 +67,6 @@ def render_exchange(exchange: Sequence[Turn]) -> str:
     return "\n\n".join(f"[{turn.speaker}] {turn.text.strip()}" for turn in exchange)
 
 
-def candidate_words(exchange: Sequence[Turn]) -> str:
-    return "\n\n".join(turn.text.strip() for turn in exchange if turn.speaker == "candidate")
-
-
 def build_grade_request(
     question: Question, prepared: PreparedAnswer, settings: Settings, exchange: Sequence[Turn] = ()
 ) -> ModelRequest:

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer, model_validator
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from mock_interviewer.bank import ANCHOR_SCORES, Tier
-
-
-class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from mock_interviewer.strict import StrictModel
 
 
 def tier_for_score(score: int) -> Tier:

@@ -15,7 +15,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from mock_interviewer.backends.base import Backend, ModelReply, ModelRequest, Task
 from mock_interviewer.bank import Bank, Question, Track
@@ -25,6 +25,7 @@ from mock_interviewer.grader import PreparedAnswer, prepare_answer, question_var
 from mock_interviewer.grades import Usage
 from mock_interviewer.prompts import fence, load_prompt
 from mock_interviewer.replies import Probe, ProbeList
+from mock_interviewer.strict import StrictModel
 from mock_interviewer.structured import StructuredFailure, complete_structured
 
 PROMPT_NAME = "probe"
@@ -90,8 +91,6 @@ class QuestionProbeList(_CheckedProbeList):
 # ---------------------------------------------------------------- what this module returns
 
 
-class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class ProbeSet(StrictModel):

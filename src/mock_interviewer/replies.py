@@ -6,11 +6,9 @@ reasons before committing to the answer.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-
-class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from mock_interviewer.strict import StrictModel
 
 
 class FollowUpDecision(StrictModel):

@@ -13,12 +13,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from mock_interviewer.errors import InputError
 from mock_interviewer.grades import Grade
 from mock_interviewer.jsontext import parse_json
 from mock_interviewer.storage import atomic_write_text, safe_child
+from mock_interviewer.strict import StrictModel
 
 SCHEMA_VERSION = 1
 SUFFIX = ".json"
@@ -28,8 +29,6 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class SessionTurn(StrictModel):

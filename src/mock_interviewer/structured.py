@@ -8,7 +8,6 @@ never as a default.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import replace
 from typing import TypeVar
@@ -110,11 +109,6 @@ async def complete_structured(backend: Backend, request: ModelRequest, output: t
             f"the model's reply did not match the expected format, even after one repair request ({_short(exc)})",
             reply,
         ) from None
-
-
-def schema_json(output: type[BaseModel]) -> str:
-    return json.dumps(output.model_json_schema(), indent=2)
-
 
 def validate_reply(reply: ModelReply, output: type[T]) -> T:
     """Check a reply received some other way (the Batch API) exactly as ``complete_structured`` does, minus the re-ask."""

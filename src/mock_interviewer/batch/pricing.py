@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mock_interviewer.envvars import ENV_PRICES
 from mock_interviewer.errors import InputError
 from mock_interviewer.jsontext import parse_json
 
-ENV_PRICES = "MOCK_INTERVIEWER_PRICES"
 PRICES_AS_OF = "2025-08"
 PRICES_SOURCE = "https://openai.com/api/pricing"
 BATCH_DISCOUNT = 0.5

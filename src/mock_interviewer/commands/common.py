@@ -15,6 +15,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from mock_interviewer.envvars import ENV_BACKEND, ENV_BANK, ENV_MODEL, ENV_TRANSCRIPTS
+
 # ---------------------------------------------------------------- options shared by commands
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout; messages go to stderr.")]
@@ -23,7 +25,7 @@ BankOpt = Annotated[
     typer.Option(
         "--bank",
         metavar="PATH",
-        help="Extra bank file or directory (repeatable); also MOCK_INTERVIEWER_BANK (paths separated by ':').",
+        help=f"Extra bank file or directory (repeatable); also {ENV_BANK} (paths separated by ':').",
         show_default=False,
     ),
 ]
@@ -31,14 +33,14 @@ BackendOpt = Annotated[
     str,
     typer.Option(
         "--backend",
-        envvar="MOCK_INTERVIEWER_BACKEND",
+        envvar=ENV_BACKEND,
         help="auto (openai when OPENAI_API_KEY or OPENAI_BASE_URL is set, else offline), openai, or offline.",
     ),
 ]
 ModelOpt = Annotated[
     str | None,
     typer.Option(
-        "--model", envvar="MOCK_INTERVIEWER_MODEL", help="Model name for the openai backend.", show_default=False
+        "--model", envvar=ENV_MODEL, help="Model name for the openai backend.", show_default=False
     ),
 ]
 AnswerOpt = Annotated[
@@ -59,7 +61,7 @@ AnswerFileOpt = Annotated[
 ]
 TranscriptsOpt = Annotated[
     Path,
-    typer.Option("--transcripts-dir", envvar="MOCK_INTERVIEWER_TRANSCRIPTS", help="Where sessions are saved."),
+    typer.Option("--transcripts-dir", envvar=ENV_TRANSCRIPTS, help="Where sessions are saved."),
 ]
 
 

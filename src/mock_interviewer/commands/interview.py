@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mock_interviewer.commands.common import BackendOpt, BankOpt, JsonOpt, ModelOpt, TranscriptsOpt, make_context
+from mock_interviewer.envvars import ENV_CONTEXT_BUDGET
 
 if TYPE_CHECKING:
     from mock_interviewer.backends.base import Backend
@@ -82,7 +83,7 @@ def interview(
         int | None,
         typer.Option(
             "--context-budget",
-            envvar="MOCK_INTERVIEWER_CONTEXT_BUDGET",
+            envvar=ENV_CONTEXT_BUDGET,
             help="Most tokens of conversation sent per model request; older exchanges are summarised to fit (default 12000).",
             show_default=False,
         ),
