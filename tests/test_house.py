@@ -46,3 +46,17 @@ def test_a_missing_command_module_is_an_error_not_a_silently_smaller_cli(monkeyp
     monkeypatch.setattr(commands, "COMMAND_MODULES", ("grade", "no_such_command"))
     with pytest.raises(ModuleNotFoundError, match="no_such_command"):
         commands.register_all(typer.Typer())
+
+
+def test_the_fields_the_grade_prompt_names_are_the_fields_the_verdict_schema_asks_for() -> None:
+    """A field renamed in the model and not in prompts/grade.system.md (or the reverse) would make every
+    model reply fail validation; the offline grader's claims are not asked of a model (left out of the schema)."""
+    import re
+    from pathlib import Path
+
+    from mock_interviewer.grades import GradeVerdict
+
+    prompt = (Path(__file__).resolve().parent.parent / "prompts" / "grade.system.md").read_text(encoding="utf-8")
+    named = re.findall(r'^- "([a-z_]+)":', prompt, flags=re.MULTILINE)
+    assert named == list(GradeVerdict.model_json_schema()["properties"])
+    assert "claims" not in named
