@@ -7,7 +7,7 @@ import json
 import os
 import socket
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,3 +120,28 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+# ---------------------------------------------------------------- no key on disk, checked when the session ends
+
+FULL_RUN = 200  # a run of this many tests writes files: reading none means the check looked in the wrong place
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_file_written_during_the_suite_holds_the_api_key(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[None]:
+    """After every test has run: no file under pytest's temporary directory, the repository's
+    transcripts or batch output holds the fake API key. A failure is an error of the session, whatever
+    the order the tests ran in; a full run that read no file at all fails too (it cannot pass vacuously)."""
+    from openai_fakes import files_containing_secrets
+
+    yield
+    read, leaks = files_containing_secrets(tmp_path_factory.getbasetemp())
+    for extra in ("transcripts", "batch-out"):
+        if (REPO / extra).is_dir():
+            more_read, more_leaks = files_containing_secrets(REPO / extra)
+            read, leaks = read + more_read, leaks + more_leaks
+    leaks = [path for path in leaks if "planted" not in path.name]
+    assert not leaks, f"the fake API key reached disk: {leaks}"
+    assert read > 0 or request.session.testscollected < FULL_RUN, "the secrets check read no file"

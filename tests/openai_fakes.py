@@ -12,12 +12,14 @@ Nothing here patches the SDK: tests answer its HTTP requests. Use them like::
 - ``chat_completion`` / ``chat_response`` build a ``chat.completion`` body / response;
   ``sse_response`` a streamed one; ``error_response`` an OpenAI-shaped error.
 - ``FAST_RETRY`` headers make the SDK retry after 1 ms instead of its 0.5 s backoff.
+- ``files_containing_secrets`` finds files holding ``API_KEY`` (the suite's session-finish check).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,6 +28,7 @@ import respx
 from pydantic import BaseModel
 
 API_KEY = "sk-test-9f8e7d6c5b4a39281706f5e4d3c2b1a0ZZ"
+SECRETS = (API_KEY, "sk-test-")
 BASE_URL = "https://api.test/v1"
 CHAT_URL = f"{BASE_URL}/chat/completions"
 FAST_RETRY = {"retry-after-ms": "1"}
@@ -155,3 +158,18 @@ def chat_api(openai_env: dict[str, str]) -> Iterator[respx.Route]:
     """The mocked ``POST {BASE_URL}/chat/completions`` route; set ``.side_effect`` or ``.return_value``."""
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
         yield router.post("/chat/completions", name="chat")
+
+
+def files_containing_secrets(root: Path) -> tuple[int, list[Path]]:
+    """How many files under ``root`` were read, and those that hold the test key."""
+    read, found = 0, []
+    for path in root.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            read += 1
+            if any(secret.encode() in data for secret in SECRETS):
+                found.append(path)
+    return read, found

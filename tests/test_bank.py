@@ -296,7 +296,7 @@ def test_every_built_in_question_has_an_authored_note_for_each_key_point_and_red
             assert all(1 <= len(phrase.split()) <= 4 and phrase == phrase.lower() for phrase in note.evidence), question.id
 
 
-def test_bank_validate_says_what_a_bank_lacks_for_the_offline_grader(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_bank_validate_says_what_a_bank_lacks_for_the_offline_grader(cli, tmp_path: Path) -> None:
     from mock_interviewer.bank import builtin_bank_dir
 
     data = yaml.safe_load((builtin_bank_dir() / "technical.yaml").read_text(encoding="utf-8"))

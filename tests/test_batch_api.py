@@ -96,7 +96,9 @@ class FakeBatchAPI:
         batch = self.batches[batch_id]
         outputs, errors = [], []
         for line in self.uploads[batch["input_file_id"]]:
-            answer = FENCED.search(line["body"]["messages"][1]["content"]).group(1)
+            fenced = FENCED.search(line["body"]["messages"][1]["content"])
+            assert fenced is not None
+            answer = fenced.group(1)
             if "FAILS" in answer:
                 errors.append({"id": "r", "custom_id": line["custom_id"], "response": None,
                                "error": {"code": "batch_expired", "message": "not executed before the window expired"}})

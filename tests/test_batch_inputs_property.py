@@ -22,7 +22,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 BANK = load_bank([])
 KNOWN = ["director-01", "engineer-20", "technical-19"]
-words = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=30)
+words = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), min_size=1, max_size=30)
 answers = words.filter(lambda t: t.strip() != "")
 
 good_record = st.fixed_dictionaries(

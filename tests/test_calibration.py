@@ -51,7 +51,7 @@ def test_kappa_edge_cases() -> None:
 def item(expected: str, predicted: str | None, question: str = "q-01", source: str = "labelled", score: int | None = None) -> CalibrationItem:
     if predicted is not None and score is None:
         score = {"great": 5, "mediocre": 3, "poor": 1}[predicted]
-    return CalibrationItem(source, question, expected, predicted, score, "graded" if predicted else "ungraded")  # type: ignore[arg-type]
+    return CalibrationItem(source, question, expected, predicted, score, "graded" if predicted else "ungraded")
 
 
 def test_metrics_count_ungraded_as_misses_and_poor_graded_great() -> None:
@@ -119,7 +119,7 @@ def test_calibration_works_with_any_backend_and_keeps_ungraded_items(bank: Bank)
     track = "technical"
     questions = bank.in_track(track)
 
-    def reply(request):  # type: ignore[no-untyped-def]
+    def reply(request):
         answer = request.task.answer
         question = request.task.question
         if question.id == "technical-01" and answer == question.exemplars.mediocre:
@@ -141,7 +141,7 @@ def test_calibration_works_with_any_backend_and_keeps_ungraded_items(bank: Bank)
     assert bad[0].reason and "format" in bad[0].reason
 
 
-def test_calibrate_json_shape(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_calibrate_json_shape(cli, tmp_path: Path) -> None:
     path = tmp_path / "labels.jsonl"
     rows = [
         {"question_id": "technical-02", "answer": "I'd add a counter in a database table and block users over it.", "label": "poor", "id": "a"},
@@ -172,7 +172,7 @@ def test_calibrate_json_shape(cli, tmp_path: Path) -> None:  # type: ignore[no-u
     assert labelled[0]["predicted"] in ("great", "mediocre", "poor")
 
 
-def test_calibrate_for_people_and_its_errors(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_calibrate_for_people_and_its_errors(cli, tmp_path: Path) -> None:
     result = cli("calibrate", "--backend", "offline", "--track", "director")
     assert result.exit_code == 0, result.stderr
     assert "accuracy" in result.stdout and "QW kappa" in result.stdout and "Great" in result.stdout

@@ -97,8 +97,8 @@ FAULTS: list[Fault] = [
           stream=lambda: [_rate_limited(FAST_RETRY)] * 2, stream_outcome="service",
           stream_says="rate limited by the model service"),
     *[
-        Fault(f"{status} then ok", (lambda s=status: [_server_error(s)]), "ok", calls=2,
-              stream=(lambda s=status: [_server_error(s)]), stream_outcome="ok")
+        Fault(f"{status} then ok", (lambda s=status: [_server_error(s)]), "ok", calls=2,  # type: ignore[misc, arg-type]
+              stream=(lambda s=status: [_server_error(s)]), stream_outcome="ok")  # type: ignore[misc, arg-type]
         for status in (500, 502, 503)
     ],
     Fault("503 on every retry", lambda: [_server_error(503)] * 2, "service", "failed (HTTP 503) after 1 retry",
@@ -273,7 +273,7 @@ def use(route: respx.Route, monkeypatch: pytest.MonkeyPatch, fault: Fault, targe
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=FAULT_IDS)
-def test_grade(fault: Fault, cli, model_env, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_grade(fault: Fault, cli, model_env, monkeypatch, tmp_path) -> None:
     model = use(model_env, monkeypatch, fault, "GradeVerdict")
     result = cli("grade", "--question", QUESTION_ID, "--answer", ANSWER, "--json", *OPENAI)
     assert_clean(result, tmp_path)
@@ -298,7 +298,7 @@ def test_grade(fault: Fault, cli, model_env, monkeypatch, tmp_path) -> None:  # 
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=FAULT_IDS)
-def test_probe(fault: Fault, cli, model_env, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_probe(fault: Fault, cli, model_env, monkeypatch, tmp_path) -> None:
     model = use(model_env, monkeypatch, fault, "ProbeList")
     result = cli("probe", "--question", QUESTION_ID, "--answer", ANSWER, "--json", *OPENAI)
     assert_clean(result, tmp_path)
@@ -315,7 +315,7 @@ def test_probe(fault: Fault, cli, model_env, monkeypatch, tmp_path) -> None:  # 
 
 
 @pytest.mark.parametrize("fault", [f for f in FAULTS if not f.slow], ids=[f.name for f in FAULTS if not f.slow])
-def test_probe_sheet(fault: Fault, cli, model_env, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_probe_sheet(fault: Fault, cli, model_env, monkeypatch, tmp_path) -> None:
     """A track sheet asks once per question, concurrently: the fault is played on the first question's requests.
 
     A service failure aborts the sheet (nothing written); an unusable reply marks that question and
@@ -388,7 +388,7 @@ def results_of(out: Path) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=FAULT_IDS)
-def test_batch(fault: Fault, cli, model_env, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_batch(fault: Fault, cli, model_env, monkeypatch, tmp_path) -> None:
     model = use(model_env, monkeypatch, fault, "GradeVerdict")
     out = tmp_path / "out"
     args = ("batch", str(answers_file(tmp_path)), "--out", str(out), "--json", *OPENAI)

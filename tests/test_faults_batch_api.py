@@ -80,7 +80,7 @@ def recorded(tmp_path: Path) -> list[tuple[str, bool]]:
 
 @pytest.mark.parametrize("step", list(STEPS))
 @pytest.mark.parametrize("fault", SERVICE_FAULTS, ids=[f.name for f in SERVICE_FAULTS])
-def test_service_fault_on_each_endpoint(fault: Fault, step: str, cli, service, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_service_fault_on_each_endpoint(fault: Fault, step: str, cli, service, monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("MOCK_INTERVIEWER_MAX_RETRIES", str(fault.retries))
     route = {"upload": service.upload_route, "create": service.create_route, "check": service.retrieve_route,
              "download": service.content_route}[step]
@@ -112,7 +112,7 @@ def test_service_fault_on_each_endpoint(fault: Fault, step: str, cli, service, m
 
 
 @pytest.mark.parametrize("step", list(STEPS)[:3])
-def test_a_server_that_does_not_speak_the_api_is_one_line(step: str, cli, service, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_server_that_does_not_speak_the_api_is_one_line(step: str, cli, service, monkeypatch, tmp_path) -> None:
     """A web page (HTTP 200, not JSON) from the wrong OPENAI_BASE_URL was an internal error (AttributeError)."""
     monkeypatch.setenv("MOCK_INTERVIEWER_MAX_RETRIES", "0")
     route = {"upload": service.upload_route, "create": service.create_route, "check": service.retrieve_route}[step]
@@ -134,7 +134,7 @@ REPLY_FAULTS = {
 
 
 @pytest.mark.parametrize(("reply", "reason"), REPLY_FAULTS.values(), ids=list(REPLY_FAULTS))
-def test_reply_faults_inside_the_batch(reply: dict[str, Any], reason: str | None, cli, service, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_reply_faults_inside_the_batch(reply: dict[str, Any], reason: str | None, cli, service, monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("MOCK_INTERVIEWER_MAX_RETRIES", "0")
     finish = service.finish
 

@@ -34,7 +34,7 @@ from test_faults import (
 
 
 @pytest.fixture
-def model_env(chat_api, monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
+def model_env(chat_api, monkeypatch, tmp_path):
     return prepare(chat_api, monkeypatch, tmp_path)
 
 
@@ -101,7 +101,7 @@ def finish_by_resuming(cli: Any, model: FakeModel, tmp_path: Path, session: dict
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
-def test_fault_on_the_grade(fault: Fault, cli, model_env, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_fault_on_the_grade(fault: Fault, cli, model_env, monkeypatch, tmp_path) -> None:
     model = use(model_env, monkeypatch, fault, "GradeVerdict")
     result = start(cli, tmp_path, 0, f"{ANSWER}\n.\n")
     assert_clean(result, tmp_path)
@@ -140,7 +140,7 @@ STREAM_FAULTS = [f for f in FAULTS if f.stream is not None and _worth_a_second_t
 
 
 @pytest.mark.parametrize("fault", STREAM_FAULTS, ids=[f.name for f in STREAM_FAULTS])
-def test_fault_on_the_interviewers_words(fault: Fault, cli, model_env, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_fault_on_the_interviewers_words(fault: Fault, cli, model_env, monkeypatch, tmp_path) -> None:
     model = use(model_env, monkeypatch, fault, "stream")
     result = start(cli, tmp_path, 0, f"{ANSWER}\n.\n")
     assert_clean(result, tmp_path)
@@ -164,7 +164,7 @@ def test_fault_on_the_interviewers_words(fault: Fault, cli, model_env, monkeypat
     assert answers_in(after) == [ANSWER]
 
 
-def test_an_empty_stream_falls_back_to_the_bank_question(cli, model_env, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_stream_falls_back_to_the_bank_question(cli, model_env, monkeypatch, tmp_path) -> None:
     from mock_interviewer.bank import load_bank
 
     fault = next(f for f in FAULTS if f.name == "empty completion")
@@ -182,7 +182,7 @@ DECISION_FAULTS = [f for f in FAULTS if _worth_a_second_target(f, f.outcome)]
 
 
 @pytest.mark.parametrize("fault", DECISION_FAULTS, ids=[f.name for f in DECISION_FAULTS])
-def test_fault_on_the_follow_up_decision(fault: Fault, cli, model_env, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_fault_on_the_follow_up_decision(fault: Fault, cli, model_env, monkeypatch, tmp_path) -> None:
     model = use(model_env, monkeypatch, fault, "FollowUpDecision")
     result = start(cli, tmp_path, 1, f"{ANSWER}\n.\n{SECOND}\n.\n")
     assert_clean(result, tmp_path)

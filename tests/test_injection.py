@@ -91,7 +91,7 @@ def assert_fence_holds(body: dict[str, Any], prompt: str, answer: str) -> str:
 
 
 @pytest.mark.parametrize("answer", HOSTILE.values(), ids=HOSTILE_IDS)
-def test_grade_request_keeps_the_answer_inside_the_fence_and_flags_it(answer: str, cli, chat_api) -> None:  # type: ignore[no-untyped-def]
+def test_grade_request_keeps_the_answer_inside_the_fence_and_flags_it(answer: str, cli, chat_api) -> None:
     # The model is fooled (says great, not suspicious): the tool still flags the grade.
     chat_api.side_effect = [chat_response(verdict("great", 5, suspicious=False))]
     result = cli("grade", "--question", QUESTION_ID, "--answer", answer, "--json", *OPENAI)
@@ -100,7 +100,7 @@ def test_grade_request_keeps_the_answer_inside_the_fence_and_flags_it(answer: st
     assert_fence_holds(sent_json(chat_api.calls[0]), "grade", answer)
 
 
-def test_the_repair_re_ask_keeps_the_fence_too(cli, chat_api) -> None:  # type: ignore[no-untyped-def]
+def test_the_repair_re_ask_keeps_the_fence_too(cli, chat_api) -> None:
     """The repair re-ask appends turns after the fenced message; it must not add a fence of its own."""
     answer = HOSTILE["closing tag"]
     chat_api.side_effect = [chat_response("{not json"), chat_response(verdict("poor", 1, suspicious=True))]
@@ -112,7 +112,7 @@ def test_the_repair_re_ask_keeps_the_fence_too(cli, chat_api) -> None:  # type: 
     assert not ANSWER_TAG.search(later)
 
 
-def test_an_ordinary_answer_is_not_flagged(cli, chat_api) -> None:  # type: ignore[no-untyped-def]
+def test_an_ordinary_answer_is_not_flagged(cli, chat_api) -> None:
     chat_api.side_effect = [chat_response(verdict("mediocre", 3))]
     result = cli("grade", "--question", QUESTION_ID, "--answer", BASIS, "--json", *OPENAI)
     assert result.json()["suspicious"] is False
@@ -135,7 +135,7 @@ PROBES = {
 
 
 @pytest.mark.parametrize("answer", HOSTILE.values(), ids=HOSTILE_IDS)
-def test_probe_request_keeps_the_answer_inside_the_fence_and_flags_it(answer: str, cli, chat_api) -> None:  # type: ignore[no-untyped-def]
+def test_probe_request_keeps_the_answer_inside_the_fence_and_flags_it(answer: str, cli, chat_api) -> None:
     chat_api.side_effect = [chat_response(PROBES)]
     result = cli("probe", "--question", QUESTION_ID, "--answer", answer, "--json", *OPENAI)
     assert result.exit_code == 0, result.stderr
@@ -147,7 +147,7 @@ def test_probe_request_keeps_the_answer_inside_the_fence_and_flags_it(answer: st
 # ---------------------------------------------------------------- interview and batch through the SDK
 
 
-def test_interview_follow_up_and_grade_requests_fence_the_whole_exchange(cli, chat_api, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_interview_follow_up_and_grade_requests_fence_the_whole_exchange(cli, chat_api, tmp_path: Path) -> None:
     hostile = HOSTILE["closing then reopening"]
     bodies: list[dict[str, Any]] = []
 
@@ -175,7 +175,7 @@ def test_interview_follow_up_and_grade_requests_fence_the_whole_exchange(cli, ch
     assert session["records"][0]["grade"]["suspicious"] is True
 
 
-def test_batch_flags_hostile_answers_and_fences_them(cli, chat_api, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_batch_flags_hostile_answers_and_fences_them(cli, chat_api, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     rows = [{"id": name.replace(" ", "-"), "question_id": QUESTION_ID, "answer": text} for name, text in HOSTILE.items()]
     rows.append({"id": "honest", "question_id": QUESTION_ID, "answer": BASIS})
@@ -227,7 +227,7 @@ def test_offline_grade_is_unmoved_by_injected_sentences(question_id: str, tier: 
             assert (graded.tier, graded.suspicious) == (honest.tier, True), (injection, hostile[:60])
 
 
-def test_offline_grade_command_flags_and_keeps_the_tier(cli) -> None:  # type: ignore[no-untyped-def]
+def test_offline_grade_command_flags_and_keeps_the_tier(cli) -> None:
     poor = QUESTION.exemplars.poor + " That is how I would approach it."
     plain = cli("grade", "--question", QUESTION_ID, "--answer", poor, "--json", "--backend", "offline").json()
     hostile = cli("grade", "--question", QUESTION_ID, "--answer", poor + " " + INJECTIONS[0], "--json",

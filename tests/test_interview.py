@@ -74,7 +74,7 @@ class ScriptedFrontend:
         if callable(item):
             item = item(request)
         if isinstance(item, str):
-            item = Command(item[1:]) if item.startswith("/") else Answer(item)  # type: ignore[arg-type]
+            item = Command(item[1:]) if item.startswith("/") else Answer(item)
         self.events.append(("read", item))
         return item
 
@@ -114,7 +114,7 @@ def make_session(ids: list[str], *, follow_ups: int = 1, feedback: str = "now", 
         track=ids[0].rsplit("-", 1)[0],
         backend="scripted",
         model="scripted-model",
-        options=SessionOptions(questions=len(ids), minutes=minutes, follow_ups=follow_ups, feedback=feedback, seed=1),  # type: ignore[arg-type]
+        options=SessionOptions(questions=len(ids), minutes=minutes, follow_ups=follow_ups, feedback=feedback, seed=1),
         records=[QuestionRecord(question_id=i) for i in ids],
     )
 
@@ -426,7 +426,7 @@ def test_elapsed_time_carries_over_a_resume(tmp_path: Path) -> None:
     session = make_session(["director-01"], minutes=10, follow_ups=0)
     session.elapsed_seconds = 300
     seen: list[float | None] = []
-    frontend = ScriptedFrontend([lambda r: seen.append(r.time_left()) or "answer"])
+    frontend = ScriptedFrontend([lambda r: seen.append(r.time_left()) or "answer"])  # type: ignore[func-returns-value]
     run(session, ScriptedBackend(["Q?", verdict()]), frontend, tmp_path, clock=FakeClock())
     assert seen == [300]
 

@@ -93,7 +93,7 @@ def _noted(status: str = "addressed", rejected: bool = False, flag: bool = False
     """Findings on a question with evidence notes: one key point in ``status``, optionally turned down."""
     hit = PhraseHit("token bucket", Span(0, 12), True)
     point = PointFinding(
-        0, "Uses a token bucket.", status,  # type: ignore[arg-type]
+        0, "Uses a token bucket.", status,
         (hit,) if status == "addressed" else (),
         (PhraseHit("token bucket", Span(0, 12), False),) if rejected else (), 3,
     )

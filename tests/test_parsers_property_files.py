@@ -51,7 +51,7 @@ LINE_BREAKS_INSIDE_JSON = ["\u2028", "\u2029", "\x85", "\x1c", "\x1d", "\x1e", "
 # Text with the characters parsers trip on, as raw characters; SURROGATE is spliced in after json.dumps.
 odd_text = st.lists(
     st.one_of(
-        st.text(st.characters(blacklist_categories=("Cs",)), max_size=8),
+        st.text(st.characters(blacklist_categories=["Cs"]), max_size=8),
         st.sampled_from([*LINE_BREAKS_INSIDE_JSON, "\ufeff", "\x00", "\r", "\n", "\t", '"', "\\", "SURR", " "]),
     ),
     max_size=10,
@@ -119,7 +119,7 @@ labelled_line = st.one_of(
 
 
 @given(st.lists(labelled_line, max_size=8), st.sampled_from(["\n", "\r\n"]), st.booleans())
-def test_labelled_files_raise_only_input_errors_naming_the_file(lines, newline, bom) -> None:  # type: ignore[no-untyped-def]
+def test_labelled_files_raise_only_input_errors_naming_the_file(lines, newline, bom) -> None:
     data = ("\ufeff" if bom else "") + newline.join(lines) + newline
 
     def load(path: Path) -> None:
@@ -146,7 +146,7 @@ good_labelled = st.fixed_dictionaries(
 
 
 @given(st.lists(good_labelled, min_size=1, max_size=6), st.lists(st.booleans(), min_size=6, max_size=6))
-def test_good_labelled_records_all_load_numbered_by_physical_line(records, blanks) -> None:  # type: ignore[no-untyped-def]
+def test_good_labelled_records_all_load_numbered_by_physical_line(records, blanks) -> None:
     """Raw U+2028, U+0085 and friends are legal inside JSON strings: they must not split a record."""
     lines: list[str] = []
     expected: list[int] = []
@@ -170,7 +170,7 @@ answer_line = st.one_of(st.builds(dumps, answer_record, st.booleans()), deep_lin
 
 
 @given(st.lists(answer_line, max_size=6))
-def test_batch_answer_files_give_items_that_can_be_written_or_problems(lines) -> None:  # type: ignore[no-untyped-def]
+def test_batch_answer_files_give_items_that_can_be_written_or_problems(lines) -> None:
     data = ("\n".join(lines) + "\n").encode("utf-8", "surrogatepass")
 
     def read(path: Path) -> None:
@@ -209,7 +209,7 @@ def session_json(answer: str, ascii_only: bool) -> str:
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.one_of(st.builds(session_json, odd_text, st.booleans()), deep_line))
-def test_session_files_load_only_if_they_can_be_saved_again(tmp_path, text) -> None:  # type: ignore[no-untyped-def]
+def test_session_files_load_only_if_they_can_be_saved_again(tmp_path, text) -> None:
     path = tmp_path / "s.json"
     path.write_bytes(text.encode("utf-8", "surrogatepass"))
     session = only_input_errors(load_session_file, path)
@@ -232,7 +232,7 @@ price_entry = st.one_of(
 
 @given(st.one_of(st.builds(dumps, st.dictionaries(odd_text, price_entry, max_size=3), st.booleans()),
                  st.builds(dumps, json_values, st.booleans()), deep_line, st.binary(max_size=40).map(repr)))
-def test_price_files_raise_only_input_errors(text) -> None:  # type: ignore[no-untyped-def]
+def test_price_files_raise_only_input_errors(text) -> None:
     def read(path: Path) -> None:
         prices = only_input_errors(read_price_file, path)
         for price in (prices or {}).values():  # a model name is only ever compared, never written
@@ -251,7 +251,7 @@ batch_record = st.fixed_dictionaries(
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.one_of(st.builds(lambda b, a: dumps({"batches": b}, a), st.lists(batch_record, max_size=2), st.booleans()),
                  st.builds(dumps, json_values, st.booleans()), deep_line))
-def test_the_batch_api_state_file_raises_only_input_errors(tmp_path, text) -> None:  # type: ignore[no-untyped-def]
+def test_the_batch_api_state_file_raises_only_input_errors(tmp_path, text) -> None:
     (tmp_path / "batch-api.json").write_bytes(text.encode("utf-8", "surrogatepass"))
     state = only_input_errors(BatchState.load, tmp_path)
     if state is not None:
@@ -262,7 +262,7 @@ def test_the_batch_api_state_file_raises_only_input_errors(tmp_path, text) -> No
 
 
 @given(st.binary(max_size=200))
-def test_answer_files_are_text_or_one_clear_error(data) -> None:  # type: ignore[no-untyped-def]
+def test_answer_files_are_text_or_one_clear_error(data) -> None:
     found = in_temp_file("answer.txt", data, lambda p: only_input_errors(read_answer, None, p))
     if found is not None:
         text, _source = found
@@ -271,7 +271,7 @@ def test_answer_files_are_text_or_one_clear_error(data) -> None:  # type: ignore
 
 
 @given(odd_text.map(lambda t: t.replace("SURR", "\ud800")), st.sampled_from(["", "\udcff", "\udc80 x"]))
-def test_answer_text_from_the_command_line_is_text_or_one_clear_error(text, undecodable) -> None:  # type: ignore[no-untyped-def]
+def test_answer_text_from_the_command_line_is_text_or_one_clear_error(text, undecodable) -> None:
     """``--answer`` arrives through argv, where undecodable bytes become lone surrogates (surrogateescape)."""
     found = only_input_errors(read_answer, text + undecodable, None)
     if found is not None:
@@ -289,7 +289,7 @@ HOSTILE_JSON = {
 
 
 @pytest.mark.parametrize("content", HOSTILE_JSON.values(), ids=list(HOSTILE_JSON))
-def test_hostile_json_is_one_clear_problem_in_every_command(content: str, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_json_is_one_clear_problem_in_every_command(content: str, cli, tmp_path: Path) -> None:
     path = tmp_path / "hostile.jsonl"
     path.write_text(content + "\n", encoding="utf-8")
     runs = {
@@ -310,7 +310,7 @@ def test_hostile_json_is_one_clear_problem_in_every_command(content: str, cli, t
 
 
 @pytest.mark.parametrize("kind", ["array", "open"])
-def test_deeply_nested_yaml_is_one_clear_problem_not_a_crash(kind: str, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_deeply_nested_yaml_is_one_clear_problem_not_a_crash(kind: str, cli, tmp_path: Path) -> None:
     """libyaml's composer recursed in C and killed the process (SIGSEGV) near 30,000 levels."""
     text = "[" * DEEP + ("]" * DEEP if kind == "array" else "")
     problem = only_input_errors(parse_bank_text, text, Path("deep.yaml"))
@@ -327,7 +327,7 @@ def test_deeply_nested_yaml_is_one_clear_problem_not_a_crash(kind: str, cli, tmp
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
 
 
-def test_an_undecodable_byte_typed_in_an_interview_keeps_the_answer(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_an_undecodable_byte_typed_in_an_interview_keeps_the_answer(cli, tmp_path: Path, monkeypatch) -> None:
     """A real terminal decodes stdin with surrogateescape: a Latin-1 byte pasted into an answer became a lone
     surrogate, the session could not be saved, and the interview ended in an internal error, the answer lost."""
     import io

@@ -87,7 +87,7 @@ def write_session_file(path: Path, data: Session | dict[str, Any]) -> Path:
 
 
 @pytest.mark.parametrize("hostile", HOSTILE_IDS, ids=repr)
-def test_interview_resume_with_a_hostile_id_writes_nothing(hostile: str, cli, home: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_interview_resume_with_a_hostile_id_writes_nothing(hostile: str, cli, home: Path, tmp_path: Path) -> None:
     before = snapshot(tmp_path)
     result = cli("interview", "--backend", "offline", "--transcripts-dir", "t", "--resume", hostile, stdin="")
     assert result.exit_code == 2, result.stderr
@@ -97,7 +97,7 @@ def test_interview_resume_with_a_hostile_id_writes_nothing(hostile: str, cli, ho
 
 
 @pytest.mark.parametrize("hostile", HOSTILE_IDS, ids=repr)
-def test_sessions_show_with_a_hostile_id_is_refused(hostile: str, cli, home: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_sessions_show_with_a_hostile_id_is_refused(hostile: str, cli, home: Path, tmp_path: Path) -> None:
     # A real session file where the traversal would land: refusing must not depend on it missing.
     write_session_file(tmp_path / "outside" / "x.json", session())
     before = snapshot(tmp_path)
@@ -107,7 +107,7 @@ def test_sessions_show_with_a_hostile_id_is_refused(hostile: str, cli, home: Pat
 
 
 @pytest.mark.parametrize("hostile", ["../../outside/evil", "/tmp/evil-session", "..", "a/b", "x\\..\\y"])
-def test_a_session_file_with_a_hostile_id_inside_cannot_write_outside(hostile: str, cli, home: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_session_file_with_a_hostile_id_inside_cannot_write_outside(hostile: str, cli, home: Path, tmp_path: Path) -> None:
     """``--resume PATH.json`` reads the file; its id (from the file) must still name a file inside the transcripts dir."""
     data = session().model_dump(mode="json")
     data["id"] = hostile
@@ -121,7 +121,7 @@ def test_a_session_file_with_a_hostile_id_inside_cannot_write_outside(hostile: s
     assert not Path("/tmp/evil-session.json").exists()
 
 
-def test_a_session_whose_id_differs_from_its_file_name_cannot_overwrite_another(cli, home: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_session_whose_id_differs_from_its_file_name_cannot_overwrite_another(cli, home: Path) -> None:
     """``t/a.json`` claiming to be session ``b``: resuming ``a`` must not clobber the real ``t/b.json``."""
     other = session("20250102-093000-bbbb", answered=True)
     other_path = write_session_file(home / "t" / f"{other.id}.json", other)
@@ -133,7 +133,7 @@ def test_a_session_whose_id_differs_from_its_file_name_cannot_overwrite_another(
     assert other_path.read_bytes() == precious
 
 
-def test_resume_by_a_good_id_writes_only_its_own_file_atomically(cli, home: Path) -> None:  # type: ignore[no-untyped-def]
+def test_resume_by_a_good_id_writes_only_its_own_file_atomically(cli, home: Path) -> None:
     write_session_file(home / "t" / f"{GOOD_ID}.json", session())
     result = cli("interview", "--backend", "offline", "--transcripts-dir", "t", "--resume", GOOD_ID, stdin="")
     assert result.exit_code == 0, result.stderr
@@ -142,7 +142,7 @@ def test_resume_by_a_good_id_writes_only_its_own_file_atomically(cli, home: Path
     assert saved["status"] == "completed" and saved["records"][0]["grade"]["status"] == "graded"
 
 
-def test_a_new_interview_writes_one_session_file_and_no_temporaries(cli, home: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_interview_writes_one_session_file_and_no_temporaries(cli, home: Path) -> None:
     result = cli("interview", "--backend", "offline", "--transcripts-dir", "t", "--track", "technical",
                  "--questions", "2", "--follow-ups", "0", stdin="I add an index.\n.\n/skip\n")
     assert result.exit_code == 0, result.stderr
@@ -164,7 +164,7 @@ def test_store_refuses_hostile_ids_directly(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- batch: ids and candidate names from input files
 
 
-def test_batch_ids_and_candidate_names_never_name_a_file(cli, home: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_batch_ids_and_candidate_names_never_name_a_file(cli, home: Path, tmp_path: Path) -> None:
     hostile = ["../../outside/x", "/etc/passwd", "..", "a/b\\c", "<script>alert(1)</script>", "CON", "x\x00y"]
     rows = [
         {"id": name, "candidate": name, "question_id": "technical-02", "answer": f"I add an index and measure. {i}"}
@@ -186,7 +186,7 @@ def test_batch_ids_and_candidate_names_never_name_a_file(cli, home: Path, tmp_pa
     assert set(hostile) <= ids
 
 
-def test_batch_out_that_is_a_file_is_refused_and_left_alone(cli, home: Path) -> None:  # type: ignore[no-untyped-def]
+def test_batch_out_that_is_a_file_is_refused_and_left_alone(cli, home: Path) -> None:
     (home / "answers.jsonl").write_text(json.dumps({"question_id": "technical-02", "answer": "An index."}) + "\n")
     (home / "out").write_text("not a directory")
     result = cli("batch", "answers.jsonl", "--out", "out", "--backend", "offline")
@@ -194,7 +194,7 @@ def test_batch_out_that_is_a_file_is_refused_and_left_alone(cli, home: Path) -> 
     assert (home / "out").read_text() == "not a directory"
 
 
-def test_a_report_that_cannot_be_written_leaves_no_temporary(cli, home: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_report_that_cannot_be_written_leaves_no_temporary(cli, home: Path) -> None:
     (home / "answers.jsonl").write_text(json.dumps({"question_id": "technical-02", "answer": "An index."}) + "\n")
     (home / "out" / "report.md").mkdir(parents=True)  # a directory where the report goes: the rename fails
     result = cli("batch", "answers.jsonl", "--out", "out", "--backend", "offline")
@@ -208,7 +208,7 @@ def test_a_report_that_cannot_be_written_leaves_no_temporary(cli, home: Path) ->
 
 
 @pytest.mark.parametrize("hostile", ["../outside/evil", "/tmp/evil", "..", "a/b", "Evil", "-x", ""], ids=repr)
-def test_bank_import_track_ids_cannot_name_a_file_outside(hostile: str, cli, home: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_bank_import_track_ids_cannot_name_a_file_outside(hostile: str, cli, home: Path, tmp_path: Path) -> None:
     (home / "banks").mkdir()
     before = snapshot(tmp_path)
     result = cli("bank", "import", str(TECHNICAL_SEED), "--track", hostile, "--out", "banks")
@@ -216,7 +216,7 @@ def test_bank_import_track_ids_cannot_name_a_file_outside(hostile: str, cli, hom
     assert snapshot(tmp_path) == before
 
 
-def test_bank_import_to_a_directory_writes_one_file_per_track_there(cli, home: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_bank_import_to_a_directory_writes_one_file_per_track_there(cli, home: Path, tmp_path: Path) -> None:
     (home / "banks").mkdir()
     before = snapshot(tmp_path)
     result = cli("bank", "import", str(TECHNICAL_SEED), "--track", "mine", "--out", "banks")
@@ -224,7 +224,7 @@ def test_bank_import_to_a_directory_writes_one_file_per_track_there(cli, home: P
     assert snapshot(tmp_path) - before == {"home/banks/mine.yaml"}
 
 
-def test_bank_import_over_a_directory_in_the_way_fails_cleanly(cli, home: Path) -> None:  # type: ignore[no-untyped-def]
+def test_bank_import_over_a_directory_in_the_way_fails_cleanly(cli, home: Path) -> None:
     (home / "banks" / "mine.yaml").mkdir(parents=True)  # the target name is taken by a directory
     result = cli("bank", "import", str(TECHNICAL_SEED), "--track", "mine", "--out", "banks")
     assert_one_line_error(result, says="mine.yaml")
@@ -234,7 +234,7 @@ def test_bank_import_over_a_directory_in_the_way_fails_cleanly(cli, home: Path) 
 # ---------------------------------------------------------------- probe --out and atomic replacement
 
 
-def test_probe_sheet_replaces_its_file_atomically(cli, home: Path) -> None:  # type: ignore[no-untyped-def]
+def test_probe_sheet_replaces_its_file_atomically(cli, home: Path) -> None:
     sheet = home / "sheet.md"
     sheet.write_text("old sheet")
     os.chmod(home, 0o755)
@@ -243,7 +243,7 @@ def test_probe_sheet_replaces_its_file_atomically(cli, home: Path) -> None:  # t
     assert sheet.read_text().startswith("#") and not temporaries(home)
 
 
-def test_an_unwritable_out_directory_is_one_line_and_leaves_nothing(cli, home: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_unwritable_out_directory_is_one_line_and_leaves_nothing(cli, home: Path) -> None:
     if os.geteuid() == 0:
         pytest.skip("root can write anywhere")
     locked = home / "locked"
@@ -262,7 +262,7 @@ def test_an_unwritable_out_directory_is_one_line_and_leaves_nothing(cli, home: P
 ODD = "odd [/x] [bold]dir"
 
 
-def test_paths_with_square_brackets_are_shown_verbatim_and_never_crash(cli, home: Path) -> None:  # type: ignore[no-untyped-def]
+def test_paths_with_square_brackets_are_shown_verbatim_and_never_crash(cli, home: Path) -> None:
     """A closing tag such as ``[/x]`` in a path used to end a run in "internal error: MarkupError" after its work was done."""
     transcripts = home / ODD
     result = cli("interview", "--backend", "offline", "--transcripts-dir", str(transcripts), "--track", "technical",
@@ -297,7 +297,7 @@ def test_paths_with_square_brackets_are_shown_verbatim_and_never_crash(cli, home
     [("id", "../../outside/x"), ("id", "batch_1/../../../outside/x"), ("input", "../../outside/input.jsonl"),
      ("input", "/etc/passwd")],
 )
-def test_ids_in_the_batch_api_state_file_cannot_name_files_outside(field: str, hostile: str, cli, home: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_ids_in_the_batch_api_state_file_cannot_name_files_outside(field: str, hostile: str, cli, home: Path, tmp_path: Path) -> None:
     """``batch-api.json`` names the files a resumed Batch API run downloads to and reads from."""
     record = {"id": "batch_abc123", "input_file_id": "file-1", "input": "batch-input-1.jsonl", "requests": 1,
               "model": "gpt-test", "prompt_version": "grade-0", "submitted_at": "2025-01-01T00:00:00+00:00"}
@@ -311,7 +311,7 @@ def test_ids_in_the_batch_api_state_file_cannot_name_files_outside(field: str, h
     assert snapshot(tmp_path) == before
 
 
-def test_messages_show_names_with_brackets_as_typed(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_messages_show_names_with_brackets_as_typed(cli, tmp_path: Path) -> None:
     """Paths are data, never markup: ``[b]`` must not vanish as a bold tag (every stderr line goes through one printer)."""
     empty = tmp_path / "answers[b]x"
     empty.mkdir()

@@ -16,7 +16,7 @@ BANK = load_bank()
 OFFLINE = ("--backend", "offline")
 
 
-def test_probe_an_answer_json_validates_and_targets_missing_points(cli) -> None:  # type: ignore[no-untyped-def]
+def test_probe_an_answer_json_validates_and_targets_missing_points(cli) -> None:
     question = BANK.get("technical-01")
     result = cli("probe", "--question", "technical-01", "--answer", question.exemplars.poor, "--json", *OFFLINE)
     assert result.exit_code == 0, result.stderr
@@ -26,7 +26,7 @@ def test_probe_an_answer_json_validates_and_targets_missing_points(cli) -> None:
     assert "offline" in result.stderr
 
 
-def test_probe_answer_file_and_stdin_give_the_same_probes(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_probe_answer_file_and_stdin_give_the_same_probes(cli, tmp_path: Path) -> None:
     answer = BANK.get("director-04").exemplars.mediocre
     path = tmp_path / "answer.txt"
     path.write_text(answer, encoding="utf-8")
@@ -37,13 +37,13 @@ def test_probe_answer_file_and_stdin_give_the_same_probes(cli, tmp_path: Path) -
     assert ProbeSet.model_validate_json(from_stdin.stdout).mode == "answer"
 
 
-def test_count_limits_the_probes(cli) -> None:  # type: ignore[no-untyped-def]
+def test_count_limits_the_probes(cli) -> None:
     answer = BANK.get("engineer-02").exemplars.poor
     result = cli("probe", "--question", "engineer-02", "--answer", answer, "--count", "1", "--json", *OFFLINE)
     assert len(ProbeSet.model_validate_json(result.stdout).probes) == 1
 
 
-def test_no_answer_on_a_terminal_is_the_question_mode_without_blocking(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_no_answer_on_a_terminal_is_the_question_mode_without_blocking(cli, monkeypatch) -> None:
     class Terminal(io.TextIOWrapper):
         def isatty(self) -> bool:
             return True
@@ -58,12 +58,12 @@ def test_no_answer_on_a_terminal_is_the_question_mode_without_blocking(cli, monk
     assert parsed.mode == "question" and all(p.refers_to == "" for p in parsed.probes)
 
 
-def test_an_empty_pipe_is_the_question_mode(cli) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_pipe_is_the_question_mode(cli) -> None:
     result = cli("probe", "--question", "engineer-07", "--json", *OFFLINE, stdin=b"")
     assert ProbeSet.model_validate_json(result.stdout).mode == "question"
 
 
-def test_rich_output_shows_each_probe_with_its_parts(cli) -> None:  # type: ignore[no-untyped-def]
+def test_rich_output_shows_each_probe_with_its_parts(cli) -> None:
     question = BANK.get("technical-02")
     result = cli("probe", "--question", "technical-02", "--answer", question.exemplars.poor, *OFFLINE)
     assert result.exit_code == 0, result.stderr
@@ -73,7 +73,7 @@ def test_rich_output_shows_each_probe_with_its_parts(cli) -> None:  # type: igno
 
 
 @pytest.mark.parametrize("track", ["director", "engineer", "technical"])
-def test_probe_sheet_for_each_track_has_every_question(cli, tmp_path: Path, track: str) -> None:  # type: ignore[no-untyped-def]
+def test_probe_sheet_for_each_track_has_every_question(cli, tmp_path: Path, track: str) -> None:
     out = tmp_path / f"{track}.md"
     result = cli("probe", "--track", track, "--out", str(out), *OFFLINE)
     assert result.exit_code == 0, result.stderr
@@ -94,7 +94,7 @@ def test_probe_sheet_for_each_track_has_every_question(cli, tmp_path: Path, trac
         assert "- **Time limit:** 22 minutes" in markdown
 
 
-def test_probe_sheet_prints_markdown_without_out_and_json_validates(cli) -> None:  # type: ignore[no-untyped-def]
+def test_probe_sheet_prints_markdown_without_out_and_json_validates(cli) -> None:
     printed = cli("probe", "--track", "technical", "--count", "2", *OFFLINE)
     assert printed.exit_code == 0
     assert printed.stdout.startswith("# Probe sheet: ")
@@ -105,7 +105,7 @@ def test_probe_sheet_prints_markdown_without_out_and_json_validates(cli) -> None
     assert sheet.estimate and sheet.backend == "offline"
 
 
-def test_probe_sheet_out_is_written_atomically_over_an_old_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_probe_sheet_out_is_written_atomically_over_an_old_file(cli, tmp_path: Path) -> None:
     out = tmp_path / "sheet.md"
     out.write_text("old", encoding="utf-8")
     assert cli("probe", "--track", "engineer", "--out", str(out), *OFFLINE).exit_code == 0
@@ -132,7 +132,7 @@ def test_probe_sheet_out_is_written_atomically_over_an_old_file(cli, tmp_path: P
         (("--question", "technical-01", "--answer", "a", "--answer-file", "b"), None, "not both"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(cli, args: tuple[str, ...], stdin: str | None, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_is_one_line_and_exit_2(cli, args: tuple[str, ...], stdin: str | None, message: str) -> None:
     result = cli("probe", *args, *OFFLINE, stdin=stdin if stdin is not None else b"")
     assert result.exit_code == 2, result.stderr
     assert message in result.stderr
@@ -141,7 +141,7 @@ def test_bad_input_is_one_line_and_exit_2(cli, args: tuple[str, ...], stdin: str
     assert result.stdout == ""
 
 
-def test_out_that_is_a_directory_is_input_error(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_out_that_is_a_directory_is_input_error(cli, tmp_path: Path) -> None:
     result = cli("probe", "--track", "technical", "--out", str(tmp_path), *OFFLINE)
     assert result.exit_code == 2 and "is a directory" in result.stderr
 
@@ -162,14 +162,14 @@ questions:
 """
 
 
-def test_offline_probes_for_a_question_without_key_points_say_what_to_add(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_offline_probes_for_a_question_without_key_points_say_what_to_add(cli, tmp_path: Path) -> None:
     (tmp_path / "mine.yaml").write_text(USER_BANK, encoding="utf-8")
     result = cli("probe", "--bank", str(tmp_path), "--question", "mine-01", "--answer", "I rerun them", *OFFLINE)
     assert result.exit_code == 2
     assert "mine-01: the question has no key_points" in result.stderr and "add key_points" in result.stderr
 
 
-def test_sheet_escapes_markdown_in_bank_text(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_sheet_escapes_markdown_in_bank_text(cli, tmp_path: Path) -> None:
     from mock_interviewer.bank import Track
     from mock_interviewer.probes import ProbeSheet, SheetEntry
     from mock_interviewer.render.probes import sheet_markdown

@@ -56,7 +56,7 @@ def run_probe(answer: str = ANSWER, count: int = 3) -> ProbeSet:
     return asyncio.run(go())
 
 
-def test_request_carries_question_exemplars_and_fenced_answer_last_with_probe_schema(chat_api) -> None:  # type: ignore[no-untyped-def]
+def test_request_carries_question_exemplars_and_fenced_answer_last_with_probe_schema(chat_api) -> None:
     chat_api.side_effect = [chat_response(RANKED)]
     result = run_probe(count=2)
     body = sent_json(chat_api.calls[0])
@@ -79,7 +79,7 @@ def test_request_carries_question_exemplars_and_fenced_answer_last_with_probe_sc
     assert result.usage is not None and result.usage.cached_tokens == 1024
 
 
-def test_without_an_answer_the_fence_says_so(chat_api, cli) -> None:  # type: ignore[no-untyped-def]
+def test_without_an_answer_the_fence_says_so(chat_api, cli) -> None:
     chat_api.side_effect = [chat_response(probes("How would you handle a burst?", refers_to=""))]
     result = cli("probe", "--question", "technical-02", "--json", *OPENAI, stdin=b"")
     assert result.exit_code == 0, result.stderr
@@ -88,7 +88,7 @@ def test_without_an_answer_the_fence_says_so(chat_api, cli) -> None:  # type: ig
     assert content.endswith(f"{FENCE_OPEN}\n{NO_ANSWER_FENCED}\n{FENCE_CLOSE}")
 
 
-def test_invalid_json_is_re_asked_with_the_error_then_accepted(chat_api, cli) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_json_is_re_asked_with_the_error_then_accepted(chat_api, cli) -> None:
     chat_api.side_effect = [chat_response('{"probes": [{"question": "How'), chat_response(RANKED)]
     result = cli("probe", "--question", "technical-02", "--answer", ANSWER, "--json", *OPENAI)
     assert result.exit_code == 0, result.stderr
@@ -99,7 +99,7 @@ def test_invalid_json_is_re_asked_with_the_error_then_accepted(chat_api, cli) ->
     assert "not valid JSON" in repair[3]["content"]
 
 
-def test_invalid_twice_is_one_clear_line_and_exit_1(chat_api, cli) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_twice_is_one_clear_line_and_exit_1(chat_api, cli) -> None:
     chat_api.side_effect = [chat_response("Sure! Here are some probes."), chat_response('{"probes": "none"}')]
     result = cli("probe", "--question", "technical-02", "--answer", ANSWER, "--json", *OPENAI)
     assert result.exit_code == 1
@@ -109,7 +109,7 @@ def test_invalid_twice_is_one_clear_line_and_exit_1(chat_api, cli) -> None:  # t
     assert chat_api.call_count == 2
 
 
-def test_429_is_retried_then_probes_come_back(chat_api, cli) -> None:  # type: ignore[no-untyped-def]
+def test_429_is_retried_then_probes_come_back(chat_api, cli) -> None:
     limited = error_response(429, "Rate limit reached", type="requests", headers=FAST_RETRY)
     chat_api.side_effect = [limited, chat_response(RANKED)]
     result = cli("probe", "--question", "technical-02", "--answer", ANSWER, "--json", *OPENAI)
@@ -120,7 +120,7 @@ def test_429_is_retried_then_probes_come_back(chat_api, cli) -> None:  # type: i
     ]
 
 
-def test_429_that_never_ends_is_one_line_without_the_key(chat_api, cli) -> None:  # type: ignore[no-untyped-def]
+def test_429_that_never_ends_is_one_line_without_the_key(chat_api, cli) -> None:
     chat_api.side_effect = lambda request: error_response(429, "Rate limit reached", type="requests", headers=FAST_RETRY)
     result = cli("probe", "--question", "technical-02", "--answer", ANSWER, *OPENAI)
     assert result.exit_code == 1
@@ -128,7 +128,7 @@ def test_429_that_never_ends_is_one_line_without_the_key(chat_api, cli) -> None:
     assert len([x for x in result.stderr.splitlines() if x.startswith("error:")]) == 1
 
 
-def test_track_sheet_asks_once_per_question_and_validates(chat_api, cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_track_sheet_asks_once_per_question_and_validates(chat_api, cli, tmp_path) -> None:
     def answer(request: httpx.Request) -> httpx.Response:
         content = json.loads(request.content)["messages"][1]["content"]
         qid = content.split("(", 1)[1].split(",", 1)[0]  # "Question (technical-07, technical):"
@@ -149,7 +149,7 @@ def test_track_sheet_asks_once_per_question_and_validates(chat_api, cli, tmp_pat
     assert "openai backend, model gpt-test-2025-01-01" in markdown
 
 
-def test_track_sheet_marks_a_question_the_model_failed_and_exits_1(chat_api, cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_track_sheet_marks_a_question_the_model_failed_and_exits_1(chat_api, cli, tmp_path) -> None:
     def answer(request: httpx.Request) -> httpx.Response:
         content = json.loads(request.content)["messages"][1]["content"]
         if "(technical-05," in content:
@@ -165,9 +165,9 @@ def test_track_sheet_marks_a_question_the_model_failed_and_exits_1(chat_api, cli
     assert "**No probes:**" in section and "- [ ] " in section  # key points still there to tick
 
 
-def test_the_schema_sent_is_the_probe_list_schema(chat_api) -> None:  # type: ignore[no-untyped-def]
+def test_the_schema_sent_is_the_probe_list_schema(chat_api) -> None:
     chat_api.side_effect = [chat_response(RANKED)]
     run_probe()
     schema = sent_json(chat_api.calls[0])["response_format"]["json_schema"]["schema"]
     item = schema["$defs"]["Probe"] if "$defs" in schema else schema["properties"]["probes"]["items"]
-    assert set(item["properties"]) == set(ProbeList.model_fields["probes"].annotation.__args__[0].model_fields)  # type: ignore[union-attr]
+    assert set(item["properties"]) == set(ProbeList.model_fields["probes"].annotation.__args__[0].model_fields)

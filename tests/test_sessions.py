@@ -23,7 +23,7 @@ SESSION_ID = "20250102-093000-cafe"
 def graded(question_id: str, tier: str, score: int, gaps: list[tuple[str, str]], strengths: list[str]) -> Grade:
     return Grade(
         question_id=question_id,
-        tier=tier,  # type: ignore[arg-type]
+        tier=tier,
         score=score,
         explanation="You named the practice but not how you measure it.",
         gaps=[Gap(point=p, why_it_matters=w) for p, w in gaps],
@@ -42,7 +42,7 @@ def record(question_id: str, answers: list[str], grade: Grade | None, *, follow_
         turns.append(SessionTurn(speaker="candidate", kind="answer", text=answer))
     return QuestionRecord(
         question_id=question_id,
-        status=status,  # type: ignore[arg-type]
+        status=status,
         turns=turns,
         follow_ups_asked=1 if follow_up else 0,
         grade=grade,
@@ -109,9 +109,9 @@ def test_the_summary_is_computed_from_the_grades() -> None:
 
 
 def test_themes_recognise_common_areas() -> None:
-    assert theme_of("Quantifies the impact with metrics").name == "measurable outcomes"  # type: ignore[union-attr]
-    assert theme_of("Weighs the trade-offs of each option").name == "trade-offs and prioritisation"  # type: ignore[union-attr]
-    assert theme_of("Keeps stakeholders informed").name == "stakeholders and communication"  # type: ignore[union-attr]
+    assert theme_of("Quantifies the impact with metrics").name == "measurable outcomes"
+    assert theme_of("Weighs the trade-offs of each option").name == "trade-offs and prioritisation"
+    assert theme_of("Keeps stakeholders informed").name == "stakeholders and communication"
     assert theme_of("Production incidents") is not theme_of("Product management alignment")
 
 
