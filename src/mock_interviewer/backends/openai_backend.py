@@ -30,6 +30,7 @@ from mock_interviewer.backends.base import ModelReply, ModelRequest
 from mock_interviewer.config import Settings
 from mock_interviewer.errors import ServiceError
 from mock_interviewer.grades import Usage
+from mock_interviewer.scrub import scrub
 
 FormatMode = Literal["json_schema", "json_object", "none"]
 FORMAT_FALLBACKS: tuple[FormatMode, ...] = ("json_schema", "json_object", "none")
@@ -38,8 +39,6 @@ PLACEHOLDER_KEY = "no-key-needed"
 """Sent when only ``OPENAI_BASE_URL`` is set: local servers ignore the key, but the SDK requires one."""
 
 MAX_SERVER_MESSAGE = 300
-_KEY_LIKE = re.compile(r"\b(?:sk|rk|sess)-[A-Za-z0-9_\-*]{6,}")
-_BEARER = re.compile(r"(?i)\bbearer\s+\S+")
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -260,11 +259,8 @@ class OpenAIBackend:
     # ------------------------------------------------------------------ failures
 
     def _scrub(self, text: str) -> str:
-        """Remove anything that is, or looks like, a credential."""
-        if self._secret:
-            text = text.replace(self._secret, "[redacted]")
-        text = _BEARER.sub("Bearer [redacted]", text)
-        return _KEY_LIKE.sub("[redacted]", text)
+        """Remove anything that is, or looks like, a credential (``scrub``, the one scrubber)."""
+        return scrub(text, (self._secret,))
 
     def _service_error(self, exc: Exception) -> ServiceError:
         return ServiceError(self._scrub(self._describe(exc)))

@@ -41,6 +41,7 @@ from mock_interviewer.batch.runner import RunSummary, apply_reuse, start_summary
 from mock_interviewer.config import Settings
 from mock_interviewer.errors import InputError, ServiceError
 from mock_interviewer.grades import Grade, GradeVerdict, Usage
+from mock_interviewer.scrub import scrub
 from mock_interviewer.storage import atomic_write_text
 from mock_interviewer.structured import StructuredFailure, validate_reply
 
@@ -171,12 +172,12 @@ async def service(action: str, secrets: tuple[str, ...] = ()) -> AsyncIterator[N
     try:
         yield
     except openai.APIStatusError as exc:
-        message = _scrub(_server_message(exc), secrets)
+        message = scrub(_server_message(exc), secrets)
         raise ServiceError(f"Batch API: {action} failed (HTTP {exc.status_code}){': ' + message if message else ''}") from None
     except openai.APIConnectionError as exc:
-        raise ServiceError(f"Batch API: {action} failed: cannot reach the service ({_scrub(str(exc), secrets)})") from None
+        raise ServiceError(f"Batch API: {action} failed: cannot reach the service ({scrub(str(exc), secrets)})") from None
     except openai.OpenAIError as exc:
-        raise ServiceError(f"Batch API: {action} failed: {_scrub(str(exc), secrets)}") from None
+        raise ServiceError(f"Batch API: {action} failed: {scrub(str(exc), secrets)}") from None
 
 
 def _server_message(exc: Any) -> str:
@@ -188,13 +189,6 @@ def _server_message(exc: Any) -> str:
         if message:
             return " ".join(str(message).split())[:300]
     return ""
-
-
-def _scrub(text: str, secrets: tuple[str, ...]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "[redacted]")
-    return text
 
 
 # ---------------------------------------------------------------- building and submitting

@@ -36,6 +36,7 @@ from mock_interviewer.batch.inputs import Item
 from mock_interviewer.batch.keys import ref_of, short
 from mock_interviewer.errors import InputError
 from mock_interviewer.grades import Grade
+from mock_interviewer.scrub import scrub
 from mock_interviewer.storage import atomic_open
 
 FSYNC_EVERY_SECONDS = 2.0
@@ -214,9 +215,7 @@ class ResultWriter:
 
     def append(self, record: dict[str, Any]) -> None:
         assert self._fd is not None, "use the writer as a context manager"
-        text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-        for secret in self.secrets:
-            text = text.replace(secret, "[redacted]")
+        text = scrub(json.dumps(record, ensure_ascii=False, separators=(",", ":")), self.secrets)
         data = (text + "\n").encode("utf-8")
         view = memoryview(data)
         while view:
