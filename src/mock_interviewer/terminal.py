@@ -38,6 +38,7 @@ from mock_interviewer.grades import Grade
 from mock_interviewer.interviewer import Answer, AnswerRequest, Command, QuestionInfo, Reply
 from mock_interviewer.render import sentence_case
 from mock_interviewer.render.session import clock as format_clock
+from mock_interviewer.safetext import for_terminal
 from mock_interviewer.summary import Summary
 
 if TYPE_CHECKING:
@@ -169,7 +170,7 @@ class StreamPrinter:
             self._newline()
             needed = width
         text = (" " if self.line_has_words else "") + word
-        self.console.print(Text(text, style=self.style), end="", soft_wrap=True, highlight=False)
+        self.console.print(Text(for_terminal(text), style=self.style), end="", soft_wrap=True, highlight=False)
         self.column += needed
         self.line_has_words = True
 
@@ -241,7 +242,7 @@ class LineReader:
             frontend.notice(str(problem), level="warning")
             return
         self.draft = text.split("\n") if text else []
-        frontend.console.print(Text(text or "(empty)", style="dim"))
+        frontend.console.print(Text(for_terminal(text) or "(empty)", style="dim"))
         frontend.notice("Your edited answer is above: add lines, or finish with a line containing only '.'.")
 
 
@@ -402,7 +403,7 @@ class TerminalFrontend:
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True, style="bold")
         grid.add_column(overflow="fold")
-        grid.add_row("›", Text(text, style=style))
+        grid.add_row("›", Text(for_terminal(text), style=style))
         self.console.print(grid)
 
     def repeat(self, words: str, question: Question) -> None:
@@ -424,7 +425,7 @@ class TerminalFrontend:
 
     def notice(self, text: str, *, level: Literal["info", "warning", "dim"] = "info") -> None:
         style = {"info": "", "warning": "yellow", "dim": "dim"}[level]
-        self.console.print(Text(text, style=style))
+        self.console.print(Text(for_terminal(text), style=style))
 
     def busy(self, label: str) -> AbstractContextManager[object]:
         if self.console.is_terminal:

@@ -20,6 +20,7 @@ from rich.text import Text
 from mock_interviewer.bank import Question
 from mock_interviewer.grades import Gap, Grade, Usage
 from mock_interviewer.render import TIER_STYLE, sentence_case
+from mock_interviewer.safetext import for_terminal
 
 INDENT = 2
 
@@ -51,8 +52,8 @@ def _numbered(items: Sequence[RenderableType], marker: str | None = None, marker
 
 
 def _gap_item(gap: Gap) -> Text:
-    text = Text(gap.point.strip(), style="bold")
-    why = gap.why_it_matters.strip()
+    text = Text(for_terminal(gap.point).strip(), style="bold")
+    why = for_terminal(gap.why_it_matters).strip()
     if why:
         text.append("\n")
         text.append("Why it matters: ", style="dim italic")
@@ -107,13 +108,13 @@ def grade_view(grade: Grade, question: Question, *, width: int = 80) -> Renderab
         verdict_line(grade),
     ]
     if grade.explanation.strip():
-        parts += [Text(""), Padding(Text(grade.explanation.strip()), (0, 0, 0, INDENT))]
+        parts += [Text(""), Padding(Text(for_terminal(grade.explanation).strip()), (0, 0, 0, INDENT))]
     if grade.gaps:
         parts += [Text(""), _section("What to add", _numbered([_gap_item(g) for g in grade.gaps]))]
     elif grade.tier == "great" and not grade.estimate:  # the offline grader lists gaps only where it is sure
         parts += [Text(""), Padding(Text("Nothing essential is missing.", style="green"), (0, 0, 0, INDENT))]
     if grade.strengths:
-        strengths = [Text(s.strip()) for s in grade.strengths if s.strip()]
+        strengths = [Text(for_terminal(s).strip()) for s in grade.strengths if s.strip()]
         parts += [Text(""), _section("What you did well", _numbered(strengths, marker="✓", marker_style="green"))]
     if grade.suspicious:
         parts += [

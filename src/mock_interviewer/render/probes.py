@@ -18,6 +18,7 @@ from mock_interviewer.bank import Question, Track
 from mock_interviewer.probes import ProbeSet, ProbeSheet, SheetEntry
 from mock_interviewer.render import sentence_case
 from mock_interviewer.replies import Probe
+from mock_interviewer.safetext import for_terminal
 
 # ---------------------------------------------------------------- terminal
 
@@ -27,14 +28,14 @@ def _probe_panel(rank: int, probe: Probe) -> Panel:
     rows.add_column(style="dim", no_wrap=True)
     rows.add_column(overflow="fold")
     # Model text goes in as Text, never as a str: Rich would parse "[/]" in it as markup and fail.
-    rows.add_row("targets", Text(probe.targets))
-    said = probe.refers_to.strip().strip('"“”')
+    rows.add_row("targets", Text(for_terminal(probe.targets)))
+    said = for_terminal(probe.refers_to).strip().strip('"“”')
     if said:
         rows.add_row("builds on", Text(f"“{said}”"))
-    rows.add_row("strong reply", Text(probe.strong_reply))
-    rows.add_row(Text("red flag", style="red"), Text(probe.red_flag))
+    rows.add_row("strong reply", Text(for_terminal(probe.strong_reply)))
+    rows.add_row(Text("red flag", style="red"), Text(for_terminal(probe.red_flag)))
     return Panel(
-        Group(Text(probe.question, style="bold"), Text(""), rows),
+        Group(Text(for_terminal(probe.question), style="bold"), Text(""), rows),
         title=Text(f"Probe {rank}", style="bold cyan"),
         title_align="left",
         border_style="cyan",

@@ -20,6 +20,7 @@ from mock_interviewer.errors import InputError
 from mock_interviewer.grades import Grade
 from mock_interviewer.interviewer import QuestionInfo
 from mock_interviewer.render import TIER_LABEL, TIER_STYLE, sentence_case
+from mock_interviewer.safetext import for_terminal
 from mock_interviewer.session_store import QuestionRecord, Session
 from mock_interviewer.summary import QuestionResult, Summary
 
@@ -205,9 +206,9 @@ def _turn_lines(record: QuestionRecord) -> list[RenderableType]:
             grid.add_row(Text("You:", style="bold"), Text("(skipped)", style="dim italic"))
         elif turn.speaker == "interviewer":
             label = "Follow-up:" if turn.kind == "follow_up" else "Interviewer:"
-            grid.add_row(Text(label, style="bold cyan"), Text(turn.text, style="cyan"))
+            grid.add_row(Text(label, style="bold cyan"), Text(for_terminal(turn.text), style="cyan"))
         else:
-            grid.add_row(Text("You:", style="bold"), Text(turn.text))
+            grid.add_row(Text("You:", style="bold"), Text(for_terminal(turn.text)))
     return [grid]
 
 
@@ -316,9 +317,9 @@ def session_markdown(session: Session, bank: Bank, summary: Summary) -> str:
                 lines += ["*Skipped.*", ""]
             elif turn.speaker == "interviewer":
                 label = "Interviewer (follow-up)" if turn.kind == "follow_up" else "Interviewer"
-                lines += [f"**{label}:** {turn.text.strip()}", ""]
+                lines += [f"**{label}:** {for_terminal(turn.text).strip()}", ""]
             else:
-                lines += ["**You:**", "", _quote(turn.text), ""]
+                lines += ["**You:**", "", _quote(for_terminal(turn.text)), ""]
         if record.grade is not None:
             lines += _md_grade(record.grade)
     lines += ["## Summary", "", "| # | Question | Category | Result |", "| ---: | --- | --- | --- |"]
