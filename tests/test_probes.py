@@ -342,3 +342,12 @@ def test_model_text_that_looks_like_rich_markup_is_shown_literally() -> None:
     console.print(probe_set_view(result, question))
     text = console.export_text()
     assert "[bold]Why[/]?" in text and "closing [/] tag" in text and "[red]you said" in text
+
+
+def test_fewer_probes_than_asked_are_explained_by_what_happened() -> None:
+    """'1 of the 3 asked for were worth asking' was said when the model returned one probe and none was dropped."""
+    from mock_interviewer.render.probes import probe_count_note
+
+    assert probe_count_note(1, 3, 0) == "1 probe of the 3 asked for: that is all the grader returned."
+    assert probe_count_note(2, 3, 1) == "2 probes of the 3 asked for: 1 gave the answer away or repeated another and was left out."
+    assert probe_count_note(1, 4, 3).endswith("3 gave the answer away or repeated another and were left out.")

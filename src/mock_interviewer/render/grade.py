@@ -121,8 +121,8 @@ def grade_view(grade: Grade, question: Question, *, width: int = 80) -> Renderab
             Text(""),
             Text.assemble(
                 ("⚠ ", "bold yellow"),
-                ("The answer contains text aimed at the grader (instructions or a ready-made verdict). ", "yellow"),
-                ("It was ignored and only the substance was graded.", "yellow"),
+                ("The grader flagged text in the answer as aimed at it (instructions or a ready-made verdict). ", "yellow"),
+                ("Such text is ignored: only the substance is graded.", "yellow"),
             ),
         ]
     parts += [Text(""), Rule(style="dim"), footer(grade, width)]

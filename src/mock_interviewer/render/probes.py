@@ -60,8 +60,16 @@ def probe_set_view(result: ProbeSet, question: Question) -> RenderableType:
     parts: list[RenderableType] = [header]
     parts.extend(_probe_panel(rank, probe) for rank, probe in enumerate(result.probes, 1))
     if len(result.probes) < result.count:
-        parts.append(Text(f"{len(result.probes)} of the {result.count} asked for were worth asking.", style="dim"))
+        parts.append(Text(probe_count_note(len(result.probes), result.count, len(result.dropped)), style="dim"))
     return Group(*parts)
+
+
+def probe_count_note(got: int, asked: int, dropped: int) -> str:
+    """Why fewer probes came back than were asked for, in words that match what happened."""
+    shown = f"{got} probe{'s' if got != 1 else ''} of the {asked} asked for"
+    if dropped:
+        return f"{shown}: {dropped} gave the answer away or repeated another and {'were' if dropped != 1 else 'was'} left out."
+    return f"{shown}: that is all the grader returned."
 
 
 # ---------------------------------------------------------------- Markdown sheet
