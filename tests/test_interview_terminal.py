@@ -132,3 +132,16 @@ def test_a_printer_keeps_newlines_the_model_sends() -> None:
         printer.feed(piece)
     printer.close()
     assert console.export_text().splitlines() == ["Interviewer: First line.", "  Second line."]
+
+
+def test_repeat_says_the_question_once_when_the_interviewer_asked_the_bank_words() -> None:
+    """Offline, /repeat printed the question twice: the interviewer's words and "(bank question …)"."""
+    from mock_interviewer.bank import load_bank
+
+    question = load_bank().get("technical-02")
+    console = Console(record=True, width=100, force_terminal=False)
+    front = TerminalFrontend(console, LineReader(io.StringIO(""), interactive=False))
+    front.repeat(question.text, question)
+    assert console.export_text().count("rate-limiting system") == 1
+    front.repeat("So, tell me how you'd keep one client from hogging the API.", question)
+    assert "(bank question technical-02:" in console.export_text()

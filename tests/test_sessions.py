@@ -207,3 +207,11 @@ def test_example_transcripts_load_and_render(cli: Callable[..., Any], repo: Path
         result = cli("sessions", "show", data["id"], "--markdown", "--transcripts-dir", str(path.parent))
         assert result.exit_code == 0, result.stderr
         assert all(t["text"] for r in data["records"] for t in r["turns"])
+
+
+def test_time_boxes_and_counts_read_as_a_person_says_them() -> None:
+    """The header said "0.3 min" and the Markdown "up to 1 follow-ups"."""
+    from mock_interviewer.render import plural, time_box
+
+    assert [time_box(m) for m in (None, 0, 0.3, 1, 22, 1.5)] == ["untimed", "untimed", "18 s", "1 min", "22 min", "1.5 min"]
+    assert [plural(n, "follow-up") for n in (0, 1, 2)] == ["0 follow-ups", "1 follow-up", "2 follow-ups"]

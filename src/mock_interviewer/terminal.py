@@ -410,7 +410,9 @@ class TerminalFrontend:
         printer = StreamPrinter(self.console)
         printer.feed(words)
         printer.close()
-        self.console.print(Text(f"(bank question {question.id}: {sentence_case(question.text)})", style="dim"))
+        same = " ".join(words.lower().split()).rstrip("?. ") == " ".join(question.text.lower().split()).rstrip("?. ")
+        if not same:  # the offline interviewer asks the bank's words: saying them twice helps nobody
+            self.console.print(Text(f"(bank question {question.id}: {sentence_case(question.text)})", style="dim"))
 
     def show_help(self) -> None:
         from rich.table import Table

@@ -181,12 +181,14 @@ def interview(
 def _announce(console: Any, runner: Interview) -> None:
     from rich.text import Text
 
+    from mock_interviewer.render import plural, time_box
+
     session = runner.session
     options = session.options
     track = runner.bank.tracks[session.track]
     count = len(session.records)
-    facts = [track.title, f"{count} question{'s' if count != 1 else ''}", f"{options.minutes:g} min" if options.minutes else "untimed"]
-    follow = f"up to {options.follow_ups} follow-up{'s' if options.follow_ups != 1 else ''} per question"
+    facts = [track.title, plural(count, "question"), time_box(options.minutes)]
+    follow = f"up to {plural(options.follow_ups, 'follow-up')} per question"
     when = "feedback after each answer" if options.feedback == "now" else "feedback at the end"
     console.print(Text.assemble(("Mock interview", "bold"), " · " + " · ".join(facts)))
     console.print(Text(f"{follow} · {when} · /help for commands", style="dim"))

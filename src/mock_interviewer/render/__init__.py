@@ -9,3 +9,17 @@ TIER_LABEL = {"great": "Great", "mediocre": "Mediocre", "poor": "Poor"}
 def sentence_case(text: str) -> str:
     """Capitalise the first letter, for display of the lower-cased source questions."""
     return text[:1].upper() + text[1:] if text else text
+
+
+def time_box(minutes: float | None) -> str:
+    """A session's time box as a person says it: "22 min", "45 s" (not "0.8 min"), or "untimed"."""
+    if not minutes:
+        return "untimed"
+    if minutes < 1:
+        return f"{max(1, round(minutes * 60))} s"
+    return f"{minutes:g} min"
+
+
+def plural(count: int, word: str) -> str:
+    """ "1 question", "2 questions"."""
+    return f"{count} {word}{'' if count == 1 else 's'}"

@@ -19,7 +19,7 @@ from mock_interviewer.bank import Bank, Question
 from mock_interviewer.errors import InputError
 from mock_interviewer.grades import Grade
 from mock_interviewer.interviewer import QuestionInfo
-from mock_interviewer.render import TIER_LABEL, TIER_STYLE, sentence_case
+from mock_interviewer.render import TIER_LABEL, TIER_STYLE, plural, sentence_case, time_box
 from mock_interviewer.safetext import for_terminal
 from mock_interviewer.session_store import QuestionRecord, Session
 from mock_interviewer.summary import QuestionResult, Summary
@@ -222,9 +222,9 @@ def session_view(session: Session, bank: Bank, summary: Summary) -> RenderableTy
         f"{session.backend} ({session.model})",
     ]
     limits = [
-        f"{options.questions} questions",
-        f"{options.minutes:g} min" if options.minutes else "untimed",
-        f"up to {options.follow_ups} follow-up{'s' if options.follow_ups != 1 else ''}",
+        plural(options.questions, "question"),
+        time_box(options.minutes),
+        f"up to {plural(options.follow_ups, 'follow-up')}",
         f"feedback {options.feedback}",
         f"seed {options.seed}",
     ]
@@ -298,9 +298,8 @@ def session_markdown(session: Session, bank: Bank, summary: Summary) -> str:
         f"- Track: {title}",
         f"- Started: {session.created_at:%Y-%m-%d %H:%M} UTC; status: {STATUS_LABEL.get(session.status, session.status)}",
         f"- Backend: {session.backend} ({session.model})" + ("; grades are offline estimates" if summary.estimate else ""),
-        f"- Options: {options.questions} questions, "
-        + (f"{options.minutes:g} minutes" if options.minutes else "untimed")
-        + f", up to {options.follow_ups} follow-ups per question, feedback {options.feedback}, seed {options.seed}",
+        f"- Options: {plural(options.questions, 'question')}, {time_box(options.minutes)}, "
+        f"up to {plural(options.follow_ups, 'follow-up')} per question, feedback {options.feedback}, seed {options.seed}",
         f"- Time used: {duration(session.elapsed_seconds)}",
         "",
     ]
