@@ -98,7 +98,7 @@ def test_empty_answers_are_asked_again(cli: Callable[..., Any], tmp_path: Path) 
         (["--questions", "0"], "--questions 0: ask for at least 1 question"),
         (["--track", "technical", "--questions", "20"], "--questions 20: track 'technical' has only 19 questions"),
         (["--feedback", "later"], "--feedback 'later': choose now or end"),
-        (["--minutes", "-3"], "--minutes -3: give a positive number of minutes, or 0 for no time limit"),
+        (["--minutes", "-3"], "--minutes -3: give a number of minutes from 0 (no time limit) to 1440"),
         (["--follow-ups", "-1"], "--follow-ups -1: give 0 or more"),
         (["--resume", "no-such-session"], "no saved session 'no-such-session'"),
         (["--resume", "../../etc/passwd"], "is not a valid id"),
@@ -176,3 +176,32 @@ def test_resuming_a_finished_session_shows_its_summary(cli: Callable[..., Any], 
     assert "Interviewer:" not in result.stdout
     before, after = json.loads(example.read_text()), json.loads(copy.read_text())
     assert before["records"] == after["records"] and after["status"] == "completed"
+
+
+@pytest.mark.parametrize("minutes", ["nan", "inf", "1e308", "-1", "1441"])
+def test_an_impossible_time_box_is_one_line_and_leaves_no_session(cli: Callable[..., Any], tmp_path: Path, minutes: str) -> None:
+    """--minutes nan|inf|1e308 were internal errors, and inf left an orphan session file."""
+    result = cli(*interview_args(tmp_path, "--minutes", minutes, "--questions", "1"), stdin="")
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"error: --minutes {float(minutes):g}: give a number of minutes from 0 (no time limit) to 1440"
+    ]
+    assert not (tmp_path / "t").exists() or not list((tmp_path / "t").glob("*.json"))
+
+
+def test_a_session_file_with_an_impossible_time_box_is_one_line_naming_the_file(
+    cli: Callable[..., Any], tmp_path: Path, repo: Path
+) -> None:
+    example = sorted((repo / "transcripts" / "examples").glob("*.json"))[0]
+    data = json.loads(example.read_text(encoding="utf-8"))
+    data["options"]["minutes"] = 1e308
+    directory = tmp_path / "t"
+    directory.mkdir()
+    (directory / example.name).write_text(json.dumps(data), encoding="utf-8")
+    for args in (
+        ["sessions", "show", example.stem, "--transcripts-dir", str(directory)],
+        interview_args(tmp_path, "--resume", example.stem),
+    ):
+        result = cli(*args, stdin="")
+        assert result.exit_code == 2, result.stderr
+        assert result.stderr.strip().splitlines() == [f"error: {directory / example.name}: options.minutes: Input should be less than or equal to 1440"]

@@ -25,6 +25,7 @@ answer the model could not grade is saved as ungraded with the reason. A model
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import re
 import tempfile
@@ -46,6 +47,7 @@ from mock_interviewer.grades import Grade
 from mock_interviewer.prompts import fence, load_prompt
 from mock_interviewer.replies import FollowUpDecision
 from mock_interviewer.session_store import (
+    MAX_MINUTES,
     QuestionRecord,
     Session,
     SessionOptions,
@@ -94,8 +96,8 @@ def resolve_minutes(option: float | None, track: Track) -> float | None:
     """The time box: ``--minutes`` when given (0 means untimed), else the track's limit, else untimed."""
     if option is None:
         return float(track.time_limit_minutes) if track.time_limit_minutes else None
-    if option < 0:
-        raise InputError(f"--minutes {option:g}: give a positive number of minutes, or 0 for no time limit")
+    if not math.isfinite(option) or option < 0 or option > MAX_MINUTES:
+        raise InputError(f"--minutes {option:g}: give a number of minutes from 0 (no time limit) to {MAX_MINUTES}")
     return None if option == 0 else float(option)
 
 

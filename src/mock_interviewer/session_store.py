@@ -31,6 +31,8 @@ def now() -> datetime:
 
 
 
+MAX_MINUTES = 24 * 60  # a time box longer than a day is a typo (and inf or 1e308 overflowed the clock)
+
 class SessionTurn(StrictModel):
     speaker: Literal["interviewer", "candidate"]
     kind: Literal["question", "follow_up", "answer", "skip", "notice"]
@@ -51,7 +53,7 @@ class QuestionRecord(StrictModel):
 
 class SessionOptions(StrictModel):
     questions: int = Field(ge=1)
-    minutes: float | None = Field(default=None, gt=0)
+    minutes: float | None = Field(default=None, gt=0, le=MAX_MINUTES, allow_inf_nan=False)
     follow_ups: int = Field(default=1, ge=0)
     feedback: Literal["now", "end"] = "now"
     seed: int | None = None
