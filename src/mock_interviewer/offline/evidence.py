@@ -50,11 +50,6 @@ class PointFinding:
     rejected: tuple[PhraseHit, ...]  # evidence the candidate said but turned down
     vocabulary_used: int = 0  # how many different words of the point's own vocabulary the whole answer uses
 
-    @property
-    def phrases(self) -> int:
-        """How many different evidence phrases the candidate affirmed."""
-        return len({hit.phrase for hit in self.hits})
-
 
 @dataclass(frozen=True)
 class FlagFinding:
@@ -127,13 +122,9 @@ def _vocabulary(question: str, point: str, strong_reply: str, evidence: tuple[st
     return frozenset(t.stem for t in tokens(text) if t.word not in STOPWORDS and len(t.word) > 2) - topic
 
 
-def talks_about(found: list[Token], vocabulary: frozenset[str], enough: int = NEAR_WORDS) -> bool:
-    """Some sentence of the answer uses ``enough`` different words of a point's vocabulary."""
-    by_sentence: dict[int, set[str]] = {}
-    for token in found:
-        if token.stem in vocabulary:
-            by_sentence.setdefault(token.sentence, set()).add(token.stem)
-    return any(len(used) >= enough for used in by_sentence.values())
+def talks_about(sentences: list[frozenset[str]], vocabulary: frozenset[str], enough: int = NEAR_WORDS) -> bool:
+    """Some sentence of the answer (its stems, ``textmatch.sentence_stems``) uses ``enough`` words of a vocabulary."""
+    return any(len(stems & vocabulary) >= enough for stems in sentences)
 
 
 def read_exchange(question: Question, text: str, coverage: list[PointCoverage]) -> Findings:
@@ -144,6 +135,7 @@ def read_exchange(question: Question, text: str, coverage: list[PointCoverage]) 
     """
     found = tokens(text)
     sentences = sentence_stems(found)
+    said = frozenset(t.stem for t in found)
     has_notes = bool(question.point_notes)
     points: list[PointFinding] = []
     if has_notes:
@@ -152,8 +144,6 @@ def read_exchange(question: Question, text: str, coverage: list[PointCoverage]) 
             affirmed, rejected = _hits(found, note.evidence, prevention=True)
             share = coverage[index].share if index < len(coverage) else 0.0
             status: PointStatus
-            if affirmed:
-                status = "addressed"
             vocabulary = point_vocabulary(question, index)
             if affirmed:
                 status = "addressed"
@@ -161,12 +151,12 @@ def read_exchange(question: Question, text: str, coverage: list[PointCoverage]) 
                 not rejected
                 and share < MISSING_BELOW
                 and not any(loosely_said(sentences, e) for e in note.evidence)
-                and not talks_about(found, vocabulary)
+                and not talks_about(sentences, vocabulary)
             ):
                 status = "missing"
             else:
                 status = "unclear"
-            used = len({t.stem for t in found if t.stem in vocabulary})
+            used = len(said & vocabulary)
             points.append(PointFinding(index, point, status, tuple(affirmed), tuple(rejected), used))
     flags: list[FlagFinding] = []
     for index, flag in enumerate(question.red_flags):
