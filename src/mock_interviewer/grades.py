@@ -38,12 +38,8 @@ class Gap(StrictModel):
 
 ClaimKind = Literal[
     "misses_point",  # the answer does not address a key point
-    "rejects_point",  # the answer turns down what a key point asks for: the quote shows where
     "red_flag",  # the answer says what a red flag describes: the quote shows where
-    "dismisses_practice",  # the answer waves a practice away ("we don't need transactions"): the quote shows where
     "no_first_person",  # nothing in the answer says what the speaker did or decided
-    "off_topic",  # the answer answers another question of the bank (not a sibling)
-    "unrelated",  # the answer is about nothing this question asks
 ]
 
 

@@ -19,18 +19,18 @@ right answer from a wrong one that uses the same words, so:
 
 from __future__ import annotations
 
-from mock_interviewer.bank import Question
 from mock_interviewer.grades import Claim, ClaimKind
 from mock_interviewer.offline.evidence import Findings, PointFinding
 from mock_interviewer.textmatch import PhraseHit, Span
 
 # Claim types that passed the audit. A type left out here is never said.
 SHIPPED: frozenset[ClaimKind] = frozenset({"misses_point", "red_flag", "no_first_person"})
-# Detected but not said, and why (bench/claims_audit.py prints the figures):
+# Claim types measured and dropped, so no sentence is built for them (docs/offline.md has the figures):
 # - rejects_point ("you turned down X"): 50% precision on hold-out B; not used to grade either.
-# - dismisses_practice ("that waves a practice away"): 79% on hold-out B; still caps the grade
-#   (it catches wrong answers in the right words), without a sentence claiming why.
-# - off_topic, unrelated: no audit set of answers to other questions by other writers yet.
+# - dismisses_practice ("that waves a practice away"): 79% on hold-out B; the detector still caps
+#   the grade (it catches wrong answers in the right words), without a sentence claiming why.
+# - addresses_point ("Addresses X"): 67% on dev2 (hold-out A).
+# Not yet audited, so not said: that an answer reads as one to another question, or to none.
 MAX_FLAGS = 2
 
 
@@ -56,28 +56,6 @@ def _quoted(kind: ClaimKind, findings: Findings, where: PhraseHit | Span, text: 
     """A claim about something the candidate said: ``text`` with ``{said}`` filled by their words there."""
     said = findings.quote(where)
     return Claim(kind=kind, text=text.format(said=said), subject=subject, quotes=[said])
-
-
-def rejection_claims(findings: Findings, tier: str) -> list[Claim]:
-    if tier == "great":
-        return []
-    return [
-        _quoted(
-            "rejects_point",
-            findings,
-            finding.rejected[0],
-            "You said “{said}”, turning down what a strong answer does: " + point_text(finding.point) + ".",
-            finding.point,
-        )
-        for finding in findings.rejected[:MAX_FLAGS]
-    ]
-
-
-def dismissal_claims(findings: Findings, tier: str) -> list[Claim]:
-    if tier == "great":
-        return []
-    text = "You said “{said}”: that waves a practice away."
-    return [_quoted("dismisses_practice", findings, span, text) for span in findings.dismissals[:MAX_FLAGS]]
 
 
 def flag_claims(findings: Findings, tier: str) -> list[Claim]:
@@ -107,22 +85,6 @@ def dimension_claims(findings: Findings) -> list[Claim]:
             text="Nothing in it says what you yourself did or decided: it speaks of 'we', 'you' or what is done.",
         )
     ]
-
-
-def off_topic(other: Question) -> Claim:
-    return Claim(
-        kind="off_topic",
-        text=f"It reads as an answer to a different question ({other.id}: {other.text.strip()}).",
-        subject=other.id,
-    )
-
-
-def unrelated(question: Question) -> Claim:
-    return Claim(
-        kind="unrelated",
-        text="It does not answer this question: none of its key points is there, and little of it is about the question's topic.",
-        subject=question.id,
-    )
 
 
 def shipped(claims: list[Claim]) -> list[Claim]:

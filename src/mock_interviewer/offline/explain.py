@@ -19,7 +19,6 @@ from mock_interviewer.offline.coverage import importance
 from mock_interviewer.offline.grading import Assessment
 
 MAX_GAPS = 5
-MAX_HOLDING = 3  # red flags, points turned down and practices waved away: at most this many, each quote once
 
 _PLACE = {
     "great": "your answer is on a par with the great exemplar",
@@ -35,26 +34,17 @@ _DIMENSION_GAPS = {
 }
 
 
-def all_claims(assessment: Assessment, context: OfflineContext) -> list[Claim]:
-    """Every claim the grader makes about the answer, in the order a reader meets them."""
-    question, findings = assessment.question, assessment.findings
-    out: list[Claim] = []
-    if assessment.guard == "off_topic":
-        other = context.questions.get(assessment.features.nearest_other or "")
-        if other is not None:
-            out.append(said.off_topic(other))
-    elif assessment.guard == "unrelated":
-        out.append(said.unrelated(question))
-    tier = assessment.tier
-    holding = said.dismissal_claims(findings, tier) if assessment.guard == "dismissive" else []
-    holding += said.flag_claims(findings, tier) + said.rejection_claims(findings, tier) + said.dismissal_claims(findings, tier)
-    out += _one_per_quote(holding)[:MAX_HOLDING]
-    weights = importance(question, context.corpus)
+def all_claims(assessment: Assessment, weights: list[float]) -> list[Claim]:
+    """Every claim the grader makes about the answer, in the order a reader meets them.
+
+    ``weights``: how much each key point separates the great exemplar (``coverage.importance``).
+    """
+    question, findings, tier = assessment.question, assessment.findings, assessment.tier
+    flags = _one_per_quote(said.flag_claims(findings, tier))
     order = sorted(range(len(question.key_points)), key=lambda i: (-weights[i], i))
-    missing = said.point_claims(findings, order, tier)
     dimensions = said.dimension_claims(findings)
-    missing = missing[: MAX_GAPS - len(dimensions)]
-    return said.shipped(out + missing + dimensions)
+    missing = said.point_claims(findings, order, tier)[: MAX_GAPS - len(dimensions)]
+    return said.shipped(flags + missing + dimensions)
 
 
 def _one_per_quote(claims: list[Claim]) -> list[Claim]:
@@ -69,14 +59,14 @@ def _one_per_quote(claims: list[Claim]) -> list[Claim]:
     return out
 
 
-def next_probe(assessment: Assessment, context: OfflineContext) -> str:
+def next_probe(assessment: Assessment, weights: list[float]) -> str:
     """The bank's probe for the most important key point the answer has not shown ('' when there is none)."""
-    from mock_interviewer.offline.followups import probe_for, ranked_gaps
+    from mock_interviewer.offline.followups import probe_for, rank_gaps
 
     question = assessment.question
     if not question.probes or assessment.guard in ("off_topic", "unrelated", "exemplar"):
         return ""
-    gaps = ranked_gaps(question, assessment.findings.text, context)
+    gaps = rank_gaps(assessment.points, assessment.findings, weights)
     return probe_for(question, gaps[0], assessment.findings.text) if gaps else ""
 
 
@@ -97,13 +87,9 @@ def explanation(assessment: Assessment, claims: list[Claim], next_probe: str = "
     """
     tier, score = assessment.tier, assessment.score
     parts = [f"Offline estimate (no language model): {_PLACE[tier]} ({score}/5)."]
-    kinds = {c.kind: c for c in claims}
     if assessment.guard == "exemplar":
         parts.append(f"This answer is the bank's own {assessment.features.self_tier} exemplar for the question.")
-    for kind in ("off_topic", "unrelated"):
-        if kind in kinds:
-            parts.append(kinds[kind].text + " So it is graded poor.")
-    holding = [c.text for c in claims if c.kind in ("red_flag", "rejects_point", "dismisses_practice")]
+    holding = [c.text for c in claims if c.kind == "red_flag"]
     if assessment.guard == "unverified" and holding:
         parts.append("It is graded no higher than mediocre because of what it says here:")
     elif assessment.guard == "unverified" and not assessment.findings.addressed:
@@ -135,11 +121,12 @@ def gaps(assessment: Assessment, claims: list[Claim]) -> list[Gap]:
 
 def verdict(assessment: Assessment, answer: str, context: OfflineContext) -> GradeVerdict:
     """The ``GradeVerdict`` of an assessment; ``suspicious`` flags injected instructions (which were ignored)."""
-    claims = all_claims(assessment, context)
+    weights = importance(assessment.question, context.corpus)
+    claims = all_claims(assessment, weights)
     return GradeVerdict(
         strengths=[],  # no claim of what an answer does well passed the audit (see offline/claims.py)
         gaps=gaps(assessment, claims),
-        explanation=explanation(assessment, claims, next_probe(assessment, context)),
+        explanation=explanation(assessment, claims, next_probe(assessment, weights)),
         suspicious=looks_like_injection(answer),
         tier=assessment.tier,  # type: ignore[arg-type]
         score=assessment.score,

@@ -16,6 +16,7 @@ from mock_interviewer.backends.base import Task, Turn
 from mock_interviewer.bank import Question
 from mock_interviewer.offline.context import OfflineContext
 from mock_interviewer.offline.coverage import PointCoverage, coverage, importance
+from mock_interviewer.offline.evidence import Findings
 from mock_interviewer.offline.signals import signals
 from mock_interviewer.replies import FollowUpDecision
 
@@ -82,18 +83,21 @@ def probe_for(question: Question, point: PointCoverage, answer: str, variant: in
 
 
 def ranked_gaps(question: Question, answer: str, context: OfflineContext) -> list[PointCoverage]:
-    """Key points the exchange has not shown, the most important (most discriminating) first.
+    """Key points the exchange has not shown, the most important (most discriminating) first (``rank_gaps``)."""
+    from mock_interviewer.offline.evidence import read_exchange
+
+    context.include(question)
+    points = coverage(question, answer, context.corpus)
+    return rank_gaps(points, read_exchange(question, answer, points), importance(question, context.corpus))
+
+
+def rank_gaps(points: list[PointCoverage], findings: Findings, weights: list[float]) -> list[PointCoverage]:
+    """The key points not shown, ranked.
 
     With evidence notes, a point the candidate addressed is never asked about again, the points
     known to be missing come before the unclear ones, and unclear ones the answer says least about
     come first; without notes, word coverage decides.
     """
-    from mock_interviewer.offline.evidence import read_exchange
-
-    context.include(question)
-    weights = importance(question, context.corpus)
-    points = coverage(question, answer, context.corpus)
-    findings = read_exchange(question, answer, points)
     if findings.has_notes:
         found = {f.index: f for f in findings.points}
         rank = {"missing": 0, "unclear": 1}
