@@ -90,6 +90,22 @@ def repo() -> Path:
     return REPO
 
 
+@pytest.fixture(scope="session")
+def bank() -> Any:
+    """The built-in bank (parsed once per process by ``load_bank``)."""
+    from mock_interviewer.bank import load_bank
+
+    return load_bank()
+
+
+@pytest.fixture(scope="module")
+def context(bank: Any) -> Any:
+    """The offline grader's statistics over the built-in bank: one per test module (grading may add questions)."""
+    from mock_interviewer.offline.context import OfflineContext
+
+    return OfflineContext(questions=dict(bank.questions))
+
+
 @dataclass
 class CliResult:
     exit_code: int

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mock_interviewer.backends.scripted import ScriptedBackend
-from mock_interviewer.bank import Bank, load_bank
+from mock_interviewer.bank import Bank
 from mock_interviewer.calibration import (
     CalibrationItem,
     confusion_matrix,
@@ -21,11 +21,6 @@ from mock_interviewer.calibration import (
 )
 from mock_interviewer.config import Settings
 from mock_interviewer.errors import InputError
-
-
-@pytest.fixture(scope="module")
-def bank() -> Bank:
-    return load_bank()
 
 
 def test_kappa_and_confusion_on_a_hand_computed_case() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from mock_interviewer.backends.base import Backend, ModelRequest, Task, Turn
 from mock_interviewer.backends.offline import OfflineBackend
-from mock_interviewer.bank import Question, load_bank
+from mock_interviewer.bank import Question
 from mock_interviewer.config import Settings
 from mock_interviewer.grader import grade_answer
 from mock_interviewer.grades import GradeVerdict
@@ -20,10 +20,6 @@ from mock_interviewer.replies import FollowUpDecision, ProbeList
 def backend() -> OfflineBackend:
     return OfflineBackend()
 
-
-@pytest.fixture(scope="module")
-def bank():
-    return load_bank()
 
 
 def ask(backend: OfflineBackend, task: Task, output: type | None) -> str:

@@ -31,14 +31,6 @@ from mock_interviewer.textmatch import find_phrase, tokens
 DATA = Path(__file__).parent / "data"
 
 
-@pytest.fixture(scope="module")
-def bank() -> Bank:
-    return load_bank()
-
-
-@pytest.fixture(scope="module")
-def context(bank: Bank) -> OfflineContext:
-    return OfflineContext(questions=dict(bank.questions))
 
 
 def grade(bank: Bank, question_id: str, answer: str, exchange: tuple[Turn, ...] = ()) -> Grade:

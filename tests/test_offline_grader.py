@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mock_interviewer.backends.offline import OfflineBackend
-from mock_interviewer.bank import Bank, load_bank
+from mock_interviewer.bank import Bank
 from mock_interviewer.calibration import load_labelled, run_calibration
 from mock_interviewer.config import Settings
 from mock_interviewer.grader import grade_answer
@@ -17,10 +17,6 @@ from mock_interviewer.grades import Grade
 
 DATA = Path(__file__).parent / "data"
 
-
-@pytest.fixture(scope="module")
-def bank() -> Bank:
-    return load_bank()
 
 
 @pytest.fixture(scope="module")

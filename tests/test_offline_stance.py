@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from mock_interviewer.bank import Bank, load_bank
+from mock_interviewer.bank import Bank
 from mock_interviewer.offline.context import OfflineContext
 from mock_interviewer.offline.coverage import coverage, red_flag_matches
 from mock_interviewer.offline.evidence import Findings, FlagFinding, PointFinding
@@ -17,16 +15,6 @@ from mock_interviewer.offline.grading import (
 )
 from mock_interviewer.offline.signals import Signals, signals, stance_phrases
 from mock_interviewer.textmatch import PhraseHit, Span, compound_stems, stems
-
-
-@pytest.fixture(scope="module")
-def bank() -> Bank:
-    return load_bank()
-
-
-@pytest.fixture(scope="module")
-def context(bank: Bank) -> OfflineContext:
-    return OfflineContext(questions=dict(bank.questions))
 
 
 def test_words_of_another_meaning_are_not_folded_into_a_synonym() -> None:
