@@ -50,7 +50,6 @@ OFF_TOPIC_COVERAGE = 0.2  # ...that covers less than this of the key points answ
 UNRELATED_RELEVANCE = 0.065  # an answer with no key point found, less than this of its words in the question's material,
 UNRELATED_VOCABULARY = 2  # ...and at most this many of its key points' less common words is about something else
 COMMON = 0.25  # a word in more than this share of the bank's questions is too common to tie an answer to a topic
-CONFIRMED_FOR_GREAT = 1  # key points the grader must find in the answer's own words before it says great
 DISMISSALS_FOR_POOR = 2  # an answer that waves this many practices away is poor ("we don't need X", "Y is overkill")
 
 
@@ -137,16 +136,6 @@ def place(probs: dict[str, float]) -> int:
     return 3
 
 
-def needed_for_great(points: int) -> int:
-    """How many key points the grader must find in an answer before it grades it great.
-
-    One: a higher bar was measured to cap strong answers made in words no evidence list foresaw
-    (hold-out 5: 92.7% in the right tier fell to 88.1% at a quarter of the points) and to catch no
-    wrong answer that one point and the red-flag and turned-down checks do not already catch.
-    """
-    return min(points, CONFIRMED_FOR_GREAT)
-
-
 def decide(found: Features, probs: dict[str, float], findings: Findings, topic_words: int = 99) -> tuple[int, str | None]:
     """The score, and the rule that overrode the tier model where a mistake would mislead most.
 
@@ -166,9 +155,9 @@ def decide(found: Features, probs: dict[str, float], findings: Findings, topic_w
     nothing_of_it = not findings.addressed and not findings.rejected and topic_words <= UNRELATED_VOCABULARY
     if findings.has_notes and nothing_of_it and values["relevance"] < UNRELATED_RELEVANCE:
         return 1, "unrelated"
-    unverified = (
-        findings.shown_flags or findings.dismissals or len(findings.addressed) < needed_for_great(len(findings.points))
-    )
+    # One key point found is the bar: a quarter of the points was measured to cap strong answers made in words
+    # no evidence list foresaw (hold-out 5: 92.7% in the right tier fell to 88.1%) and caught no more wrong ones.
+    unverified = findings.shown_flags or findings.dismissals or not findings.addressed
     if score >= 4 and findings.has_notes and unverified:
         return 3, "unverified"
     if score >= 3 and sig.buzzwords >= 4 and sig.concrete <= 1:

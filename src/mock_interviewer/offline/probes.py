@@ -17,10 +17,10 @@ from mock_interviewer.offline.coverage import Corpus, PointCoverage, closest_pas
 from mock_interviewer.offline.followups import candidate_text, probe_for, ranked_gaps, topic
 from mock_interviewer.offline.grading import assess
 from mock_interviewer.replies import Probe, ProbeList
-from mock_interviewer.textmatch import stem_set, stems
+from mock_interviewer.textmatch import stem_set
 
 DEFAULT_COUNT = 3
-SHOWN = 0.4  # share of a red flag's weight an answer must carry to count as showing it
+GENERIC_FLAG = "Stays general: no example, no decision of their own, no trade-off."
 
 
 def red_flag_overlap(a: str, b: str, corpus: Corpus) -> float:
@@ -32,26 +32,8 @@ def red_flag_overlap(a: str, b: str, corpus: Corpus) -> float:
 def related_red_flag(question: Question, point: str, corpus: Corpus) -> str:
     """The red flag closest in words to a key point (its usual opposite), else the first."""
     if not question.red_flags:
-        return "Stays general: no example, no decision of their own, no trade-off."
+        return GENERIC_FLAG
     return max(question.red_flags, key=lambda flag: (red_flag_overlap(flag, point, corpus), -question.red_flags.index(flag)))
-
-
-def shown_red_flag(question: Question, answer: str, corpus: Corpus) -> str:
-    """A red flag the answer itself shows ('' when none does)."""
-    words = stem_set(answer)
-    best, best_share = "", SHOWN
-    for flag in question.red_flags:
-        flag_stems = list(dict.fromkeys(stems(flag)))
-        if not flag_stems:
-            continue
-        total = sum(corpus.idf(s) for s in flag_stems)
-        share = sum(corpus.idf(s) for s in flag_stems if s in words) / total
-        if share >= best_share:
-            best, best_share = flag, share
-    return best
-
-
-GENERIC_FLAG = "Stays general: no example, no decision of their own, no trade-off."
 
 
 def _strong(question: Question, point: PointCoverage) -> str:
