@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field
 
 from mock_interviewer.bank import Bank, Question
 from mock_interviewer.grades import Gap, Grade
+from mock_interviewer.render import plural
 from mock_interviewer.session_store import QuestionRecord, Session
 
 ResultStatus = Literal["graded", "ungraded", "skipped", "awaiting_grade", "unanswered", "not_reached"]
@@ -272,10 +273,6 @@ def _theme_counts(notes: list[KeyPointNote]) -> dict[str, set[str]]:
     return counts
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"
-
-
 def _theme_name(text: str) -> str:
     theme = theme_of(text)
     return theme.name if theme else OTHER_THEME
@@ -292,15 +289,15 @@ def _areas(by_category: list[AreaScore], missed: list[KeyPointNote], shown: list
     weakest: list[str] = []
     if len(by_category) >= 2 and by_category[0].average_score > by_category[-1].average_score:
         best, worst = by_category[0], by_category[-1]
-        strongest.append(f"{best.area} questions (average {best.average_score:.1f} over {_plural(best.questions, 'question')})")
-        weakest.append(f"{worst.area} questions (average {worst.average_score:.1f} over {_plural(worst.questions, 'question')})")
+        strongest.append(f"{best.area} questions (average {best.average_score:.1f} over {plural(best.questions, 'question')})")
+        weakest.append(f"{worst.area} questions (average {worst.average_score:.1f} over {plural(worst.questions, 'question')})")
     strong_themes = _theme_counts(shown)
     weak_themes = _theme_counts(missed)
     for name in _leaning(strong_themes, weak_themes):
-        strongest.append(f"{name} (shown in {_plural(len(strong_themes[name]), 'question')})")
+        strongest.append(f"{name} (shown in {plural(len(strong_themes[name]), 'question')})")
     for name, questions in sorted(weak_themes.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         if name != OTHER_THEME and len(questions) > len(strong_themes.get(name, ())):
-            weakest.append(f"{name} (missing in {_plural(len(questions), 'question')})")
+            weakest.append(f"{name} (missing in {plural(len(questions), 'question')})")
     return strongest[:3], weakest[:3]
 
 
@@ -326,7 +323,7 @@ def _practice(
         if len(questions) < 2 or name not in themes:
             continue
         example = next(n for n in missed if n.theme == name)
-        why = example.why_it_matters or f"It was missing in {_plural(len(questions), 'answer')}."
+        why = example.why_it_matters or f"It was missing in {plural(len(questions), 'answer')}."
         items.append(PracticeItem(what=themes[name].advice, why=why, question_ids=sorted(questions)))
         if len(items) == 2:
             break

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from mock_interviewer.bank import Question, Track
 from mock_interviewer.probes import ProbeSet, ProbeSheet, SheetEntry
-from mock_interviewer.render import sentence_case
+from mock_interviewer.render import plural, sentence_case
 from mock_interviewer.replies import Probe
 from mock_interviewer.safetext import for_terminal
 
@@ -66,7 +66,7 @@ def probe_set_view(result: ProbeSet, question: Question) -> RenderableType:
 
 def probe_count_note(got: int, asked: int, dropped: int) -> str:
     """Why fewer probes came back than were asked for, in words that match what happened."""
-    shown = f"{got} probe{'s' if got != 1 else ''} of the {asked} asked for"
+    shown = f"{plural(got, 'probe')} of the {asked} asked for"
     if dropped:
         return f"{shown}: {dropped} gave the answer away or repeated another and {'were' if dropped != 1 else 'was'} left out."
     return f"{shown}: that is all the grader returned."

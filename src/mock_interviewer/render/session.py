@@ -122,7 +122,7 @@ def summary_view(summary: Summary) -> RenderableType:
     table.add_column("result", no_wrap=True)
     table.add_column("", overflow="ellipsis", no_wrap=True, style="dim", max_width=30)
     for result in summary.results:
-        note = f"{result.follow_ups} follow-up{'s' if result.follow_ups != 1 else ''}" if result.follow_ups else ""
+        note = plural(result.follow_ups, "follow-up") if result.follow_ups else ""
         if result.status == "ungraded" and result.reason:
             note = result.reason
         table.add_row(str(result.position), result.question_id, result.category, result_text(result), note)
