@@ -252,16 +252,15 @@ def _could_nest_deep(text: str) -> bool:
     compact indicators ("- - -") on one line. Both bounds over-count (a bracket inside a quoted
     string counts), which only sends a text to the exact check below.
     """
-    flow = deepest = 0
-    brackets = text.count("[") + text.count("{")
-    for char in text if brackets > MAX_YAML_DEPTH else "":
-        if char in "[{":
-            flow += 1
-            deepest = max(deepest, flow)
-        elif char in "]}":
-            flow = max(0, flow - 1)
-    if deepest > MAX_YAML_DEPTH:
-        return True
+    if text.count("[") + text.count("{") > MAX_YAML_DEPTH:  # else the brackets cannot nest that deep
+        flow = 0
+        for char in text:
+            if char in "[{":
+                flow += 1
+                if flow > MAX_YAML_DEPTH:
+                    return True
+            elif char in "]}":
+                flow = max(0, flow - 1)
     for line in text.splitlines():
         stripped = line.lstrip(" ")
         indicators = stripped.count("- ") + stripped.count("? ") + stripped.count(": ")
