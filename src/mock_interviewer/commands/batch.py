@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 import typer
 
-from mock_interviewer.commands.common import BackendOpt, BankOpt, JsonOpt, ModelOpt, make_context
+from mock_interviewer.commands.common import BackendOpt, BankOpt, JsonOpt, ModelOpt, make_context, print_error
 
 DEFAULT_OUT = Path("batch-out")
 MAX_PROBLEMS_PRINTED = 50
@@ -233,7 +233,6 @@ def _finish(ctx: Any, plan: Any, store: Any, loaded: Any, out: Path, formats: li
             summary: Any, prices: Any, model: str, batch_api: bool, interrupted: bool) -> None:
     from mock_interviewer.batch.pricing import spent
     from mock_interviewer.batch.report import gather, write_reports
-    from mock_interviewer.commands.common import print_error
     from mock_interviewer.render.batch import summary_view
 
     data = gather(store, plan.run_refs, loaded.questions.get, problems=problems.kept, problem_count=problems.count)

@@ -14,6 +14,7 @@ from mock_interviewer.commands.common import (
     JsonOpt,
     ModelOpt,
     make_context,
+    print_error,
 )
 
 EPILOG = """\
@@ -88,7 +89,6 @@ def grade(
     if ctx.json:
         ctx.print_json(result.model_dump(mode="json"))
     if result.status != "graded":
-        from mock_interviewer.commands.common import print_error
 
         print_error("not graded", result.reason or "no reason given")
         raise typer.Exit(1)
