@@ -141,7 +141,11 @@ def report(names: list[str]) -> int:
         total = sum(helpful.values())
         if total:
             share = helpful["helpful"] / total
-            print(f"feedback judged helpful, as it read when judged: {helpful['helpful']}/{total} = {share:.1%} (misleading {helpful['misleading']}, confusing {helpful['confusing']})")
+            below = "  < bar" if share < HELPFUL_BAR else ""
+            print(
+                f"feedback judged helpful, as it read when judged: {helpful['helpful']}/{total} = {share:.1%} "
+                f"(misleading {helpful['misleading']}, confusing {helpful['confusing']}){below}"
+            )
         for qid, text in still_false[:10]:
             print(f"  still made, judged false: {qid}: {text}")
         tiers(graded)
