@@ -245,6 +245,11 @@ def test_an_off_topic_answer_gets_a_redirect_to_the_question(bank: Bank, context
     task = Task(kind="follow_up", question=question, answer=answer, follow_ups_left=1)
     decision = decide_follow_up(task, context)
     assert decision.ask_follow_up and question.text.strip() in decision.follow_up
+    # the question again, and no claim about the answer: that reading is not audited on other writers' answers
+    probes = make_probes(Task(kind="probe", question=question, answer=answer, count=2), context).probes
+    said = " ".join([decision.follow_up, probes[0].question, probes[0].targets]).lower()
+    assert probes[0].question == decision.follow_up
+    assert "something else" not in said and "different question" not in said and "back to" not in said
 
 
 def test_probes_for_an_answer_target_what_it_lacks_on_different_passages(bank: Bank, context: OfflineContext) -> None:
@@ -278,3 +283,14 @@ def test_the_summary_never_lists_a_habit_as_strength_and_practise_next(repo: Pat
         strong = {s.split(" (")[0] for s in summary.strongest}
         advice = {t.name: t.advice for t in THEMES}
         assert not [item for item in summary.practice if any(item.what == advice.get(name) for name in strong)], path
+
+
+def test_the_grade_json_carries_each_claim_with_the_candidates_words(cli: Callable[..., Any]) -> None:
+    answer = "We handle technical debt when it becomes a blocker, otherwise features come first, and we ship."
+    result = cli("grade", "-q", "director-01", "-a", answer, "--backend", "offline", "--json")
+    assert result.exit_code == 0, result.stderr
+    claims = result.json()["claims"]
+    assert {claim["kind"] for claim in claims} >= {"red_flag", "misses_point"}
+    flag = next(claim for claim in claims if claim["kind"] == "red_flag")
+    assert flag["quotes"] and all(quote.strip("…") in answer for quote in flag["quotes"])
+    assert flag["subject"] in load_bank().get("director-01").red_flags

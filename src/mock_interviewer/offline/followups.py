@@ -112,8 +112,12 @@ def rank_gaps(points: list[PointCoverage], findings: Findings, weights: list[flo
 
 
 def redirect(question: Question) -> str:
-    """What the interviewer says when the answer is about something else."""
-    return f"Let me bring us back to the question: {question.text.strip()}"
+    """What the interviewer says when the grader finds nothing of the question in the answer.
+
+    It asks the question again and claims nothing about the answer: whether an answer is about
+    something else is not yet measured on answers by other writers (see offline/claims.py).
+    """
+    return f"To make sure we cover it, the question again: {question.text.strip()}"
 
 
 def decide_follow_up(task: Task, context: OfflineContext) -> FollowUpDecision:

@@ -3,8 +3,8 @@
 With an answer: the key points it has not shown (those known missing first, then the unclear
 ones, most discriminating first), each built on a different stretch of the answer, with the
 authored description of a strong reply, and a red flag the answer itself shows (quoted) when it
-shows one. A great answer gets fewer, deeper probes. An answer about something else gets a
-probe that brings the candidate back to the question. Without an answer: the key points that
+shows one. A great answer gets fewer, deeper probes. An answer the grader reads as off the
+question gets the question again first, without a claim about what the answer is about. Without an answer: the key points that
 separate the great exemplar from the mediocre and poor ones, first.
 """
 
@@ -81,7 +81,7 @@ def probes_for_answer(task: Task, context: OfflineContext) -> ProbeList:
         probes.append(
             Probe(
                 question=redirect(question),
-                targets="An answer to the question asked: this one is about something else.",
+                targets="The question as asked.",
                 refers_to=_fresh_passage(question.text, answer, used) or opening(answer),
                 strong_reply="Answers the question that was asked, with what they did and why.",
                 red_flag=GENERIC_FLAG,
