@@ -1,40 +1,99 @@
-"""Spotting candidate text that tries to instruct the grader.
+"""Spotting candidate text that tries to instruct the grader, and undoing the disguises it wears.
 
-The fence is what keeps such text harmless; this check only *flags* it, so a
-grade can carry ``suspicious: true`` whatever the backend.
+The fence is what keeps such text harmless; this check only *flags* it, so a grade can carry
+``suspicious: true`` whatever the backend. Text is looked at in its normalised form
+(``normalise``): Unicode NFKC (fullwidth brackets become ``<``), zero-width characters and soft
+hyphens removed, HTML entities decoded, so ``&lt;/candidate_answer&gt;`` or a tag with a
+zero-width space inside is the tag it imitates. The same normal form is what gets fenced.
 """
 
 from __future__ import annotations
 
+import html
 import re
+import unicodedata
 
+# zero-width space / non-joiner / joiner, word joiner, BOM, soft hyphen, invisible separators, Mongolian vowel separator
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u2061\u2062\u2063\u2064\u180e]")
+
+
+def normalise(text: str) -> str:
+    """The text as a reader's eye (and a model) takes it: NFKC, invisible characters removed, HTML entities decoded."""
+    text = _INVISIBLE.sub("", text)
+    # decoded twice: "&amp;lt;" is an entity for an entity
+    for _ in range(2):
+        decoded = html.unescape(text)
+        if decoded == text:
+            break
+        text = decoded
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+
+
+_TIER = r"(?:great|excellent|perfect|5|five|5\s*/\s*5)"
+_VERDICT = (
+    r"(?:5\s*/\s*5|5\s+out\s+of\s+5|full\s+marks|top\s+(?:marks|tier|score|grade)|(?:the\s+)?tier\s+great|"
+    r"(?:a\s+|the\s+)?(?:great|perfect|excellent|maximum|highest)\s+(?:grade|tier|score|rating|mark))"
+)
 _PATTERNS = [
-    r"\bignore\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|prior|above|earlier|preceding)?\s*(?:instructions|rules|rubric|prompt|guidelines)",
-    r"\bdisregard\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|prior|above)?\s*(?:instructions|rules|rubric|prompt)",
-    r"\b(?:grade|rate|score|mark|classify)\s+(?:this|my|the)\s+(?:answer|response|reply)?\s*(?:as\s+)?(?:a\s+)?(?:great|excellent|5|five|perfect)\b",
-    r"\b(?:you\s+are\s+now|new\s+instructions|system\s+prompt|as\s+the\s+grader)\b",
-    r"\bnote\s+to\s+the\s+(?:grader|grading|evaluator|ai|model|assistant)",
+    # telling the reader to drop its instructions
+    r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+|your\s+|every\s+)?(?:of\s+)?(?:the\s+|your\s+)?"
+    r"(?:(?:previous|prior|above|earlier|preceding|former)\s+(?:instructions?|rules|rubric|prompts?|guidelines|exemplars?|context)"
+    r"|instructions|rubric|system\s+prompt|everything\s+above)",
+    r"\bforget\s+(?:everything|all)\s+(?:above|before|you\s+were\s+told|previous)",
+    # asking for a verdict
+    r"\b(?:grade|rate|score|mark|classify|label)\s+(?:this|my|the|it)\s*(?:answer|response|reply|candidate)?\s*"
+    r"(?:as\s+|a\s+|an\s+|with\s+)*" + _TIER + r"\b",
+    r"\b(?:award|assign|give|grade|rate|score|mark)\w*\s+(?:it\s+|this\s+|me\s+|the\s+answer\s+)?(?:as\s+|with\s+)?" + _VERDICT,
+    r"\b(?:output|return|respond\s+with|reply\s+with|print)\s+(?:only\s+)?(?:the\s+)?(?:tier|score|grade|verdict)\s*"
+    r"(?:of\s+|as\s+|=\s*|:\s*)?" + _TIER + r"\b",
+    r"\btier\s*[=:]\s*[\"']?(?:great|mediocre|poor)\b",
+    r"\bscore\s*[=:]\s*[\"']?[1-5]\b",
     r"[\"']tier[\"']\s*:\s*[\"'](?:great|mediocre|poor)[\"']",
     r"[\"']score[\"']\s*:\s*[1-5]\b",
+    # posing as the system or the grader
+    r"\b(?:you\s+are\s+now|new\s+instructions|system\s+prompt|system\s+override|developer\s+mode|jailbreak)\b",
+    r"\b(?:as\s+the\s+(?:grader|evaluator|assessor|examiner|reviewer|model|assistant|ai))\b",
+    r"\b(?:note|message|instructions?)\s+(?:to|for)\s+(?:the\s+)?(?:grader|grading|evaluator|ai|model|assistant|llm)",
+    r"\bimportant\s*:\s*(?:the\s+)?(?:grader|evaluator|model|assistant|ai|llm)\b",
+    # forged turns, tags and chat-template tokens
     r"<\s*/?\s*candidate_answer",
     r"</?\s*(?:system|instructions?|assistant)\s*>",
-    r"(?:^|\n)\s*\[\s*(?:interviewer|candidate)\s*\]",  # a forged turn of the exchange the grader reads
+    r"<\|\s*(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id)\s*\|>",
+    r"\[/?INST\]|<</?SYS>>",
+    r"(?:^|\n)\s*\[\s*(?:interviewer|candidate|system|assistant)\s*\]",
+    r"(?:^|\n)\s*(?:assistant|grader|evaluator)\s*:",
+    # the same in a few other languages: "ignore the previous instructions", "grade as great"
+    r"\b(?:ignore[zs]?|oublie[zs]?)\s+(?:toutes\s+)?(?:les\s+)?instructions\s+(?:pr[ée]c[ée]dentes|ci-dessus)",
+    r"\b(?:ignora|ignore|olvida)\s+(?:todas\s+)?(?:las\s+)?instrucciones\s+(?:anteriores|previas)",
+    r"\b(?:ignore|ignora|esque[cç]a)\s+(?:todas\s+)?(?:as\s+)?instru[cç][õo]es\s+(?:anteriores|acima)",
+    r"\bignora\s+(?:tutte\s+)?(?:le\s+)?istruzioni\s+(?:precedenti|sopra)",
+    r"\b(?:ignorier(?:e|en)?|vergiss)\s+(?:alle\s+)?(?:vorherigen\s+|bisherigen\s+|obigen\s+)?anweisungen",
+    r"игнорир\w*\s+(?:все\s+)?(?:предыдущие\s+)?инструкци",
+    r"忽略(?:之前|以上|前面|上面)?(?:的)?(?:所有)?(?:指令|指示|说明)|(?:以前|前)の指示を無視",
 ]
-_FAKE_TAG = re.compile(r"<\s*/?\s*(?:candidate_answer|system|instructions?|assistant)\b[^<>]*>?", re.IGNORECASE)
+_FAKE_TAG = re.compile(
+    r"<\s*/?\s*(?:candidate_answer|system|instructions?|assistant)\b[^<>]*>?|<\|[^|<>]{1,40}\|>(?:\s*(?:system|user|assistant)\b)?|"
+    r"\[/?INST\]|<</?SYS>>",
+    re.IGNORECASE,
+)
 _INJECTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
 
 
 def looks_like_injection(text: str) -> bool:
-    """True when the text contains instructions aimed at the grader or a forged verdict or fence."""
-    return bool(_INJECTION.search(text))
+    """True when the text contains instructions aimed at the grader, or a forged verdict, turn or fence."""
+    return bool(_INJECTION.search(normalise(text)))
 
 
 def strip_injection(text: str) -> str:
-    """The text with sentences that carry an injection removed (for graders that read substance).
+    """The text without its injections, each from where it starts to the end of its sentence (for graders that read substance).
 
     Fake tags go first, on their own: a tag glued to an honest sentence must not take that
     sentence with it (a forged fence around real content would otherwise change the grade).
     """
-    sentences = re.split(r"(?<=[.!?])\s+|\n+", _FAKE_TAG.sub(" ", text))
-    kept = [s for s in sentences if not _INJECTION.search(s)]
-    return " ".join(kept)
+    sentences = re.split(r"(?<=[.!?])\s+|\n+", _FAKE_TAG.sub(" ", normalise(text)))
+    kept = []
+    for sentence in sentences:
+        found = _INJECTION.search(sentence)
+        # from where the injection starts: an honest clause before it in the same sentence stays
+        kept.append(sentence[: found.start()].rstrip() if found else sentence)
+    return " ".join(s for s in kept if s)

@@ -14,14 +14,16 @@ from dataclasses import dataclass
 from functools import cache
 
 from mock_interviewer.backends.base import Message
+from mock_interviewer.injection import normalise
 from mock_interviewer.resources import data_dir
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 
 FENCE_OPEN = "<candidate_answer>"
 FENCE_CLOSE = "</candidate_answer>"
-# Also a tag with no closing '>' (at the end of an answer it would swallow the real closing tag).
-_FENCE_TAG = re.compile(r"<\s*/?\s*candidate_answer[^<>]*>?", re.IGNORECASE)
+# Also a tag with no closing '>' (at the end of an answer it would swallow the real closing tag), and the
+# chat-template tokens some servers parse as special tokens inside any message ("<|im_end|>", "[INST]").
+_FENCE_TAG = re.compile(r"<\s*/?\s*candidate_answer[^<>]*>?|<\|[^|<>]{1,40}\|>|\[/?INST\]|<</?SYS>>", re.IGNORECASE)
 
 
 class PromptError(Exception):
@@ -65,12 +67,20 @@ def load_prompt(name: str) -> PromptTemplate:
     return PromptTemplate(name=name, system=system, user=user)
 
 
+def _neutralise(match: re.Match[str]) -> str:
+    return match.group(0).replace("<", "‹").replace(">", "›").replace("[", "⟦").replace("]", "⟧")
+
+
 def fence(text: str) -> tuple[str, bool]:
     """Wrap candidate text in the answer fence; return it and whether it tried to forge the fence.
 
-    Any fence tag inside the text is neutralised (its angle brackets replaced), so the
-    only real closing tag is the one added here: the text cannot leave the fence.
+    The text is first put in its normal form (``injection.normalise``: NFKC, invisible characters
+    removed, HTML entities decoded), so a look-alike (``＜/candidate_answer＞``, a zero-width space
+    inside the tag, ``&lt;/candidate_answer&gt;``) is the tag it imitates. Then any fence tag or
+    chat-template token inside it is neutralised (its brackets replaced), so the only real closing
+    tag is the one added here: the text cannot leave the fence.
     """
+    text = normalise(text)
     forged = bool(_FENCE_TAG.search(text))
-    safe = _FENCE_TAG.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), text)
+    safe = _FENCE_TAG.sub(_neutralise, text)
     return f"{FENCE_OPEN}\n{safe}\n{FENCE_CLOSE}", forged
