@@ -294,3 +294,26 @@ def test_the_grade_json_carries_each_claim_with_the_candidates_words(cli: Callab
     flag = next(claim for claim in claims if claim["kind"] == "red_flag")
     assert flag["quotes"] and all(quote.strip("…") in answer for quote in flag["quotes"])
     assert flag["subject"] in load_bank().get("director-01").red_flags
+
+
+# ---------------------------------------------------------------- great words used wrongly: never great on words alone
+
+def _dev_answer(question_id: str, label: str) -> str:
+    """An answer of the audit's dev set (tuned on; the hold-outs are kept for measurement)."""
+    rows = [json.loads(line) for line in (DATA / "audit_dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    return next(r["answer"] for r in rows if r["question_id"] == question_id and r["label"] == label)
+
+
+def test_an_answer_arguing_for_its_choices_at_every_turn_is_not_graded_great_and_is_told_why(bank: Bank) -> None:
+    argued = _dev_answer("director-04", "poor")  # the great exemplar's words, arguing for fixed-ratio estimates
+    result = grade(bank, "director-04", argued)
+    assert (result.tier, result.score) == ("mediocre", 3)
+    assert "It is graded no higher than mediocre: it argues for its choices" in result.explanation
+    assert "the offline grader cannot check whether those reasons hold" in result.explanation
+    quoted = result.explanation.split("for example: “", 1)[1].split("”", 1)[0].strip("…")
+    assert quoted in argued  # the example is the candidate's own words
+
+
+def test_a_strong_answer_that_gives_a_reason_now_and_then_is_still_graded_great(bank: Bank) -> None:
+    result = grade(bank, "director-04", _dev_answer("director-04", "great"))
+    assert result.tier == "great" and "argues for its choices" not in result.explanation

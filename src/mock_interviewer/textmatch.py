@@ -464,6 +464,18 @@ def dismissals(text: str) -> list[Span]:
     return [Span(m.start(), m.end()) for m in _DISMISSAL.finditer(text)]
 
 
+# Where the speaker gives a reason for a choice: "so", "since", "because", "which means", "that way".
+_REASON = re.compile(
+    r"\b(?:so (?:that )?|since|because|which (?:means|keeps|gives|makes)|that way|that's (?:why|how|what)|anyway)\b",
+    re.IGNORECASE,
+)
+
+
+def reasons(text: str) -> list[Span]:
+    """Where the speaker argues for a choice ("so any PR below that is rejected", "since tests are slow")."""
+    return [Span(m.start(), m.end()) for m in _REASON.finditer(text)]
+
+
 def first_person(found: Sequence[Token]) -> list[Token]:
     """Where the speaker says "I", "my", "me" (in any tense), or starts a sentence with a past-tense verb."""
     out = []

@@ -30,6 +30,7 @@ from mock_interviewer.textmatch import (
     first_person,
     loosely_said,
     quote,
+    reasons,
     sentence_stems,
     tokens,
 )
@@ -70,6 +71,11 @@ class Findings:
     word_count: int
     dismissals: tuple[Span, ...] = ()  # where the candidate waves a practice away
     vocabulary: frozenset[str] = frozenset()  # the words (as written) the answer shares with its key points' vocabularies
+    reasons: tuple[Span, ...] = ()  # where the candidate argues for a choice ("so", "since", "because")
+
+    @property
+    def reasons_per_100_words(self) -> float:
+        return 100 * len(self.reasons) / max(self.word_count, 1)
 
     @property
     def addressed(self) -> list[PointFinding]:
@@ -176,4 +182,5 @@ def read_exchange(question: Question, text: str, coverage: list[PointCoverage]) 
         len(found),
         tuple(dismissals(text)),
         frozenset(shared),
+        tuple(reasons(text)),
     )

@@ -97,6 +97,14 @@ def explanation(assessment: Assessment, claims: list[Claim], next_probe: str = "
             "It is graded no higher than mediocre because the grader could not find any of the question's key "
             "points in your words, so it cannot tell that the answer is strong."
         )
+    elif assessment.guard == "argued":
+        findings = assessment.findings
+        example = findings.quote(findings.reasons[0])
+        parts.append(
+            f"It is graded no higher than mediocre: it argues for its choices {len(findings.reasons)} times in "
+            f"{findings.word_count} words (“so”, “since”, “because”; for example: “{example}”), and the offline "
+            "grader cannot check whether those reasons hold."
+        )
     parts += holding
     missing = [c.subject for c in claims if c.kind == "misses_point" and c.subject][:2]
     if missing and tier != "great":

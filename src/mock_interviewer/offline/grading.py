@@ -50,6 +50,7 @@ OFF_TOPIC_COVERAGE = 0.2  # ...that covers less than this of the key points answ
 UNRELATED_RELEVANCE = 0.065  # an answer with no key point found, less than this of its words in the question's material,
 UNRELATED_VOCABULARY = 2  # ...and at most this many of its key points' less common words is about something else
 COMMON = 0.25  # a word in more than this share of the bank's questions is too common to tie an answer to a topic
+ARGUED = 3.0  # reasons per 100 words ("so", "since", "because") from which the grader cannot verify a great answer
 DISMISSALS_FOR_POOR = 2  # an answer that waves this many practices away is poor ("we don't need X", "Y is overkill")
 
 
@@ -160,6 +161,11 @@ def decide(found: Features, probs: dict[str, float], findings: Findings, topic_w
     unverified = findings.shown_flags or findings.dismissals or not findings.addressed
     if score >= 4 and findings.has_notes and unverified:
         return 3, "unverified"
+    # Answers that borrow the great exemplar's words to argue for wrong practices ("100% coverage, so the code is
+    # correct") argue for their choices far more densely than strong ones: on the audit's dev sets 84 of the 95
+    # answers at this density were poor, 6 great. Whether the reasons hold is what the grader cannot check.
+    if score >= 4 and findings.has_notes and findings.reasons_per_100_words >= ARGUED:
+        return 3, "argued"
     if score >= 3 and sig.buzzwords >= 4 and sig.concrete <= 1:
         return 2, "buzzword_soup"
     if score >= 4 and (sig.buzzwords >= 3 or (sig.buzzwords >= 2 and sig.concrete <= 2)):
