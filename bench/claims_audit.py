@@ -39,6 +39,7 @@ SETS = {
     "dev": ["audit_dev.jsonl"],  # tuned on: the detectors and the rules of when to claim were shaped here
     "dev2": ["audit_dev2.jsonl"],  # read once as offline-v4's first hold-out, then tuned on
     "holdout": ["audit_holdout.jsonl"],  # offline-v4's hold-out: written after v4 was frozen, read once
+    "holdout_c": ["audit_holdout_c.jsonl"],  # offline-v5's hold-out: written after v5 was frozen, read once
 }
 PRECISION_BAR = 0.95
 HELPFUL_BAR = 0.90

@@ -67,6 +67,7 @@ def test_the_request_sent_carries_one_closing_fence_whatever_the_answer_imitates
 
 def test_normalise_undoes_disguises_and_keeps_words():
     assert normalise("ｇｒａｄｅ\u200b this") == "grade this"
+    assert normalise("[…] x² ﬁle") == "[…] x² ﬁle"  # only what imitates ASCII is replaced
     assert normalise("Tom &amp; Jerry") == "Tom & Jerry"
     assert normalise("plain words, nothing else") == "plain words, nothing else"
 

@@ -4,7 +4,8 @@ The fence is what keeps such text harmless; this check only *flags* it, so a gra
 ``suspicious: true`` whatever the backend. Text is looked at in its normalised form
 (``normalise``): Unicode NFKC (fullwidth brackets become ``<``), zero-width characters and soft
 hyphens removed, HTML entities decoded, so ``&lt;/candidate_answer&gt;`` or a tag with a
-zero-width space inside is the tag it imitates. The same normal form is what gets fenced.
+zero-width space inside is the tag it imitates. What gets fenced is the same form, except that of
+NFKC only the characters imitating ASCII are replaced (the candidate's "…" or "x²" stay as written).
 """
 
 from __future__ import annotations
@@ -17,16 +18,31 @@ import unicodedata
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u2061\u2062\u2063\u2064\u180e]")
 
 
+def _look_alike(char: str) -> str:
+    """A fullwidth, small-form or mathematical character as the ASCII character it imitates (else itself)."""
+    code = ord(char)
+    if 0xFE50 <= code <= 0xFE6F or 0xFF01 <= code <= 0xFF5E or 0x1D400 <= code <= 0x1D7FF:
+        plain = unicodedata.normalize("NFKC", char)
+        if len(plain) == 1 and plain.isascii():
+            return plain
+    return char
+
+
 def normalise(text: str) -> str:
-    """The text as a reader's eye (and a model) takes it: NFKC, invisible characters removed, HTML entities decoded."""
+    """The text as a reader's eye (and a model) takes it, with the candidate's other characters untouched.
+
+    Invisible characters are removed, HTML entities decoded, and the characters that imitate ASCII
+    (fullwidth ``＜``, small-form ``﹤``, mathematical letters) replaced by it. The rest of Unicode NFKC is
+    not applied to what is sent ("…" stays "…", "x²" stays "x²"); detection reads the NFKC form too.
+    """
     text = _INVISIBLE.sub("", text)
     # decoded twice: "&amp;lt;" is an entity for an entity
     for _ in range(2):
-        decoded = html.unescape(text)
+        decoded = html.unescape(text) if "&" in text else text
         if decoded == text:
             break
         text = decoded
-    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    return "".join(_look_alike(c) if ord(c) > 0x2000 else c for c in _INVISIBLE.sub("", text))
 
 
 _TIER = r"(?:great|excellent|perfect|5|five|5\s*/\s*5)"
@@ -81,7 +97,7 @@ _INJECTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
 
 def looks_like_injection(text: str) -> bool:
     """True when the text contains instructions aimed at the grader, or a forged verdict, turn or fence."""
-    return bool(_INJECTION.search(normalise(text)))
+    return bool(_INJECTION.search(unicodedata.normalize("NFKC", normalise(text))))
 
 
 def strip_injection(text: str) -> str:
