@@ -17,6 +17,7 @@ from mock_interviewer.offline import claims as said
 from mock_interviewer.offline.context import OfflineContext
 from mock_interviewer.offline.coverage import importance
 from mock_interviewer.offline.grading import Assessment
+from mock_interviewer.offline.guards import OFF_QUESTION
 
 MAX_GAPS = 5
 
@@ -64,7 +65,7 @@ def next_probe(assessment: Assessment, weights: list[float]) -> str:
     from mock_interviewer.offline.followups import probe_for, rank_gaps
 
     question = assessment.question
-    if not question.probes or assessment.guard in ("off_topic", "unrelated", "exemplar"):
+    if not question.probes or assessment.guard in (*OFF_QUESTION, "exemplar"):
         return ""
     gaps = rank_gaps(assessment.points, assessment.findings, weights)
     return probe_for(question, gaps[0], assessment.findings.text) if gaps else ""

@@ -17,6 +17,7 @@ from mock_interviewer.bank import Question
 from mock_interviewer.offline.context import OfflineContext
 from mock_interviewer.offline.coverage import PointCoverage, coverage, importance
 from mock_interviewer.offline.evidence import Findings
+from mock_interviewer.offline.guards import OFF_QUESTION
 from mock_interviewer.offline.signals import signals
 from mock_interviewer.replies import FollowUpDecision
 
@@ -130,7 +131,7 @@ def decide_follow_up(task: Task, context: OfflineContext) -> FollowUpDecision:
     if task.follow_ups_left <= 0:
         return FollowUpDecision(missing=missing, target=missing[0] if missing else "", ask_follow_up=False, follow_up="")
     asked = already_asked(task.exchange)
-    if answer.strip() and assess(question, answer, context).guard in ("off_topic", "unrelated"):
+    if answer.strip() and assess(question, answer, context).guard in OFF_QUESTION:
         text = redirect(question)
         if " ".join(text.lower().split()) not in asked:
             return FollowUpDecision(missing=missing, target=missing[0] if missing else "", ask_follow_up=True, follow_up=text)

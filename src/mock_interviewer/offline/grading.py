@@ -36,6 +36,7 @@ from mock_interviewer.offline.context import OfflineContext
 from mock_interviewer.offline.coverage import PointCoverage
 from mock_interviewer.offline.evidence import Findings, read_exchange
 from mock_interviewer.offline.features import Features, features
+from mock_interviewer.offline.guards import Guard
 from mock_interviewer.offline.lexical import CLASSES, Lexicon
 from mock_interviewer.textmatch import stem
 
@@ -106,7 +107,7 @@ class Assessment:
     probabilities: dict[str, float]
     contributions: dict[str, float]  # each feature's push toward great rather than poor (log-odds)
     score: int
-    guard: str | None  # the rule that overrode the tier model, if any
+    guard: Guard | None  # the rule that overrode the tier model, if any (offline/guards.py)
     findings: Findings
     stance: dict[str, float] = field(default_factory=dict)  # each feature's push toward poor rather than mediocre
 
@@ -137,7 +138,7 @@ def place(probs: dict[str, float]) -> int:
     return 3
 
 
-def decide(found: Features, probs: dict[str, float], findings: Findings, topic_words: int = 99) -> tuple[int, str | None]:
+def decide(found: Features, probs: dict[str, float], findings: Findings, topic_words: int = 99) -> tuple[int, Guard | None]:
     """The score, and the rule that overrode the tier model where a mistake would mislead most.
 
     Where the question has evidence notes, great is a ceiling the grader must verify: it needs
@@ -189,7 +190,7 @@ def assess(question: Question, answer: str, context: OfflineContext) -> Assessme
     contributions = {name: model.push(name, values[name], "great", "poor") for name in model.weights}
     stance = {name: model.push(name, values[name], "poor", "mediocre") for name in model.weights}
     findings = read_exchange(question, text, found.points)
-    rule: str | None
+    rule: Guard | None
     if found.self_tier is not None:
         # The answer is one of the exemplars: by definition it sits at that exemplar's anchor.
         score, rule = {"poor": 1, "mediocre": 3, "great": 5}[found.self_tier], "exemplar"

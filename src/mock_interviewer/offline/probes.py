@@ -16,6 +16,7 @@ from mock_interviewer.offline.context import OfflineContext
 from mock_interviewer.offline.coverage import Corpus, PointCoverage, closest_passage, coverage, importance, opening
 from mock_interviewer.offline.followups import candidate_text, probe_for, ranked_gaps, topic
 from mock_interviewer.offline.grading import assess
+from mock_interviewer.offline.guards import OFF_QUESTION
 from mock_interviewer.replies import Probe, ProbeList
 from mock_interviewer.textmatch import stem_set
 
@@ -77,7 +78,7 @@ def probes_for_answer(task: Task, context: OfflineContext) -> ProbeList:
     flag = shown[0].flag if shown else ""  # a red flag the answer itself shows (its words match the flag's evidence)
     used: set[str] = set()
     probes: list[Probe] = []
-    if assessment.guard in ("off_topic", "unrelated"):
+    if assessment.guard in OFF_QUESTION:
         probes.append(
             Probe(
                 question=redirect(question),
