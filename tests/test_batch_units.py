@@ -139,7 +139,7 @@ def test_prepare_drops_ungraded_torn_and_duplicate_lines_atomically(tmp_path):
     ok = make_record("a" * 64, item(), graded())
     failed = make_record("b" * 64, item(item_id="i2"),
                          Grade.ungraded("director-01", "the model service failed", backend="openai", model="m"), "service")
-    lines = [json.dumps(ok), json.dumps(failed), json.dumps(ok), "garbage", json.dumps(ok)[:40]]
+    lines = [ok.model_dump_json(), failed.model_dump_json(), ok.model_dump_json(), "garbage", ok.model_dump_json()[:40]]
     store.path.write_text("\n".join(lines[:-1]) + "\n" + lines[-1], encoding="utf-8")
 
     scanned = store.scan()
@@ -147,7 +147,7 @@ def test_prepare_drops_ungraded_torn_and_duplicate_lines_atomically(tmp_path):
     assert store.path.read_text(encoding="utf-8").count("\n") == 4, "scan changes nothing"
 
     index = store.prepare()
-    assert store.path.read_text(encoding="utf-8") == json.dumps(ok) + "\n"
+    assert store.path.read_text(encoding="utf-8") == ok.model_dump_json() + "\n"
     assert len(index.done) == 1 and len(index.refs) == 1 and index.ungraded_lines == 1
     assert not list(tmp_path.glob(".results.jsonl.*")), "no temporary file left behind"
 

@@ -36,7 +36,7 @@ from mock_interviewer.batch import BATCH_STATE_FILE
 from mock_interviewer.batch.keys import short
 from mock_interviewer.batch.plan import Job, Plan
 from mock_interviewer.batch.requests import request_for
-from mock_interviewer.batch.results import ResultWriter, make_record
+from mock_interviewer.batch.results import Failure, ResultWriter, make_record
 from mock_interviewer.batch.runner import RunSummary, apply_reuse, start_summary
 from mock_interviewer.config import Settings
 from mock_interviewer.errors import InputError, ServiceError
@@ -51,6 +51,7 @@ MAX_REQUESTS_PER_BATCH = 50_000
 MAX_BYTES_PER_BATCH = 190 * 1024 * 1024
 TERMINAL = ("completed", "failed", "expired", "cancelled")
 DEFAULT_POLL_SECONDS = 30.0
+MAX_POLLS_WITHOUT_STATUS = 5
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
 """A Batch API id or a file name stem: it becomes part of a file name in the output directory."""
 
@@ -119,7 +120,7 @@ class BatchState:
 class BatchListener(Protocol):
     def note(self, message: str) -> None: ...
     def polled(self, record: BatchRecord) -> None: ...
-    def graded(self, job: Job, grade: Grade, failure: str | None) -> None: ...
+    def graded(self, job: Job, grade: Grade, failure: Failure | None) -> None: ...
 
 
 class BatchEvents:
@@ -131,7 +132,7 @@ class BatchEvents:
     def polled(self, record: BatchRecord) -> None:
         """A batch's status after a poll: ``record.status``, ``completed``, ``failed``, ``requests``."""
 
-    def graded(self, job: Job, grade: Grade, failure: str | None) -> None:
+    def graded(self, job: Job, grade: Grade, failure: Failure | None) -> None:
         """One result collected and written."""
 
 
@@ -288,11 +289,27 @@ async def submit(
 
 async def wait(client: Any, state: BatchState, record: BatchRecord, *, poll_seconds: float, events: BatchListener,
                secrets: tuple[str, ...] = ()) -> Any:
-    """Poll until the batch ends; every status is saved, so a stopped wait loses nothing."""
+    """Poll until the batch ends; every status is saved, so a stopped wait loses nothing.
+
+    A batch object without a status (a server that is not quite the Batch API) is a service failure
+    after ``MAX_POLLS_WITHOUT_STATUS`` polls in a row, not a wait forever (nor a busy loop at 0 s).
+    """
+    without_status = 0
     while True:
         async with service(f"checking batch {record.id}", secrets):
             batch = api_object(await client.batches.retrieve(record.id), f"checking batch {record.id}", client)
-        record.status = batch.status
+        status = getattr(batch, "status", None)
+        if not isinstance(status, str) or not status:
+            without_status += 1
+            if without_status >= MAX_POLLS_WITHOUT_STATUS:
+                raise ServiceError(
+                    f"Batch API: checking batch {record.id} failed: the service answered {without_status} times "
+                    "without the batch's status; check OPENAI_BASE_URL, then run the same command again to collect it"
+                )
+            await asyncio.sleep(poll_seconds)
+            continue
+        without_status = 0
+        record.status = status
         counts = batch.request_counts
         if counts is not None:
             record.completed, record.failed = counts.completed, counts.failed
@@ -301,7 +318,7 @@ async def wait(client: Any, state: BatchState, record: BatchRecord, *, poll_seco
         record.error_file_id = batch.error_file_id
         state.save()
         events.polled(record)
-        if batch.status in TERMINAL:
+        if status in TERMINAL:
             return batch
         await asyncio.sleep(poll_seconds)
 
@@ -360,7 +377,7 @@ def reply_from_body(body: dict[str, Any], model: str) -> ModelReply:
 
 def grade_from_line(
     line: dict[str, Any], job: Job, bank: Bank, settings: Settings, *, model: str, prompt_version: str
-) -> tuple[Grade, str | None]:
+) -> tuple[Grade, Failure | None]:
     """The grade in one output (or error) line, validated like a live reply."""
     question_id = job.item.question_id
     common: dict[str, Any] = {"backend": "openai", "estimate": False, "prompt_version": prompt_version}
@@ -441,7 +458,7 @@ async def collect(
     seen: set[bytes] = set()
     stray = 0
 
-    def record_result(job: Job, grade: Grade, failure: str | None) -> None:
+    def record_result(job: Job, grade: Grade, failure: Failure | None) -> None:
         seen.add(short(job.key))
         for item in job.items:
             writer.append(make_record(job.key, item, grade, failure))
