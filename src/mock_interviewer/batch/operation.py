@@ -66,8 +66,9 @@ class BatchOptions:
             raise InputError(f"--concurrency must be at least 1, got {self.concurrency}")
         if self.out.exists() and not self.out.is_dir():
             raise InputError(f"--out {self.out}: exists and is not a directory")
+        self._check_paths()
 
-    def check_inputs(self) -> None:
+    def _check_paths(self) -> None:
         """Before anything is written: when no path given exists, one error naming the first (exit 2).
 
         (A missing path among others that exist is a skipped input, like any unreadable one.)
@@ -203,7 +204,6 @@ def _start(options: BatchOptions, settings: Settings, bank: Bank, backend: Backe
     from mock_interviewer.grader import PROMPT_NAME
     from mock_interviewer.prompts import load_prompt
 
-    options.check_inputs()
     if options.batch_api and backend.name != "openai":
         raise InputError("--batch-api needs the openai backend (set OPENAI_API_KEY, or pass --backend openai)")
     run = _Run(options, settings, bank, backend, view or QuietView(), stop or StopFlag(),
