@@ -756,3 +756,18 @@ def test_the_first_ctrl_c_stops_an_offline_batch_and_reports_true_counts(tmp_pat
     assert (int(found.group(1)), int(found.group(2)), int(found.group(3))) == (graded, total, total - graded)
     report = (out / "report.md").read_text(encoding="utf-8")
     assert f"| {total} | {graded} | 0 | {total - graded} |" in report
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_under_the_spool_is_one_line(tmp_path, cli, monkeypatch):
+    from mock_interviewer.batch import plan as plan_module
+
+    source = write_jsonl(tmp_path / "answers.jsonl", answer_rows(3))
+    monkeypatch.setattr(plan_module.tempfile, "TemporaryFile", lambda **_kw: open("/dev/full", "w+b"))  # noqa: SIM115
+
+    result = cli("batch", str(source), "--out", str(tmp_path / "out"), "--backend", "offline")
+
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[-1].startswith("error: ")
+    assert "cannot write the batch's temporary spool file: No space left on device" in result.stderr
+    assert "internal error" not in result.stderr

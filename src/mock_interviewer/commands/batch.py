@@ -38,50 +38,59 @@ answer graded.
 """
 
 
+PathsArg = Annotated[
+    list[Path],
+    typer.Argument(
+        metavar="PATH",
+        help="Session files (.json), answer files (.jsonl, .csv) and directories of them (read recursively).",
+        show_default=False,
+    ),
+]
+OutOpt = Annotated[
+    Path, typer.Option("--out", metavar="DIR", help="Output directory: results.jsonl, report.md (and any --format).")
+]
+ConcurrencyOpt = Annotated[
+    int, typer.Option("--concurrency", min=1, max=256, metavar="N", help="Requests in flight at once.")
+]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Count requests and tokens (tiktoken) and price them; send nothing.")
+]
+BatchApiOpt = Annotated[
+    bool, typer.Option("--batch-api", help="Use the OpenAI Batch API (half price; results within 24 h; resumable).")
+]
+FormatOpt = Annotated[
+    list[str] | None,
+    typer.Option("--format", metavar="md|html|csv", help="Report formats besides report.md (repeatable).", show_default=False),
+]
+PricesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--prices",
+        metavar="FILE.json",
+        help='Price table override: {"model": {"input": $, "cached_input": $, "output": $}} per million tokens; '
+        "also MOCK_INTERVIEWER_PRICES.",
+        show_default=False,
+    ),
+]
+PollOpt = Annotated[
+    float, typer.Option("--poll-seconds", min=0, metavar="S", help="With --batch-api: seconds between status checks.")
+]
+
+
 def _secrets() -> tuple[str, ...]:
     key = os.environ.get("OPENAI_API_KEY", "")
     return (key,) if len(key) >= 8 else ()
 
 
 def batch(
-    paths: Annotated[
-        list[Path],
-        typer.Argument(
-            metavar="PATH",
-            help="Session files (.json), answer files (.jsonl, .csv) and directories of them (read recursively).",
-            show_default=False,
-        ),
-    ],
-    out: Annotated[
-        Path, typer.Option("--out", metavar="DIR", help="Output directory: results.jsonl, report.md (and any --format).")
-    ] = DEFAULT_OUT,
-    concurrency: Annotated[
-        int, typer.Option("--concurrency", min=1, max=256, metavar="N", help="Requests in flight at once.")
-    ] = 8,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Count requests and tokens (tiktoken) and price them; send nothing.")
-    ] = False,
-    batch_api: Annotated[
-        bool,
-        typer.Option("--batch-api", help="Use the OpenAI Batch API (half price; results within 24 h; resumable)."),
-    ] = False,
-    formats: Annotated[
-        list[str] | None,
-        typer.Option("--format", metavar="md|html|csv", help="Report formats besides report.md (repeatable).", show_default=False),
-    ] = None,
-    prices: Annotated[
-        Path | None,
-        typer.Option(
-            "--prices",
-            metavar="FILE.json",
-            help='Price table override: {"model": {"input": $, "cached_input": $, "output": $}} per million tokens; '
-            "also MOCK_INTERVIEWER_PRICES.",
-            show_default=False,
-        ),
-    ] = None,
-    poll_seconds: Annotated[
-        float, typer.Option("--poll-seconds", min=0, metavar="S", help="With --batch-api: seconds between status checks.")
-    ] = 30.0,
+    paths: PathsArg,
+    out: OutOpt = DEFAULT_OUT,
+    concurrency: ConcurrencyOpt = 8,
+    dry_run: DryRunOpt = False,
+    batch_api: BatchApiOpt = False,
+    formats: FormatOpt = None,
+    prices: PricesOpt = None,
+    poll_seconds: PollOpt = 30.0,
     json_output: JsonOpt = False,
     bank: BankOpt = None,
     backend: BackendOpt = "auto",
