@@ -771,3 +771,33 @@ def test_a_full_disk_under_the_spool_is_one_line(tmp_path, cli, monkeypatch):
     assert result.stderr.strip().splitlines()[-1].startswith("error: ")
     assert "cannot write the batch's temporary spool file: No space left on device" in result.stderr
     assert "internal error" not in result.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
+def test_the_first_ctrl_c_stops_an_openai_batch_the_same_way(tmp_path):
+    total = 400
+    source = write_jsonl(tmp_path / "answers.jsonl", answer_rows(total))
+    out = tmp_path / "out"
+    env = {**os.environ, "OPENAI_API_KEY": API_KEY, "OPENAI_BASE_URL": BASE_URL}
+    script = KILL_SCRIPT.format(tests=str(TESTS), source=str(source), out=str(out)).replace("0.02", "0.2")
+    child = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and child.poll() is None:
+            path = out / "results.jsonl"
+            if path.exists() and path.read_bytes().count(b"\n") >= 6:
+                break
+            time.sleep(0.01)
+        assert child.poll() is None, "the run ended before the Ctrl-C"
+        child.send_signal(signal.SIGINT)  # once: the requests in flight are dropped, nothing new is sent
+        _stdout, stderr = child.communicate(timeout=120)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 130, stderr
+    graded = len(results(out))
+    found = re.search(r"interrupted: (\d+) of (\d+) answers graded, 0 ungraded, (\d+) not attempted", stderr)
+    assert found, stderr
+    assert (int(found.group(1)), int(found.group(2)), int(found.group(3))) == (graded, total, total - graded)
+    assert graded < total
