@@ -370,7 +370,10 @@ def test_sessions_are_graded_with_their_exchange(tmp_path, cli, grader_api):
     assert result.exit_code == 0, result.stderr
     lines = results(tmp_path / "out")
     assert len(lines) == 4  # two answered questions in each of two sessions; the skipped one is not graded
-    assert {line["candidate"] for line in lines} == {"20250101-120000-abcd", "20240101-120000-beef"}
+    assert {line["item_id"].split("/")[0] for line in lines} == {"20250101-120000-abcd", "20240101-120000-beef"}
+    assert {line["candidate"] for line in lines} == {None}, "a session records no name: no candidate, not its id"
+    report = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert "### 20250101-120000-abcd" not in report and "| 20250101-120000-abcd |" not in report
     bodies = [sent_json(call.request) for call in grader_api.calls]
     first = next(answer_in(b) for b in bodies if "read the plan" in answer_in(b))
     assert "[interviewer] And then what do you measure?" in first
@@ -624,3 +627,177 @@ def test_a_reply_only_in_reasoning_content_is_graded(tmp_path, cli, grader_api):
 
     assert result.exit_code == 0, result.stderr
     assert results(tmp_path / "out")[0]["grade"]["tier"] == "great"
+
+
+# ---------------------------------------------------------------- honest accounting (issue 14), faults (issue 16)
+
+
+def test_a_run_stopped_by_an_unreachable_service_counts_the_answers_not_attempted(tmp_path, cli, grader_api):
+    rows = answer_rows(30)
+    source = tmp_path / "answers.jsonl"
+    write_jsonl(source, rows)
+    with source.open("a", encoding="utf-8") as handle:
+        handle.write("{not json\n")  # a skipped input as well: the service failure must still decide the status
+    grader_api.side_effect = httpx.ConnectError("[Errno 111] Connection refused")
+    out = tmp_path / "out"
+
+    result = cli("batch", str(source), "--out", str(out), "--concurrency", "1", "--json")
+
+    assert result.exit_code == 1, "the service failure (1) wins over the skipped input (2)"
+    summary = result.json()
+    recorded = results(out)
+    assert len(recorded) == 10 and all(line["failure"] == "service" for line in recorded)  # stopped after 10 in a row
+    assert (summary["answers"], summary["ungraded_total"], summary["not_attempted"]) == (30, 10, 20)
+    assert summary["skipped_inputs"] == 1 and summary["exit_status"] == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "stopped after 10 requests in a row failed" in errors[0]
+    assert "0 of 30 answers graded, 10 ungraded, 20 not attempted" in errors[0]
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "| answers | graded | ungraded | not attempted |" in report and "| 30 | 0 | 10 | 20 |" in report
+
+
+def test_a_missing_input_file_is_one_line_and_writes_nothing(tmp_path, cli):
+    out = tmp_path / "out"
+
+    result = cli("batch", str(tmp_path / "nope.jsonl"), "--out", str(out), "--backend", "offline")
+
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: {tmp_path / 'nope.jsonl'}: no such file or directory; nothing was graded or written"
+    assert not out.exists(), "no output directory, no report"
+
+
+def test_an_invalid_grade_in_the_results_is_retried_and_its_words_are_graded_again(tmp_path, cli, grader_api):
+    rows = answer_rows(2)
+    source = write_jsonl(tmp_path / "answers.jsonl", rows[:1])
+    out = tmp_path / "out"
+    assert cli("batch", str(source), "--out", str(out)).exit_code == 0
+    path = out / "results.jsonl"
+    line = json.loads(path.read_text(encoding="utf-8"))
+    line["grade"]["score"] = 1  # parses, but a great tier with score 1 is not a grade
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    twin = {**rows[1], "question_id": rows[0]["question_id"], "answer": rows[0]["answer"]}  # same words, new answer
+    write_jsonl(source, [rows[0], twin])
+
+    again = cli("batch", str(source), "--out", str(out), "--json")
+
+    assert again.exit_code == 0, again.stderr
+    assert "internal error" not in again.stderr
+    assert grader_api.call_count == 2, "the answer is sent again (once, for both twins)"
+    lines = results(out)
+    assert sorted(line["item_id"] for line in lines) == ["a0", "a1"]
+    assert all(line["grade"]["status"] == "graded" and line["grade"]["score"] == 5 for line in lines)
+    assert all(line["schema_version"] == 1 and line["answer"] == rows[0]["answer"] for line in lines)
+    assert again.json()["graded_total"] == 2
+
+
+def test_a_full_disk_is_one_line_naming_the_results_file(tmp_path, cli, monkeypatch):
+    import errno
+
+    from mock_interviewer.batch import results as results_module
+
+    source = write_jsonl(tmp_path / "answers.jsonl", answer_rows(8))
+    out = tmp_path / "out"
+    real_write = results_module.write_all
+    writes = []
+
+    def filling_up(fd: int, data: bytes) -> None:
+        if len(writes) >= 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        writes.append(data)
+        real_write(fd, data)
+
+    monkeypatch.setattr(results_module, "write_all", filling_up)
+    result = cli("batch", str(source), "--out", str(out), "--backend", "offline", "--concurrency", "1")
+
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith(f"error: {out / 'results.jsonl'}: cannot write: No space left on device")
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+    assert len(results(out)) == 3, "what was written before stays"
+    monkeypatch.setattr(results_module, "write_all", real_write)
+    again = cli("batch", str(source), "--out", str(out), "--backend", "offline", "--json")
+    assert again.exit_code == 0, again.stderr
+    assert again.json()["already_done"] == 3 and len(results(out)) == 8
+
+
+SIGINT_SCRIPT = """
+import sys
+sys.argv = ["mock-interviewer", "batch", {source!r}, "--out", {out!r}, "--backend", "offline", "--concurrency", "4"]
+from mock_interviewer.cli import main
+main()
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
+def test_the_first_ctrl_c_stops_an_offline_batch_and_reports_true_counts(tmp_path):
+    total = 3000
+    source = write_jsonl(tmp_path / "answers.jsonl", answer_rows(total))
+    out = tmp_path / "out"
+    script = SIGINT_SCRIPT.format(source=str(source), out=str(out))
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and child.poll() is None:
+            path = out / "results.jsonl"
+            if path.exists() and path.read_bytes().count(b"\n") >= 20:
+                break
+            time.sleep(0.01)
+        assert child.poll() is None, "the run ended before the Ctrl-C"
+        child.send_signal(signal.SIGINT)  # once
+        _stdout, stderr = child.communicate(timeout=120)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 130, stderr
+    graded = len(results(out))
+    assert 20 <= graded < total, "it stopped long before the end"
+    found = re.search(r"interrupted: (\d+) of (\d+) answers graded, 0 ungraded, (\d+) not attempted", stderr)
+    assert found, stderr
+    assert (int(found.group(1)), int(found.group(2)), int(found.group(3))) == (graded, total, total - graded)
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert f"| {total} | {graded} | 0 | {total - graded} |" in report
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_under_the_spool_is_one_line(tmp_path, cli, monkeypatch):
+    from mock_interviewer.batch import plan as plan_module
+
+    source = write_jsonl(tmp_path / "answers.jsonl", answer_rows(3))
+    monkeypatch.setattr(plan_module.tempfile, "TemporaryFile", lambda **_kw: open("/dev/full", "w+b"))  # noqa: SIM115
+
+    result = cli("batch", str(source), "--out", str(tmp_path / "out"), "--backend", "offline")
+
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[-1].startswith("error: ")
+    assert "cannot write the batch's temporary spool file: No space left on device" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
+def test_the_first_ctrl_c_stops_an_openai_batch_the_same_way(tmp_path):
+    total = 400
+    source = write_jsonl(tmp_path / "answers.jsonl", answer_rows(total))
+    out = tmp_path / "out"
+    env = {**os.environ, "OPENAI_API_KEY": API_KEY, "OPENAI_BASE_URL": BASE_URL}
+    script = KILL_SCRIPT.format(tests=str(TESTS), source=str(source), out=str(out)).replace("0.02", "0.2")
+    child = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and child.poll() is None:
+            path = out / "results.jsonl"
+            if path.exists() and path.read_bytes().count(b"\n") >= 6:
+                break
+            time.sleep(0.01)
+        assert child.poll() is None, "the run ended before the Ctrl-C"
+        child.send_signal(signal.SIGINT)  # once: the requests in flight are dropped, nothing new is sent
+        _stdout, stderr = child.communicate(timeout=120)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 130, stderr
+    graded = len(results(out))
+    found = re.search(r"interrupted: (\d+) of (\d+) answers graded, 0 ungraded, (\d+) not attempted", stderr)
+    assert found, stderr
+    assert (int(found.group(1)), int(found.group(2)), int(found.group(3))) == (graded, total, total - graded)
+    assert graded < total

@@ -254,3 +254,33 @@ def test_large_runs_are_split_into_several_input_files(tmp_path):
     assert sum(len(p.read_bytes().splitlines()) for p, _ in files) == 25
     by_size = write_inputs(iter([b"x" * 40 + b"\n"] * 5), tmp_path / ".", 10, max_bytes=100)
     assert [n for _, n in by_size] == [2, 2, 1]
+
+
+def test_a_batch_without_a_status_is_an_error_after_a_few_polls_not_a_wait_forever(tmp_path, cli, batch_api):
+    from mock_interviewer.batch.batch_api import MAX_POLLS_WITHOUT_STATUS
+
+    source = write_jsonl(tmp_path / "answers.jsonl", answer_rows(3))
+    out = tmp_path / "out"
+
+    def without_status(request: httpx.Request, batch_id: str) -> httpx.Response:
+        data = batch_api.batch_json(batch_id)
+        del data["status"]
+        return httpx.Response(200, json=data)
+
+    batch_api.retrieve_route.side_effect = without_status
+
+    result = run_batch(cli, source, out, "--json")  # --poll-seconds 0: a busy loop before the fix
+
+    assert result.exit_code == 1, result.stderr
+    assert batch_api.retrieve_route.call_count == MAX_POLLS_WITHOUT_STATUS == 5
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "answered 5 times without the batch's status" in errors[0]
+    assert "3 not attempted" in errors[0]
+    assert result.json()["not_attempted"] == 3
+    state = json.loads((out / "batch-api.json").read_text())
+    assert [(b["id"], b["collected"]) for b in state["batches"]] == [("batch_1", False)], "kept to collect later"
+
+    batch_api.retrieve_route.side_effect = batch_api.retrieve
+    again = run_batch(cli, source, out, "--json")
+    assert again.exit_code == 0, again.stderr
+    assert batch_api.create_route.call_count == 1 and len(results(out)) == 3

@@ -139,7 +139,7 @@ def test_prepare_drops_ungraded_torn_and_duplicate_lines_atomically(tmp_path):
     ok = make_record("a" * 64, item(), graded())
     failed = make_record("b" * 64, item(item_id="i2"),
                          Grade.ungraded("director-01", "the model service failed", backend="openai", model="m"), "service")
-    lines = [json.dumps(ok), json.dumps(failed), json.dumps(ok), "garbage", json.dumps(ok)[:40]]
+    lines = [ok.model_dump_json(), failed.model_dump_json(), ok.model_dump_json(), "garbage", ok.model_dump_json()[:40]]
     store.path.write_text("\n".join(lines[:-1]) + "\n" + lines[-1], encoding="utf-8")
 
     scanned = store.scan()
@@ -147,7 +147,7 @@ def test_prepare_drops_ungraded_torn_and_duplicate_lines_atomically(tmp_path):
     assert store.path.read_text(encoding="utf-8").count("\n") == 4, "scan changes nothing"
 
     index = store.prepare()
-    assert store.path.read_text(encoding="utf-8") == json.dumps(ok) + "\n"
+    assert store.path.read_text(encoding="utf-8") == ok.model_dump_json() + "\n"
     assert len(index.done) == 1 and len(index.refs) == 1 and index.ungraded_lines == 1
     assert not list(tmp_path.glob(".results.jsonl.*")), "no temporary file left behind"
 
@@ -329,3 +329,67 @@ def test_batch_polling_and_collecting_have_their_own_bars():
             progress.graded(Job(key * 64, [item()]), graded(), None)
     text = buffer.getvalue()
     assert "batch batch_7 completed" in text and "4/4" in text and "collecting" in text
+
+
+# ---------------------------------------------------------------- the typed operation and its exit status
+
+
+def test_the_exit_status_is_the_worst_thing_that_happened():
+    from mock_interviewer.batch.outcome import RunCounts, exit_status
+
+    assert exit_status(RunCounts(answers=3, graded=3, ungraded=0)) == 0
+    assert exit_status(RunCounts(answers=3, graded=2, ungraded=1)) == 1, "an invalid reply: a re-run retries it"
+    assert exit_status(RunCounts(answers=3, graded=3, ungraded=0, skipped_inputs=1)) == 2
+    assert exit_status(RunCounts(answers=3, graded=2, ungraded=1, skipped_inputs=1)) == 2, "the user's files first"
+    stopped = RunCounts(answers=30, graded=23, ungraded=0, skipped_inputs=4)
+    assert stopped.not_attempted == 7 and exit_status(stopped) == 1, "the service failure wins over skipped input"
+    failed = RunCounts(answers=3, graded=2, ungraded=1, skipped_inputs=1, service_failed=True)
+    assert exit_status(failed) == 1
+    assert exit_status(RunCounts(answers=30, graded=5, ungraded=0, skipped_inputs=1, interrupted=True)) == 130
+
+
+def test_run_batch_is_a_typed_call_with_true_counts(tmp_path):
+    from mock_interviewer.backends.offline import OfflineBackend
+    from mock_interviewer.batch.operation import BatchOptions, run_batch
+    from mock_interviewer.batch.stopping import StopFlag
+
+    rows = [{"id": f"r{i}", "question_id": "director-01", "answer": f"We cached reads in Redis, answer {i}."}
+            for i in range(5)]
+    source = tmp_path / "a.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows) + "{broken\n", encoding="utf-8")
+    options = BatchOptions(paths=(source,), out=tmp_path / "out", formats=("CSV",))
+    backend = OfflineBackend()
+    prices = load_prices(None, {})
+
+    outcome = run_batch(options, SETTINGS, BANK, backend, prices=prices)
+
+    assert (outcome.counts.answers, outcome.counts.graded, outcome.counts.not_attempted) == (5, 5, 0)
+    assert outcome.counts.skipped_inputs == 1 and outcome.exit_status == 2
+    assert [p.name for p in outcome.reports] == ["report.md", "report.csv"]
+    stop = StopFlag()
+    stop.request()  # stopped before the first job: everything new is not attempted
+    source.write_text(source.read_text(encoding="utf-8") + json.dumps({**rows[0], "id": "new", "answer": "More."}) + "\n",
+                      encoding="utf-8")
+    stopped = run_batch(options, SETTINGS, BANK, backend, prices=prices, stop=stop)
+    assert (stopped.counts.answers, stopped.counts.graded, stopped.counts.not_attempted) == (6, 5, 1)
+    assert stopped.exit_status == 130 and stopped.report.not_attempted == 1
+
+
+def test_a_results_line_of_a_newer_schema_stops_the_run_instead_of_being_dropped(tmp_path):
+    store = ResultStore(tmp_path)
+    newer = make_record("a" * 64, item(), graded()).model_dump(mode="json") | {"schema_version": 2, "extra": 1}
+    store.path.write_text(json.dumps(newer) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"results.jsonl:1: written by a newer mock-interviewer \(schema_version 2\)"):
+        store.prepare()
+    assert json.loads(store.path.read_text(encoding="utf-8"))["schema_version"] == 2, "left as it was"
+
+
+def test_a_results_line_written_before_schema_version_still_reads(tmp_path):
+    store = ResultStore(tmp_path)
+    old = make_record("a" * 64, item(), graded()).model_dump(mode="json")
+    del old["schema_version"], old["answer"]
+    store.path.write_text(json.dumps(old, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    index = store.prepare()
+    assert index.graded_lines == 1 and index.bad_lines == 0
+    [line] = store.records()
+    assert line.schema_version == 1 and line.answer is None and line.grade.tier == "great"

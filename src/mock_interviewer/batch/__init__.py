@@ -7,7 +7,8 @@ The pieces, each one concept:
 - ``keys``: the idempotence key of a grade (backend, model, prompt, question, answer).
 - ``results``: the append-only ``results.jsonl`` and what it says is already done.
 - ``plan``: what this run must do, spooled to a temporary file and grouped by question.
-- ``runner``: the concurrent live run through any backend.
+- ``runner``: the concurrent live run through any backend; ``stopping``: the one Ctrl-C policy.
+- ``operation``: the whole run as one typed call (``run_batch``); ``outcome``: its true counts and exit status.
 - ``estimate`` and ``pricing``: ``--dry-run`` token counts and cost.
 - ``batch_api``: the OpenAI Batch API flow.
 - ``report``: Markdown, HTML and CSV reports built from ``results.jsonl``.
@@ -15,5 +16,6 @@ The pieces, each one concept:
 
 from __future__ import annotations
 
+DEFAULT_OUT_DIR = "batch-out"
 RESULTS_FILE = "results.jsonl"
 BATCH_STATE_FILE = "batch-api.json"

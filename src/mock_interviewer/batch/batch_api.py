@@ -23,20 +23,21 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
 from mock_interviewer.backends.base import ModelReply
 from mock_interviewer.bank import Bank
 from mock_interviewer.batch import BATCH_STATE_FILE
+from mock_interviewer.batch.estimate import BodyFor
 from mock_interviewer.batch.keys import short
 from mock_interviewer.batch.plan import Job, Plan
 from mock_interviewer.batch.requests import request_for
-from mock_interviewer.batch.results import ResultWriter, make_record
+from mock_interviewer.batch.results import Failure, ResultWriter, make_record
 from mock_interviewer.batch.runner import RunSummary, apply_reuse, start_summary
 from mock_interviewer.config import Settings
 from mock_interviewer.errors import InputError, ServiceError
@@ -45,16 +46,24 @@ from mock_interviewer.scrub import scrub
 from mock_interviewer.storage import atomic_write_text
 from mock_interviewer.structured import StructuredFailure, validate_reply
 
-ENDPOINT = "/v1/chat/completions"
-COMPLETION_WINDOW = "24h"
+if TYPE_CHECKING:
+    from openai import AsyncOpenAI
+    from openai.types import Batch
+
+    from mock_interviewer.batch.results import ResultStore
+
+T = TypeVar("T")
+
+ENDPOINT: Final = "/v1/chat/completions"
+COMPLETION_WINDOW: Final = "24h"
 MAX_REQUESTS_PER_BATCH = 50_000
 MAX_BYTES_PER_BATCH = 190 * 1024 * 1024
 TERMINAL = ("completed", "failed", "expired", "cancelled")
 DEFAULT_POLL_SECONDS = 30.0
+MAX_POLLS_WITHOUT_STATUS = 5
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
 """A Batch API id or a file name stem: it becomes part of a file name in the output directory."""
 
-BodyFor = Callable[[Any], dict[str, Any]]
 
 
 # ---------------------------------------------------------------- the state file
@@ -119,7 +128,7 @@ class BatchState:
 class BatchListener(Protocol):
     def note(self, message: str) -> None: ...
     def polled(self, record: BatchRecord) -> None: ...
-    def graded(self, job: Job, grade: Grade, failure: str | None) -> None: ...
+    def graded(self, job: Job, grade: Grade, failure: Failure | None) -> None: ...
 
 
 class BatchEvents:
@@ -131,14 +140,14 @@ class BatchEvents:
     def polled(self, record: BatchRecord) -> None:
         """A batch's status after a poll: ``record.status``, ``completed``, ``failed``, ``requests``."""
 
-    def graded(self, job: Job, grade: Grade, failure: str | None) -> None:
+    def graded(self, job: Job, grade: Grade, failure: Failure | None) -> None:
         """One result collected and written."""
 
 
 # ---------------------------------------------------------------- the client
 
 
-def make_client(settings: Settings, env: dict[str, str] | None = None) -> Any:
+def make_client(settings: Settings, env: dict[str, str] | None = None) -> AsyncOpenAI:
     """An async OpenAI client for files and batches (the SDK reads OPENAI_API_KEY and OPENAI_BASE_URL)."""
     env = dict(os.environ) if env is None else env
     if not env.get("OPENAI_API_KEY"):
@@ -148,7 +157,7 @@ def make_client(settings: Settings, env: dict[str, str] | None = None) -> Any:
     return openai.AsyncOpenAI(max_retries=settings.max_retries, timeout=settings.timeout_seconds)
 
 
-def api_object(found: Any, action: str, client: Any) -> Any:
+def api_object(found: T, action: str, client: AsyncOpenAI) -> T:
     """What the SDK parsed, if it is an API object; a server that answered something else is a service failure.
 
     A 200 answer that is not JSON (a web page at the wrong OPENAI_BASE_URL) comes back as a plain string.
@@ -180,7 +189,7 @@ async def service(action: str, secrets: tuple[str, ...] = ()) -> AsyncIterator[N
         raise ServiceError(f"Batch API: {action} failed: {scrub(str(exc), secrets)}") from None
 
 
-def _server_message(exc: Any) -> str:
+def _server_message(exc: object) -> str:
     body = getattr(exc, "body", None)
     if isinstance(body, dict):
         message = body.get("message") or body.get("error")
@@ -212,7 +221,7 @@ def write_inputs(
 ) -> list[tuple[Path, int]]:
     """Stream request lines into as many input files as the Batch API's limits need."""
     files: list[tuple[Path, int]] = []
-    handle: Any = None
+    handle: IO[bytes] | None = None
     size = 0
     try:
         for line in lines:
@@ -233,7 +242,7 @@ def write_inputs(
 
 
 async def submit(
-    client: Any,
+    client: AsyncOpenAI,
     state: BatchState,
     plan: Plan,
     bank: Bank,
@@ -286,13 +295,29 @@ async def submit(
 # ---------------------------------------------------------------- waiting
 
 
-async def wait(client: Any, state: BatchState, record: BatchRecord, *, poll_seconds: float, events: BatchListener,
-               secrets: tuple[str, ...] = ()) -> Any:
-    """Poll until the batch ends; every status is saved, so a stopped wait loses nothing."""
+async def wait(client: AsyncOpenAI, state: BatchState, record: BatchRecord, *, poll_seconds: float,
+               events: BatchListener, secrets: tuple[str, ...] = ()) -> Batch:
+    """Poll until the batch ends; every status is saved, so a stopped wait loses nothing.
+
+    A batch object without a status (a server that is not quite the Batch API) is a service failure
+    after ``MAX_POLLS_WITHOUT_STATUS`` polls in a row, not a wait forever (nor a busy loop at 0 s).
+    """
+    without_status = 0
     while True:
         async with service(f"checking batch {record.id}", secrets):
             batch = api_object(await client.batches.retrieve(record.id), f"checking batch {record.id}", client)
-        record.status = batch.status
+        status = getattr(batch, "status", None)
+        if not isinstance(status, str) or not status:
+            without_status += 1
+            if without_status >= MAX_POLLS_WITHOUT_STATUS:
+                raise ServiceError(
+                    f"Batch API: checking batch {record.id} failed: the service answered {without_status} times "
+                    "without the batch's status; check OPENAI_BASE_URL, then run the same command again to collect it"
+                )
+            await asyncio.sleep(poll_seconds)
+            continue
+        without_status = 0
+        record.status = status
         counts = batch.request_counts
         if counts is not None:
             record.completed, record.failed = counts.completed, counts.failed
@@ -301,7 +326,7 @@ async def wait(client: Any, state: BatchState, record: BatchRecord, *, poll_seco
         record.error_file_id = batch.error_file_id
         state.save()
         events.polled(record)
-        if batch.status in TERMINAL:
+        if status in TERMINAL:
             return batch
         await asyncio.sleep(poll_seconds)
 
@@ -309,7 +334,7 @@ async def wait(client: Any, state: BatchState, record: BatchRecord, *, poll_seco
 # ---------------------------------------------------------------- collecting
 
 
-async def download(client: Any, file_id: str, path: Path, secrets: tuple[str, ...] = ()) -> Path:
+async def download(client: AsyncOpenAI, file_id: str, path: Path, secrets: tuple[str, ...] = ()) -> Path:
     """Stream a result file to ``path`` (temporary name, then renamed)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -360,7 +385,7 @@ def reply_from_body(body: dict[str, Any], model: str) -> ModelReply:
 
 def grade_from_line(
     line: dict[str, Any], job: Job, bank: Bank, settings: Settings, *, model: str, prompt_version: str
-) -> tuple[Grade, str | None]:
+) -> tuple[Grade, Failure | None]:
     """The grade in one output (or error) line, validated like a live reply."""
     question_id = job.item.question_id
     common: dict[str, Any] = {"backend": "openai", "estimate": False, "prompt_version": prompt_version}
@@ -423,10 +448,10 @@ def _submitted_keys(path: Path) -> Iterator[str]:
 
 
 async def collect(
-    client: Any,
+    client: AsyncOpenAI,
     state: BatchState,
     record: BatchRecord,
-    batch: Any,
+    batch: Batch,
     plan: Plan,
     bank: Bank,
     settings: Settings,
@@ -441,7 +466,7 @@ async def collect(
     seen: set[bytes] = set()
     stray = 0
 
-    def record_result(job: Job, grade: Grade, failure: str | None) -> None:
+    def record_result(job: Job, grade: Grade, failure: Failure | None) -> None:
         seen.add(short(job.key))
         for item in job.items:
             writer.append(make_record(job.key, item, grade, failure))
@@ -483,7 +508,7 @@ async def collect(
     local_input.unlink(missing_ok=True)  # rebuilt from the inputs whenever needed; the outputs stay for audit
 
 
-def _missing_reason(record: BatchRecord, batch: Any) -> str:
+def _missing_reason(record: BatchRecord, batch: Batch) -> str:
     if batch.status == "failed":
         errors = getattr(getattr(batch, "errors", None), "data", None) or []
         detail = "; ".join(
@@ -497,11 +522,11 @@ def _missing_reason(record: BatchRecord, batch: Any) -> str:
 
 
 async def run_batch_api(
-    client: Any,
+    client: AsyncOpenAI,
     plan: Plan,
     bank: Bank,
     settings: Settings,
-    store: Any,
+    store: ResultStore,
     writer: ResultWriter,
     state: BatchState,
     body_for: BodyFor,

@@ -352,13 +352,19 @@ def session_items(session: Session, source: str, known: KnownQuestion) -> Iterat
         )
         yield Item(
             item_id=f"{session.id}/{record.question_id}",
-            candidate=session.id,
+            candidate=session_candidate(session),
             question_id=record.question_id,
             answer=answer,
             source=source,
             line=None,
             exchange=exchange,
         )
+
+
+def session_candidate(session: Session) -> str | None:
+    """The candidate's name when the session records one; else None (never the session id, which names no one)."""
+    name = getattr(session, "candidate", None)
+    return (name.strip() or None) if isinstance(name, str) else None
 
 
 _LOCATION = re.compile(r"^:(\d+):\s*")

@@ -16,17 +16,20 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from mock_interviewer.backends.base import Turn
 from mock_interviewer.bank import Bank
 from mock_interviewer.batch.inputs import Item, Problem, iter_inputs
 from mock_interviewer.batch.keys import KeyMaker, ref_of, short
 from mock_interviewer.batch.results import ResultIndex
+from mock_interviewer.errors import InputError
 
 ProblemHandler = Callable[[Problem], None]
+T = TypeVar("T")
 
 
 @dataclass
@@ -91,7 +94,8 @@ class Plan:
         return None
 
     def close(self) -> None:
-        self.spool.close()
+        with suppress(OSError):  # a failed flush of a temporary file about to vanish: the write already said why
+            self.spool.close()
 
     def __enter__(self) -> Plan:
         return self
@@ -133,11 +137,22 @@ def build_plan(
                     on_problem(entry)
                 continue
             _add(plan, entry, bank, keys, index)
+        _spooling(plan.spool.flush)
     except BaseException:
         plan.close()
         raise
-    plan.spool.flush()
     return plan
+
+
+def _spooling(write: Callable[[], T]) -> T:
+    """A write to the spool (a seek flushes too); a full disk (or any OS error) is one line naming where it lives."""
+    try:
+        return write()
+    except OSError as exc:
+        raise InputError(
+            f"{tempfile.gettempdir()}: cannot write the batch's temporary spool file: {exc.strerror or exc} "
+            "(set TMPDIR to a directory with room)"
+        ) from None
 
 
 def _add(plan: Plan, item: Item, bank: Bank, keys: KeyMaker, index: ResultIndex) -> None:
@@ -152,8 +167,8 @@ def _add(plan: Plan, item: Item, bank: Bank, keys: KeyMaker, index: ResultIndex)
         plan.already_done += 1
         return
     digest = short(key)
-    offset = plan.spool.seek(0, 2)
-    plan.spool.write(_spool_line(item, key))
+    offset = _spooling(lambda: plan.spool.seek(0, 2))
+    _spooling(lambda: plan.spool.write(_spool_line(item, key)))
     done_at = index.done.get(digest)
     if done_at is not None:
         plan.reuse.append((offset, done_at))

@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from mock_interviewer.envvars import ENV_PRICES
 from mock_interviewer.errors import InputError
@@ -106,7 +106,7 @@ def _shown(name: str) -> str:
     return name if name and name.isprintable() and name.strip() == name else repr(name)
 
 
-def _price(entry: Any, where: str) -> Price:
+def _price(entry: object, where: str) -> Price:
     if not isinstance(entry, dict):
         raise InputError(f'{where}: expected {{"input": ..., "output": ...}} in dollars per million tokens')
     unknown = set(entry) - {"input", "output", "cached_input"}
@@ -126,6 +126,14 @@ def _price(entry: Any, where: str) -> Price:
             raise InputError(f"{where}.{name}: expected a number of dollars, 0 or more, got {value!r}")
         values[name] = float(value)
     return Price(input=values["input"] or 0.0, output=values["output"] or 0.0, cached_input=values["cached_input"])
+
+
+class TokenCounts(Protocol):
+    """The tokens a run reported (``runner.RunSummary``)."""
+
+    prompt_tokens: int
+    completion_tokens: int
+    cached_tokens: int
 
 
 @dataclass(frozen=True)
@@ -187,7 +195,7 @@ def estimate_cost(
     )
 
 
-def spent(summary: Any, prices: PriceTable, model: str, batch_api: bool) -> float | None:
+def spent(summary: TokenCounts, prices: PriceTable, model: str, batch_api: bool) -> float | None:
     """What a finished run cost at the price table's rates (None without a price or tokens)."""
     found = prices.lookup(model)
     if found is None or not (summary.prompt_tokens or summary.completion_tokens):

@@ -121,6 +121,8 @@ class ReportData:
     questions: dict[str, Question] = field(default_factory=dict)
     problems: Sequence[Problem] = ()
     problem_count: int = 0
+    not_attempted: int = 0
+    """Answers of the inputs the run stopped before (Ctrl-C, or the service kept failing): no line, no grade."""
     generated_at: str = field(default_factory=lambda: datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
 
     def rows(self) -> Iterator[dict[str, Any]]:
@@ -284,12 +286,15 @@ class TableData(NamedTuple):
 
 
 def summary_table(data: ReportData) -> TableData:
+    """Counts over every answer of the inputs; "not attempted" appears when the run stopped before some."""
     total = data.overall
-    return TableData(
-        ["answers", "graded", "ungraded", "mean score (1–5)", "skipped inputs"],
-        [[total.answers, total.graded, total.ungraded, fmt_mean(total.mean), data.problem_count]],
-        range(5),
-    )
+    header = ["answers", "graded", "ungraded", "mean score (1–5)", "skipped inputs"]
+    row: list[object] = [total.answers + data.not_attempted, total.graded, total.ungraded, fmt_mean(total.mean),
+                         data.problem_count]
+    if data.not_attempted:
+        header.insert(3, "not attempted")
+        row.insert(3, data.not_attempted)
+    return TableData(header, [row], range(len(header)))
 
 
 def weakest_table(data: ReportData) -> TableData | None:

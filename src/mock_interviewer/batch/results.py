@@ -14,9 +14,13 @@ What counts as done (decided here, documented in docs/batch.md):
   answer again. Every line in the file is therefore one answer's latest outcome,
   and a key never appears twice for the same answer.
 
-A torn last line (the process was killed mid-write, or the disk filled) or any
-line that does not parse is ignored, and the next run that writes rewrites the
-file without it (atomically: temporary file, fsync, rename) before appending.
+Every line is a ``ResultLine`` (pydantic, with ``schema_version``), read and
+written only here. A torn last line (the process was killed mid-write, or the
+disk filled), a line that does not parse, or one whose grade does not validate
+(edited by hand, a tier and score that disagree) is unreadable: it counts as
+not done, and the next run that writes rewrites the file without it
+(atomically: temporary file, fsync, rename) before appending, so its answer is
+graded again. A line of a newer schema stops the run rather than be dropped.
 """
 
 from __future__ import annotations
@@ -29,7 +33,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError
 
 from mock_interviewer.batch import RESULTS_FILE
 from mock_interviewer.batch.inputs import Item
@@ -38,54 +44,108 @@ from mock_interviewer.errors import InputError
 from mock_interviewer.grades import Grade
 from mock_interviewer.scrub import scrub
 from mock_interviewer.storage import atomic_open
+from mock_interviewer.strict import StrictModel
 
 FSYNC_EVERY_SECONDS = 2.0
+RESULTS_SCHEMA_VERSION: Literal[1] = 1
+
+Failure = Literal["service", "model_reply", "input"]
 
 
-def make_record(key: str, item: Item, grade: Grade, failure: str | None = None) -> dict[str, Any]:
-    """The line written for one answer: its key, where it came from, and its grade."""
-    return {
-        "key": key,
-        "item_id": item.item_id,
-        "candidate": item.candidate,
-        "question_id": item.question_id,
-        "source": item.source,
-        "line": item.line,
-        "graded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "failure": failure,
-        "grade": grade.model_dump(mode="json"),
-    }
+class ResultLine(StrictModel):
+    """One line of ``results.jsonl``: an answer's key, where it came from, and its latest grade.
+
+    Lines written before ``schema_version`` existed (and before ``answer`` was kept) read as version 1.
+    """
+
+    schema_version: Literal[1] = RESULTS_SCHEMA_VERSION
+    key: str = Field(min_length=64, max_length=64)
+    item_id: str
+    candidate: str | None = None
+    question_id: str
+    source: str = ""
+    line: int | None = None
+    graded_at: str | None = None
+    failure: Failure | None = None
+    answer: str | None = None
+    grade: Grade
+
+    @property
+    def graded(self) -> bool:
+        return self.grade.status == "graded"
+
+    @property
+    def ref(self) -> bytes:
+        """This answer's identity in a run (key, item id, candidate): see ``keys.ref_of``."""
+        return ref_of(self.key, Item(item_id=self.item_id, candidate=self.candidate, question_id=self.question_id,
+                                     answer="", source=""))
+
+    def to_bytes(self, secrets: Sequence[str] = ()) -> bytes:
+        """The line as written: compact JSON, scrubbed of ``secrets``, ending in a newline."""
+        return (scrub(self.model_dump_json(), secrets) + "\n").encode("utf-8")
 
 
-def record_ref(record: dict[str, Any]) -> bytes:
-    item = Item(
-        item_id=str(record.get("item_id") or ""),
-        candidate=record.get("candidate"),
-        question_id=str(record.get("question_id") or ""),
-        answer="",
-        source="",
+class NewerResults(Exception):
+    """A line written by a newer mock-interviewer: never dropped as unreadable."""
+
+    def __init__(self, version: object) -> None:
+        super().__init__(f"written by a newer mock-interviewer (schema_version {version}); upgrade to read it")
+
+
+def make_record(key: str, item: Item, grade: Grade, failure: Failure | None = None) -> ResultLine:
+    """The line written for one answer: its key, where it came from, the answer, and its grade."""
+    return ResultLine(
+        key=key,
+        item_id=item.item_id,
+        candidate=item.candidate,
+        question_id=item.question_id,
+        source=item.source,
+        line=item.line,
+        graded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        failure=failure,
+        answer=item.answer,
+        grade=grade,
     )
-    return ref_of(str(record["key"]), item)
 
 
-def is_graded(record: dict[str, Any]) -> bool:
-    grade = record.get("grade")
-    return isinstance(grade, dict) and grade.get("status") == "graded"
+def read_line(raw: bytes) -> ResultLine | None:
+    """A well-formed result line, or None (torn, corrupt, not ours, or a grade that does not validate).
 
-
-def parse_line(raw: bytes) -> dict[str, Any] | None:
-    """A well-formed result line, or None (torn, corrupt, or not ours)."""
+    Raises ``NewerResults`` for a line of a newer schema, which this version must not rewrite away.
+    """
     if not raw.endswith(b"\n"):
         return None
     try:
-        record = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        return ResultLine.model_validate_json(raw)
+    except ValidationError:
+        pass
+    except RecursionError:
         return None
-    if not isinstance(record, dict) or not isinstance(record.get("key"), str) or len(record["key"]) != 64:
-        return None
-    if not isinstance(record.get("grade"), dict):
-        return None
-    return record
+    if b"schema_version" in raw:
+        _refuse_newer(raw)
+    return None
+
+
+def _refuse_newer(raw: bytes) -> None:
+    try:
+        version = json.loads(raw).get("schema_version")
+    except (ValueError, AttributeError, RecursionError):
+        return
+    if isinstance(version, int) and not isinstance(version, bool) and version > RESULTS_SCHEMA_VERSION:
+        raise NewerResults(version)
+
+
+def parse_line(raw: bytes) -> dict[str, Any] | None:
+    """A well-formed result line as plain data (what the reports read), or None. See ``read_line``."""
+    line = read_line(raw)
+    return None if line is None else line.model_dump(mode="json")
+
+
+def record_ref(record: dict[str, Any]) -> bytes:
+    """``ResultLine.ref`` of a line read by ``parse_line``."""
+    item = Item(item_id=str(record.get("item_id") or ""), candidate=record.get("candidate"),
+                question_id=str(record.get("question_id") or ""), answer="", source="")
+    return ref_of(str(record["key"]), item)
 
 
 @dataclass
@@ -106,7 +166,7 @@ class ResultIndex:
 
 
 class ResultStore:
-    """The results file of one output directory."""
+    """The results file of one output directory: the one place its lines are read and written."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
@@ -115,7 +175,8 @@ class ResultStore:
     def exists(self) -> bool:
         return self.path.is_file()
 
-    def _lines(self) -> Iterator[tuple[int, bytes]]:
+    def _lines(self) -> Iterator[tuple[int, bytes, ResultLine | None]]:
+        """Every raw line with its offset and what it holds (None: unreadable)."""
         try:
             handle = self.path.open("rb")
         except FileNotFoundError:
@@ -124,46 +185,45 @@ class ResultStore:
             raise InputError(f"{self.path}: cannot read: {exc.strerror or exc}") from None
         with handle:
             offset = 0
-            for raw in handle:
-                yield offset, raw
+            for number, raw in enumerate(handle, start=1):
+                try:
+                    line = read_line(raw)
+                except NewerResults as exc:
+                    raise InputError(f"{self.path}:{number}: {exc}") from None
+                yield offset, raw, line
                 offset += len(raw)
 
     def scan(self) -> ResultIndex:
         """Read the file once (streamed) and index it; nothing is changed."""
         index = ResultIndex()
-        for offset, raw in self._lines():
-            record = parse_line(raw)
-            if record is None:
+        for offset, raw, line in self._lines():
+            if line is None:
                 if raw.strip():
                     index.bad_lines += 1
                 continue
-            if not is_graded(record):
+            if not line.graded:
                 index.ungraded_lines += 1
                 continue
-            ref = record_ref(record)
+            ref = line.ref
             if ref in index.refs:
                 index.duplicate_lines += 1
                 continue
             index.refs.add(ref)
-            index.done.setdefault(short(record["key"]), offset)
+            index.done.setdefault(short(line.key), offset)
             index.graded_lines += 1
         return index
 
     def prepare(self) -> ResultIndex:
-        """Index the file, first rewriting it without ungraded, torn and duplicate lines when it has any."""
+        """Index the file, first rewriting it without ungraded, unreadable and duplicate lines when it has any."""
         index = self.scan()
         if not index.needs_rewrite:
             return index
         seen: set[bytes] = set()
         with atomic_open(self.path, "wb") as out:
-            for _offset, raw in self._lines():
-                record = parse_line(raw)
-                if record is None or not is_graded(record):
+            for _offset, raw, line in self._lines():
+                if line is None or not line.graded or line.ref in seen:
                     continue
-                ref = record_ref(record)
-                if ref in seen:
-                    continue
-                seen.add(ref)
+                seen.add(line.ref)
                 out.write(raw)
         fresh = self.scan()
         fresh.ungraded_lines, fresh.bad_lines, fresh.duplicate_lines = (
@@ -173,30 +233,30 @@ class ResultStore:
         )
         return fresh
 
-    def read_at(self, offset: int) -> dict[str, Any]:
+    def read_at(self, offset: int) -> ResultLine:
         with self.path.open("rb") as handle:
             handle.seek(offset)
-            record = parse_line(handle.readline())
-        if record is None:
+            line = read_line(handle.readline())
+        if line is None:
             raise InputError(f"{self.path}: changed while the batch was running (offset {offset})")
-        return record
+        return line
 
-    def records(self, refs: set[bytes] | None = None) -> Iterator[dict[str, Any]]:
+    def records(self, refs: set[bytes] | None = None) -> Iterator[ResultLine]:
         """Every well-formed line, streamed; only the answers in ``refs`` when given."""
-        for _offset, raw in self._lines():
-            record = parse_line(raw)
-            if record is None:
-                continue
-            if refs is not None and record_ref(record) not in refs:
-                continue
-            yield record
+        for _offset, _raw, line in self._lines():
+            if line is not None and (refs is None or line.ref in refs):
+                yield line
 
     def writer(self, secrets: Sequence[str] = ()) -> ResultWriter:
         return ResultWriter(self.path, secrets)
 
 
 class ResultWriter:
-    """Appends one line per answer; each line reaches the file in one write, synced every few seconds."""
+    """Appends one line per answer; each line reaches the file in one write, synced every few seconds.
+
+    A failed write (a full disk) is one InputError naming the file: what was appended before stays,
+    and the torn line, if any, is dropped by the next run.
+    """
 
     def __init__(self, path: Path, secrets: Sequence[str] = ()) -> None:
         self.path = path
@@ -213,32 +273,50 @@ class ResultWriter:
             raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
         return self
 
-    def append(self, record: dict[str, Any]) -> None:
+    def append(self, record: ResultLine) -> None:
         assert self._fd is not None, "use the writer as a context manager"
-        text = scrub(json.dumps(record, ensure_ascii=False, separators=(",", ":")), self.secrets)
-        data = (text + "\n").encode("utf-8")
-        view = memoryview(data)
-        while view:
-            written = os.write(self._fd, view)
-            view = view[written:]
+        try:
+            write_all(self._fd, record.to_bytes(self.secrets))
+        except OSError as exc:
+            raise self._failed(exc) from None
         self.written += 1
         if time.monotonic() - self._synced > FSYNC_EVERY_SECONDS:
             self.sync()
 
+    def _failed(self, exc: OSError) -> InputError:
+        kept = f"the {self.written} line(s) written before are kept" if self.written else "nothing was written"
+        return InputError(f"{self.path}: cannot write: {exc.strerror or exc}; {kept}; run the same command again "
+                          "once the problem is fixed")
+
     def sync(self) -> None:
         if self._fd is not None:
-            os.fsync(self._fd)
+            try:
+                os.fsync(self._fd)
+            except OSError as exc:
+                raise self._failed(exc) from None
             self._synced = time.monotonic()
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if self._fd is not None:
-            try:
-                os.fsync(self._fd)
-            finally:
-                os.close(self._fd)
-                self._fd = None
+        if self._fd is None:
+            return
+        fd, self._fd = self._fd, None
+        try:
+            os.fsync(fd)
+        except OSError as failure:
+            if exc is None:  # never hide the error that is already on its way out
+                raise self._failed(failure) from None
+        finally:
+            os.close(fd)
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write every byte of ``data`` to ``fd`` (``os.write`` may write less)."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
 
 
 class DirectoryLock:

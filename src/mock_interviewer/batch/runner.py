@@ -24,7 +24,8 @@ from typing import Any, Protocol
 from mock_interviewer.backends.base import Backend
 from mock_interviewer.bank import Bank
 from mock_interviewer.batch.plan import Job, Plan
-from mock_interviewer.batch.results import ResultStore, ResultWriter, make_record
+from mock_interviewer.batch.results import Failure, ResultStore, ResultWriter, make_record
+from mock_interviewer.batch.stopping import StopFlag
 from mock_interviewer.config import Settings
 from mock_interviewer.errors import InputError, ServiceError
 from mock_interviewer.grader import grade_answer
@@ -35,7 +36,7 @@ DEFAULT_CONCURRENCY = 8
 
 class RunListener(Protocol):
     def started(self, answers: int, requests: int) -> None: ...
-    def graded(self, job: Job, grade: Grade, failure: str | None) -> None: ...
+    def graded(self, job: Job, grade: Grade, failure: Failure | None) -> None: ...
 
 
 class RunEvents:
@@ -44,7 +45,7 @@ class RunEvents:
     def started(self, answers: int, requests: int) -> None:
         """Grading starts: ``answers`` to grade with ``requests`` requests."""
 
-    def graded(self, job: Job, grade: Grade, failure: str | None) -> None:
+    def graded(self, job: Job, grade: Grade, failure: Failure | None) -> None:
         """One job finished (its ``len(job.items)`` answers are written)."""
 
 
@@ -66,8 +67,9 @@ class RunSummary:
     cached_tokens: int = 0
     elapsed_seconds: float = 0.0
     stopped: str | None = None
+    interrupted: bool = False
 
-    def count(self, job: Job, grade: Grade, failure: str | None) -> None:
+    def count(self, job: Job, grade: Grade, failure: Failure | None) -> None:
         n = len(job.items)
         self.requests += 1
         if grade.status == "graded":
@@ -115,13 +117,13 @@ def apply_reuse(plan: Plan, store: ResultStore, writer: ResultWriter, summary: R
     """New answers whose key is already graded (same words, same question) get that grade, no request."""
     for spool_offset, result_offset in plan.reuse:
         key, item = plan.read(spool_offset)
-        record = store.read_at(result_offset)
-        grade = Grade.model_validate(record["grade"])
-        writer.append(make_record(key, item, grade))
+        writer.append(make_record(key, item, store.read_at(result_offset).grade))
         summary.reused += 1
 
 
-async def grade_job(job: Job, backend: Backend, bank: Bank, settings: Settings, prompt_version: str) -> tuple[Grade, str | None]:
+async def grade_job(
+    job: Job, backend: Backend, bank: Bank, settings: Settings, prompt_version: str
+) -> tuple[Grade, Failure | None]:
     """One request's grade, and why it is ungraded when it is: "service", "model_reply" or "input"."""
     item = job.item
     question = bank.get(item.question_id)
@@ -148,48 +150,84 @@ async def run_live(
     concurrency: int = DEFAULT_CONCURRENCY,
     events: RunListener | None = None,
     stop_after: int | None = None,
+    stop: StopFlag | None = None,
 ) -> RunSummary:
-    """Grade every pending job of ``plan``, ``concurrency`` at a time, appending results as they come."""
+    """Grade every pending job of ``plan``, ``concurrency`` at a time, appending results as they come.
+
+    When ``stop`` is requested no worker takes another job, requests in flight are cancelled (their
+    answers stay ungraded and unrecorded), and the summary says ``interrupted``.
+    """
     if concurrency < 1:
         raise InputError(f"--concurrency must be at least 1, got {concurrency}")
-    events = events or RunEvents()
     summary = start_summary(plan)
     started = time.monotonic()
     apply_reuse(plan, store, writer, summary)
-    events.started(plan.pending_answers, plan.requests)
-    limit = stop_after if stop_after is not None else max(10, 2 * concurrency)
-    jobs: Iterator[Job] = plan.jobs()
-    failures_in_a_row = 0
+    run = _LiveRun(plan, backend, bank, settings, writer, prompt_version, events or RunEvents(), summary,
+                   stop_after if stop_after is not None else max(10, 2 * concurrency), stop or StopFlag())
+    run.events.started(plan.pending_answers, plan.requests)
+    try:
+        await run.workers(min(concurrency, max(plan.requests, 1)))
+    finally:
+        summary.elapsed_seconds = time.monotonic() - started
+    summary.interrupted = run.stop.requested
+    return summary
 
-    async def worker() -> None:
-        nonlocal failures_in_a_row
-        while summary.stopped is None:
-            job = next(jobs, None)
+
+@dataclass
+class _LiveRun:
+    plan: Plan
+    backend: Backend
+    bank: Bank
+    settings: Settings
+    writer: ResultWriter
+    prompt_version: str
+    events: RunListener
+    summary: RunSummary
+    stop_after: int
+    stop: StopFlag
+    failures_in_a_row: int = 0
+
+    def __post_init__(self) -> None:
+        self.jobs: Iterator[Job] = self.plan.jobs()
+
+    async def workers(self, count: int) -> None:
+        """Run ``count`` workers until the jobs run out, the run stops, or a stop is requested.
+
+        A stop request cancels the requests in flight: their answers stay unrecorded (not attempted).
+        """
+        tasks = [asyncio.ensure_future(self.worker()) for _ in range(count)]
+
+        def cancel_all() -> None:
+            for task in tasks:
+                task.cancel()
+
+        try:
+            with self.stop.when_requested(cancel_all):
+                done, _pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+            for task in done:
+                if not task.cancelled():
+                    task.result()  # re-raise a worker's unexpected error
+        finally:
+            cancel_all()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def worker(self) -> None:
+        while self.summary.stopped is None and not self.stop.requested:
+            job = next(self.jobs, None)
             if job is None:
                 return
-            grade, failure = await grade_job(job, backend, bank, settings, prompt_version)
-            for item in job.items:
-                writer.append(make_record(job.key, item, grade, failure))
-            summary.count(job, grade, failure)
-            events.graded(job, grade, failure)
-            if failure == "service":
-                failures_in_a_row += 1
-                if failures_in_a_row >= limit and summary.stopped is None:
-                    summary.stopped = f"stopped after {failures_in_a_row} requests in a row failed; the last: {grade.reason}"
-            else:
-                failures_in_a_row = 0
+            grade, failure = await grade_job(job, self.backend, self.bank, self.settings, self.prompt_version)
+            self.record(job, grade, failure)
 
-    tasks = [asyncio.ensure_future(worker()) for _ in range(min(concurrency, max(plan.requests, 1)))]
-    try:
-        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-        for task in pending:
-            task.cancel()
-        if pending:
-            await asyncio.gather(*pending, return_exceptions=True)
-        for task in done:
-            task.result()  # re-raise a worker's unexpected error
-    finally:
-        for task in tasks:
-            task.cancel()
-        summary.elapsed_seconds = time.monotonic() - started
-    return summary
+    def record(self, job: Job, grade: Grade, failure: Failure | None) -> None:
+        for item in job.items:
+            self.writer.append(make_record(job.key, item, grade, failure))
+        self.summary.count(job, grade, failure)
+        self.events.graded(job, grade, failure)
+        if failure != "service":
+            self.failures_in_a_row = 0
+            return
+        self.failures_in_a_row += 1
+        if self.failures_in_a_row >= self.stop_after and self.summary.stopped is None:
+            self.summary.stopped = (f"stopped after {self.failures_in_a_row} requests in a row failed; "
+                                    f"the last: {grade.reason}")

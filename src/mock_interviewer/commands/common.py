@@ -10,12 +10,19 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from mock_interviewer.envvars import ENV_BACKEND, ENV_BANK, ENV_MODEL, ENV_TRANSCRIPTS
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from mock_interviewer.backends.base import Backend
+    from mock_interviewer.bank import Bank
+    from mock_interviewer.config import Settings
 
 # ---------------------------------------------------------------- options shared by commands
 
@@ -77,7 +84,7 @@ class Context:
     out: Console = field(default_factory=Console)
     err: Console = field(default_factory=lambda: Console(stderr=True))
 
-    def settings(self) -> Any:
+    def settings(self) -> Settings:
         from mock_interviewer.config import DEFAULT_MODEL, Settings, service_settings_from_env
 
         if self.backend not in ("auto", "openai", "offline"):
@@ -92,12 +99,12 @@ class Context:
             **service_settings_from_env(os.environ),
         )
 
-    def load_bank(self) -> Any:
+    def load_bank(self) -> Bank:
         from mock_interviewer.bank import load_bank
 
         return load_bank(self.bank_paths)
 
-    def make_backend(self) -> Any:
+    def make_backend(self) -> Backend:
         from mock_interviewer.backends import make_backend
 
         backend, why = make_backend(self.settings(), os.environ)
@@ -111,7 +118,7 @@ class Context:
         """
         self.err.print(message_line(text, label=label, label_style=label_style, style=style), highlight=False, soft_wrap=True)
 
-    def print_json(self, data: Any) -> None:
+    def print_json(self, data: object) -> None:
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
@@ -134,7 +141,7 @@ def make_context(
     )
 
 
-def message_line(text: str, *, label: str = "", label_style: str = "", style: str = "") -> Any:
+def message_line(text: str, *, label: str = "", label_style: str = "", style: str = "") -> Text:
     """A styled label and a plain-text message on one line (a Rich ``Text``; markup in ``text`` stays literal)."""
     from rich.text import Text
 

@@ -125,6 +125,8 @@ def summary_view(summary: Any, data: Any, reports: list[Path], results: Path, co
         table.add_row(
             "ungraded", f"{total.ungraded:,}", "listed in the report with the reason; retried on the next run"
         )
+    if data.not_attempted:
+        table.add_row("not attempted", f"{data.not_attempted:,}", "the run stopped first; the next run grades them")
     if summary.skipped_inputs:
         table.add_row("skipped inputs", f"{summary.skipped_inputs:,}", "named above and in the report")
     if summary.prompt_tokens or summary.completion_tokens:
