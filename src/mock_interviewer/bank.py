@@ -18,8 +18,8 @@ import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from mock_interviewer.errors import InputError
+from mock_interviewer.reading import MAX_BANK_BYTES, decode_utf8, read_limited
 from mock_interviewer.resources import data_dir
-from mock_interviewer.storage import read_user_file
 from mock_interviewer.strict import StrictModel
 
 SCHEMA_VERSION = 1
@@ -153,13 +153,10 @@ class BankFile(StrictModel):
 
 
 def _read_text(path: Path) -> str:
-    data = read_user_file(path, "a bank file")
+    data = read_limited(path, MAX_BANK_BYTES, "a bank file")
     if b"\x00" in data:
         raise InputError(f"{path}: binary file, expected a YAML bank file")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
+    return decode_utf8(data, str(path))
 
 
 def _node_line(node: yaml.Node | None, loc: Sequence[int | str]) -> int | None:

@@ -1,0 +1,329 @@
+"""Issue 16: every user file and stream read through one bounded reader (``mock_interviewer.reading``).
+
+Each test reproduces what was seen (items 4, 6, 9, 11, 14, 18 of the issue) through the real entry point
+where it was seen, and asserts the promised outcome: one line on stderr naming the file (and line),
+exit status 2, nothing lost.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mock_interviewer.bank import load_bank
+from mock_interviewer.batch.inputs import Item, Problem, iter_inputs
+from mock_interviewer.errors import InputError
+from mock_interviewer.jsontext import parse_json
+from mock_interviewer.reading import MAX_ANSWER_BYTES, read_limited, read_stream_limited
+from mock_interviewer.session_store import QuestionRecord, Session, SessionOptions, SessionStore, SessionTurn
+
+BANK = load_bank()
+HUGE = "1" * 5000  # over Python's 4,300-digit limit on int(str)
+ANSWER = "I would put a cache in front of the database with a TTL and invalidate keys on writes."
+ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def one_line(stderr: str, prefix: str = "error:") -> str:
+    lines = [line for line in stderr.splitlines() if line.startswith(prefix)]
+    assert len(lines) == 1, stderr
+    assert "Traceback" not in stderr and "internal error" not in stderr
+    return lines[0]
+
+
+def entries(*paths: Path) -> list[Item | Problem]:
+    return list(iter_inputs(paths, BANK.get))
+
+
+def save_session(directory: Path, session_id: str) -> Path:
+    question = BANK.get("technical-01")
+    session = Session(
+        id=session_id,
+        track="technical",
+        backend="offline",
+        model="offline-v1",
+        options=SessionOptions(questions=1),
+        records=[
+            QuestionRecord(
+                question_id=question.id,
+                status="answered",
+                turns=[
+                    SessionTurn(speaker="interviewer", kind="question", text=question.text),
+                    SessionTurn(speaker="candidate", kind="answer", text=ANSWER),
+                ],
+            )
+        ],
+    )
+    return SessionStore(directory).save(session)
+
+
+def with_huge_integer(path: Path) -> int:
+    """Put a 5,000-digit integer in a saved session file; return the line it is on."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines, 1) if '"elapsed_seconds"' in line)
+    lines[number - 1] = f'  "elapsed_seconds": {HUGE},'
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return number
+
+
+# ---------------------------------------------------------------- 4: integers of over 4,300 digits
+
+
+def test_a_huge_integer_is_bad_json_naming_the_line() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_json('{\n "a": "1111",\n "b": ' + HUGE + "\n}", "f.json")
+    assert str(caught.value) == "f.json:3: not valid JSON (an integer of more than 4,300 digits)"
+    with pytest.raises(InputError, match=r"^f.jsonl:2: not valid JSON \(an integer of more than 4,300 digits at column 7\)$"):
+        parse_json('{"a": ' + HUGE + "}", "f.jsonl:2", one_line_record=True)
+    assert parse_json('{"a": "' + HUGE + '", "b": ' + "9" * 4300 + "}", "f")["b"] == int("9" * 4300)
+
+
+def test_batch_grades_the_line_before_a_huge_integer(cli: Callable[..., Any], tmp_path: Path) -> None:
+    answers = tmp_path / "answers.jsonl"
+    answers.write_text(
+        json.dumps({"question_id": "technical-01", "answer": ANSWER}) + "\n"
+        + '{"question_id": "technical-01", "answer": "x", "n": ' + HUGE + "}\n"
+        + json.dumps({"question_id": "technical-02", "answer": ANSWER}) + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = cli("batch", str(answers), "--out", str(out), "--backend", "offline")
+    assert result.exit_code == 2, result.stderr
+    assert f"{answers}:2: not valid JSON (an integer of more than 4,300 digits at column 53)" in one_line(
+        result.stderr, "skipped:"
+    )
+    graded = [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted(record["grade"]["question_id"] for record in graded) == ["technical-01", "technical-02"]
+
+
+def test_a_session_with_a_huge_integer_is_one_line_everywhere(cli: Callable[..., Any], tmp_path: Path) -> None:
+    transcripts = tmp_path / "t"
+    save_session(transcripts, "20250101-000000-aaaa")
+    bad = save_session(transcripts, "20250101-000000-bbbb")
+    line = with_huge_integer(bad)
+    expected = f"{bad}:{line}: not valid JSON (an integer of more than 4,300 digits); the session file is corrupt"
+    for args in (
+        ("sessions", "show", "20250101-000000-bbbb"),
+        ("interview", "--resume", "20250101-000000-bbbb", "--backend", "offline"),
+    ):
+        result = cli(*args, "--transcripts-dir", str(transcripts), stdin="")
+        assert result.exit_code == 2, (args, result.stderr)
+        assert one_line(result.stderr) == f"error: {expected}"
+    listed = cli("sessions", "--transcripts-dir", str(transcripts))
+    assert listed.exit_code == 0, listed.stderr
+    assert "20250101-000000-aaaa" in listed.stdout
+    assert one_line(listed.stderr, "unreadable:") == f"unreadable: {expected}"
+    batch = cli("batch", str(transcripts), "--out", str(tmp_path / "out"), "--backend", "offline")
+    assert batch.exit_code == 2, batch.stderr
+    assert f"{bad}:{line}: not valid JSON (an integer" in one_line(batch.stderr, "skipped:")
+    assert len((tmp_path / "out" / "results.jsonl").read_text(encoding="utf-8").splitlines()) == 1
+
+
+# ---------------------------------------------------------------- 6: what a directory walk must not open
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_in_an_input_directory_is_skipped_not_opened(tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").write_text(json.dumps({"question_id": "technical-01", "answer": ANSWER}) + "\n")
+    os.mkfifo(tmp_path / "b.jsonl")  # opening it for reading would block until a writer came
+    found = entries(tmp_path)
+    assert [type(entry) for entry in found] == [Item, Problem]
+    assert str(found[1]) == f"{tmp_path / 'b.jsonl'}: is a FIFO (named pipe), not a regular file; skipped, not opened"
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_a_link_to_a_device_in_an_input_directory_is_not_followed(tmp_path: Path) -> None:
+    (tmp_path / "zero.jsonl").symlink_to("/dev/zero")
+    (tmp_path / "zero.csv").symlink_to("/dev/zero")
+    (tmp_path / "zero.json").symlink_to("/dev/zero")
+    found = entries(tmp_path)
+    assert [str(entry) for entry in found] == [
+        f"{tmp_path / name}: is a device, not a regular file; skipped, not opened"
+        for name in ("zero.csv", "zero.json", "zero.jsonl")
+    ]
+
+
+def test_an_unreadable_subdirectory_is_named_and_fails_the_run(
+    cli: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = tmp_path / "in"
+    (answers / "locked").mkdir(parents=True)
+    (answers / "locked" / "x.jsonl").write_text(json.dumps({"question_id": "technical-01", "answer": ANSWER}))
+    (answers / "ok.jsonl").write_text(json.dumps({"question_id": "technical-02", "answer": ANSWER}) + "\n")
+    if ROOT:  # root reads a mode-000 directory, so the refusal is played by os.scandir itself
+        real_scandir = os.scandir
+
+        def scandir(path: Any = ".") -> Any:
+            if Path(path) == answers / "locked":
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_scandir(path)
+
+        monkeypatch.setattr(os, "scandir", scandir)
+    else:
+        (answers / "locked").chmod(0)
+    try:
+        result = cli("batch", str(answers), "--out", str(tmp_path / "out"), "--backend", "offline")
+    finally:
+        (answers / "locked").chmod(0o755)
+    assert result.exit_code == 2, result.stderr
+    assert one_line(result.stderr, "skipped:") == (
+        f"skipped: {answers / 'locked'}: cannot read this directory (permission denied); nothing in it was graded"
+    )
+    assert len((tmp_path / "out" / "results.jsonl").read_text(encoding="utf-8").splitlines()) == 1
+
+
+# ---------------------------------------------------------------- 9: every input has a bound
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_endless_inputs_are_refused_naming_the_limit(cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    result = cli("grade", "-q", "technical-01", "--answer-file", "/dev/zero", "--backend", "offline")
+    assert result.exit_code == 2
+    assert one_line(result.stderr) == "error: /dev/zero: larger than 1 MB, the limit for an answer file"
+
+    monkeypatch.setenv("MOCK_INTERVIEWER_BANK", "/dev/zero")
+    result = cli("bank", "list")
+    assert result.exit_code == 2
+    assert one_line(result.stderr) == "error: /dev/zero: larger than 8 MB, the limit for a bank file"
+    monkeypatch.delenv("MOCK_INTERVIEWER_BANK")
+
+    answers = tmp_path / "a.jsonl"
+    answers.write_text(json.dumps({"question_id": "technical-01", "answer": ANSWER}) + "\n")
+    monkeypatch.setenv("MOCK_INTERVIEWER_PRICES", "/dev/zero")
+    result = cli("batch", str(answers), "--out", str(tmp_path / "out"), "--dry-run", "--backend", "offline")
+    assert result.exit_code == 2
+    assert one_line(result.stderr) == (
+        "error: MOCK_INTERVIEWER_PRICES=/dev/zero: larger than 1 MB, the limit for a price file"
+    )
+
+
+def test_a_huge_piped_answer_is_refused_after_reading_only_the_limit(cli: Callable[..., Any]) -> None:
+    for command in ("grade", "probe"):
+        result = cli(command, "-q", "technical-01", "--backend", "offline", stdin=b"x" * (MAX_ANSWER_BYTES + 1))
+        assert result.exit_code == 2, result.stderr
+        assert one_line(result.stderr) == "error: stdin: larger than 1 MB, the limit for an answer"
+
+    class Endless(io.RawIOBase):
+        given = 0
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: Any) -> int:
+            buffer[:] = b"y" * len(buffer)
+            self.given += len(buffer)
+            return len(buffer)
+
+    endless = Endless()
+    with pytest.raises(InputError, match="larger than 1 MB"):
+        read_stream_limited(io.BufferedReader(endless), MAX_ANSWER_BYTES, "stdin", "an answer")
+    assert endless.given <= MAX_ANSWER_BYTES + io.DEFAULT_BUFFER_SIZE
+
+
+def test_an_answer_without_spaces_is_capped_by_characters(cli: Callable[..., Any], tmp_path: Path) -> None:
+    path = tmp_path / "answer.txt"
+    path.write_text("a" * 200_001, encoding="utf-8")  # one "word"
+    result = cli("grade", "-q", "technical-01", "--answer-file", str(path), "--backend", "offline")
+    assert result.exit_code == 2
+    assert one_line(result.stderr) == f"error: {path}: the answer is 200,001 characters; the most accepted is 200,000"
+
+
+def test_a_file_at_the_limit_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "f"
+    path.write_bytes(b"z" * 1000)
+    assert read_limited(path, 1000, "a file") == b"z" * 1000
+    with pytest.raises(InputError, match=r"f: larger than 999 bytes, the limit for a file$"):
+        read_limited(path, 999, "a file")
+
+
+# ---------------------------------------------------------------- 11: path errors are one line, exit 2
+
+
+LONG = "n" * 300  # over NAME_MAX (255) on every common file system
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("batch", "{tmp}/a.jsonl", "--out", "{tmp}/" + LONG + "/out", "--backend", "offline"),
+        ("batch", "{tmp}/" + LONG, "--backend", "offline", "--out", "{tmp}/out"),
+        ("sessions", "--transcripts-dir", "{tmp}/" + LONG),
+        ("interview", "--transcripts-dir", "{tmp}/" + LONG, "--backend", "offline"),
+        ("grade", "-q", "technical-01", "-a", ANSWER, "--bank", "{tmp}/" + LONG, "--backend", "offline"),
+        ("grade", "-q", "technical-01", "--answer-file", "{tmp}/" + LONG, "--backend", "offline"),
+        ("probe", "--track", "technical", "--out", "{tmp}/" + LONG + "/sheet.md", "--backend", "offline"),
+        ("bank", "import", "{tmp}/doc.txt", "--track", "x", "--out", "{tmp}/" + LONG + "/x.yaml"),
+        ("bank", "validate", "{tmp}/" + LONG),
+    ],
+    ids=["batch --out", "batch path", "sessions", "interview", "--bank", "--answer-file", "probe --out",
+         "bank import --out", "bank validate"],
+)
+def test_a_name_over_name_max_is_one_line_and_exit_2(cli: Callable[..., Any], tmp_path: Path, args: tuple[str, ...]) -> None:
+    (tmp_path / "a.jsonl").write_text(json.dumps({"question_id": "technical-01", "answer": ANSWER}) + "\n")
+    (tmp_path / "doc.txt").write_text(
+        '1. What is a cache?\nGreat Response: "A fast store."\nMediocre Response: "Memory."\nPoor Response: "No idea."\n'
+    )
+    result = cli(*(arg.replace("{tmp}", str(tmp_path)) for arg in args), stdin="")
+    assert result.exit_code == 2, result.stderr
+    line = one_line(result.stderr, "error:") if "error:" in result.stderr else one_line(result.stderr, "skipped:")
+    assert LONG in line and ("too long" in line or "File name too long" in line)
+
+
+@pytest.mark.skipif(ROOT, reason="root searches a directory without search permission")
+def test_a_directory_without_search_permission_is_one_line(cli: Callable[..., Any], tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o600)
+    try:
+        for args in (("bank", "validate", str(locked / "b.yaml")), ("sessions", "--transcripts-dir", str(locked / "t"))):
+            result = cli(*args)
+            assert result.exit_code == 2, result.stderr
+            assert "permission denied" in one_line(result.stderr).lower()
+    finally:
+        locked.chmod(0o755)
+
+
+# ---------------------------------------------------------------- 18: UTF-16 answers, one-line option errors
+
+
+def test_a_utf16_answer_file_and_pipe_are_read_as_text(cli: Callable[..., Any], tmp_path: Path) -> None:
+    path = tmp_path / "answer.txt"
+    path.write_bytes(ANSWER.encode("utf-16"))  # with its byte order mark, as Notepad and PowerShell write it
+    from_file = cli("grade", "-q", "technical-01", "--answer-file", str(path), "--backend", "offline", "--json")
+    assert from_file.exit_code == 0, from_file.stderr
+    piped = cli("grade", "-q", "technical-01", "--backend", "offline", "--json", stdin=ANSWER.encode("utf-16-be"))
+    assert piped.exit_code == 2  # no byte order mark: not text we can know
+    piped = cli("grade", "-q", "technical-01", "--backend", "offline", "--json", stdin=b"\xfe\xff" + ANSWER.encode("utf-16-be"))
+    assert piped.exit_code == 0, piped.stderr
+    plain = cli("grade", "-q", "technical-01", "--backend", "offline", "--json", "--answer", ANSWER)
+    assert json.loads(from_file.stdout)["tier"] == json.loads(piped.stdout)["tier"] == json.loads(plain.stdout)["tier"]
+    assert json.loads(from_file.stdout)["explanation"] == json.loads(plain.stdout)["explanation"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("grade", "--minutes", "x"), "error: No such option: --minutes; see 'mock-interviewer grade --help'"),
+        (("probe", "--count", "x"), "error: Invalid value for '--count'"),
+        (("bank", "show"), "error: Missing argument 'ID'; see 'mock-interviewer bank show --help'"),
+        (("grade", "-q"), "error: Option '-q' requires an argument"),
+    ],
+)
+def test_option_errors_are_one_line_and_exit_2(cli: Callable[..., Any], args: tuple[str, ...], expected: str) -> None:
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(expected)
+
+
+def test_help_and_version_still_work(cli: Callable[..., Any]) -> None:
+    assert cli("--version").exit_code == 0
+    helped = cli("grade", "--help")
+    assert helped.exit_code == 0 and "--answer-file" in helped.stdout
+    bare = cli()
+    assert bare.exit_code == 2 and "Commands" in bare.stdout + bare.stderr
