@@ -327,3 +327,46 @@ def test_help_and_version_still_work(cli: Callable[..., Any]) -> None:
     assert helped.exit_code == 0 and "--answer-file" in helped.stdout
     bare = cli()
     assert bare.exit_code == 2 and "Commands" in bare.stdout + bare.stderr
+
+
+# ---------------------------------------------------------------- 14: a bad byte in a CSV file is blamed on its own line
+
+
+def csv_rows(count: int) -> list[bytes]:
+    rows = [b"question_id,answer,id"]
+    rows += [f"technical-01,{ANSWER.replace(',', '')} number {n},r{n}".encode() for n in range(2, count + 1)]
+    return rows
+
+
+def test_a_bad_byte_on_line_201_is_blamed_on_line_201_and_the_rest_is_read(tmp_path: Path) -> None:
+    rows = csv_rows(250)
+    rows[200] = rows[200].replace(b"cache", b"caf\xe9")  # line 201
+    path = tmp_path / "answers.csv"
+    path.write_bytes(b"\r\n".join(rows) + b"\r\n")
+    found = entries(path)
+    problems = [entry for entry in found if isinstance(entry, Problem)]
+    assert [str(problem) for problem in problems] == [f"{path}:201: not UTF-8 text (bad byte 0xe9 at column 31)"]
+    graded = [entry.item_id for entry in found if isinstance(entry, Item)]
+    assert graded == [f"r{n}" for n in range(2, 251) if n != 201]
+
+
+def test_a_bad_byte_on_line_2_is_not_an_unreadable_header(tmp_path: Path) -> None:
+    rows = csv_rows(4)
+    rows[1] += b"\xff"
+    path = tmp_path / "answers.csv"
+    path.write_bytes(b"\n".join(rows) + b"\n")
+    found = entries(path)
+    assert str(found[0]) == f"{path}:2: not UTF-8 text (bad byte 0xff at column {len(rows[1])})"
+    assert [entry.item_id for entry in found[1:] if isinstance(entry, Item)] == ["r3", "r4"]
+
+
+def test_csv_line_numbers_count_bare_carriage_returns_and_quoted_line_breaks(tmp_path: Path) -> None:
+    path = tmp_path / "answers.csv"
+    path.write_bytes(
+        b"question_id,answer\r"  # 1 (a bare \r ends a line, as in open(newline=""))
+        + b'technical-01,"' + ANSWER.encode() + b'\nsecond line"\n'  # 2-3
+        + b"technical-01,caf\xe9 " + ANSWER.encode() + b"\n"  # 4
+        + b"technical-02," + ANSWER.encode() + b"\n"  # 5
+    )
+    found = entries(path)
+    assert [(type(entry).__name__, entry.line) for entry in found] == [("Item", 2), ("Problem", 4), ("Item", 5)]
