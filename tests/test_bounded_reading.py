@@ -370,3 +370,94 @@ def test_csv_line_numbers_count_bare_carriage_returns_and_quoted_line_breaks(tmp
     )
     found = entries(path)
     assert [(type(entry).__name__, entry.line) for entry in found] == [("Item", 2), ("Problem", 4), ("Item", 5)]
+
+
+# ---------------------------------------------------------------- 13, 16: bank files
+
+
+BANK_TEXT = """schema_version: 1
+track:
+  id: mine
+  title: Mine
+questions:
+- id: mine-01
+  track: mine
+  number: 1
+  category: technical
+  text: What is a cache?
+  exemplars:
+    great: Keeps hot data close.
+    mediocre: Stores things.
+    poor: No idea.
+"""
+
+
+def laughs(levels: int = 9, fan: int = 10) -> str:
+    """A bank whose question text is a billion laughs: ``fan ** levels`` copies of a 100-character scalar."""
+    anchors = ['l0: &l0 "' + "ha" * 50 + '"']
+    anchors += [f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * fan)}]" for n in range(1, levels + 1)]
+    return BANK_TEXT.replace("schema_version: 1\n", "schema_version: 1\nx-laughs:\n" + "".join(f"  {a}\n" for a in anchors)).replace(
+        "text: What is a cache?", f"text: *l{levels}"
+    )
+
+
+def test_a_billion_laughs_bank_is_refused_naming_the_line(cli: Callable[..., Any], tmp_path: Path) -> None:
+    path = tmp_path / "laughs.yaml"
+    path.write_text(laughs(), encoding="utf-8")
+    assert path.stat().st_size < 1000
+    expected = f"{path}:9: aliases expand this YAML to more than 16 MB of text (a bank file needs no aliases at all)"
+    for args in (("bank", "validate", str(path)), ("bank", "list", "--json", "--bank", str(path))):
+        result = cli(*args)
+        assert result.exit_code == 2, result.stderr
+        assert expected in result.stderr
+        assert result.stdout == "" or "valid" not in result.stdout
+    wide = tmp_path / "wide.yaml"  # the shape that validated: one 10 KB answer, 2,000 aliases to it (20 MB)
+    wide.write_text(
+        BANK_TEXT.replace("    great: Keeps hot data close.", "    great: &big " + "cache " * 1700)
+        + "  key_points: [Caches]\n  point_notes:\n  - why: It is faster.\n    strong_reply: Measured.\n"
+        + "    evidence: [" + ", ".join(["*big"] * 2000) + "]\n",
+        encoding="utf-8",
+    )
+    assert wide.stat().st_size < 40_000
+    result = cli("bank", "list", "--json", "--bank", str(wide))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"{wide}:19: aliases expand this YAML to more than 16 MB" in one_line(result.stderr)
+    small = tmp_path / "small.yaml"  # aliases that stay small are still YAML the bank may use
+    small.write_text(BANK_TEXT.replace("    poor: No idea.\n", "    poor: &p No idea.\n  x: *p\n"), encoding="utf-8")
+    assert "unknown field" in cli("bank", "validate", str(small)).stderr  # reached the schema, not refused as a bomb
+
+
+def test_a_recursive_alias_is_refused(cli: Callable[..., Any], tmp_path: Path) -> None:
+    path = tmp_path / "loop.yaml"
+    path.write_text(BANK_TEXT + "x: &x [1, *x]\n", encoding="utf-8")
+    result = cli("bank", "validate", str(path))
+    assert result.exit_code == 2
+    assert f"{path}:15: an alias refers to a collection that contains it" in result.stderr
+
+
+def test_a_duplicate_key_is_an_error_naming_its_line(cli: Callable[..., Any], tmp_path: Path) -> None:
+    path = tmp_path / "dup.yaml"
+    path.write_text(BANK_TEXT.replace("    poor: No idea.\n", "    poor: No idea.\n    great: Something else.\n"), encoding="utf-8")
+    for args in (("bank", "validate", str(path)), ("bank", "list", "--bank", str(path))):
+        result = cli(*args)
+        assert result.exit_code == 2, result.stderr
+        assert f"{path}:15: duplicate key 'great' (first on line 12); keys must be unique" in result.stderr
+
+
+def test_validate_reports_a_file_repeating_a_built_in_track(cli: Callable[..., Any], tmp_path: Path, repo: Path) -> None:
+    path = tmp_path / "technical.yaml"
+    path.write_text(BANK_TEXT.replace("mine", "technical"), encoding="utf-8")
+    listed = cli("bank", "list", "--bank", str(path))
+    assert listed.exit_code == 2 and "duplicate track 'technical'" in listed.stderr
+    result = cli("bank", "validate", str(path))
+    assert result.exit_code == 2
+    assert f"{path}: duplicate track 'technical', also in " in one_line(result.stdout + result.stderr, "invalid:")
+    assert cli("bank", "validate", str(repo / "rubric")).exit_code == 0  # the built-in files themselves are fine
+
+
+def test_a_duplicate_question_id_is_reported_on_its_own_line(cli: Callable[..., Any], tmp_path: Path) -> None:
+    path = tmp_path / "twice.yaml"
+    path.write_text(BANK_TEXT + BANK_TEXT.split("questions:\n", 1)[1], encoding="utf-8")
+    result = cli("bank", "validate", str(path))
+    assert result.exit_code == 2
+    assert f"{path}:15: questions[1].id 'mine-01' appears twice in this file" in result.stdout + result.stderr
