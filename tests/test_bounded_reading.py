@@ -461,3 +461,12 @@ def test_a_duplicate_question_id_is_reported_on_its_own_line(cli: Callable[..., 
     result = cli("bank", "validate", str(path))
     assert result.exit_code == 2
     assert f"{path}:15: questions[1].id 'mine-01' appears twice in this file" in result.stdout + result.stderr
+
+
+def test_the_printed_resume_command_is_one_line_when_piped(cli: Callable[..., Any], tmp_path: Path) -> None:
+    transcripts = tmp_path / ("a-long-directory-name-" * 4) / "t"
+    result = cli("interview", "--backend", "offline", "--questions", "2", "--transcripts-dir", str(transcripts), stdin="/quit\n")
+    assert result.exit_code == 0, result.stderr
+    session_id = next(transcripts.glob("*.json")).stem
+    hint = f"  mock-interviewer interview --resume {session_id} --transcripts-dir {transcripts}"
+    assert len(hint) > 80 and hint in result.stdout.splitlines()  # whole, on one line, to copy and paste
