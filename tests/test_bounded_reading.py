@@ -470,3 +470,24 @@ def test_the_printed_resume_command_is_one_line_when_piped(cli: Callable[..., An
     session_id = next(transcripts.glob("*.json")).stem
     hint = f"  mock-interviewer interview --resume {session_id} --transcripts-dir {transcripts}"
     assert len(hint) > 80 and hint in result.stdout.splitlines()  # whole, on one line, to copy and paste
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_in_a_bank_directory_is_refused_not_opened(cli: Callable[..., Any], tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(BANK_TEXT, encoding="utf-8")
+    os.mkfifo(tmp_path / "b.yaml")
+    result = cli("bank", "list", "--bank", str(tmp_path))
+    assert result.exit_code == 2
+    assert one_line(result.stderr) == f"error: {tmp_path / 'b.yaml'}: is a FIFO (named pipe), not a regular file; not read"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_among_saved_sessions_is_listed_as_unreadable(cli: Callable[..., Any], tmp_path: Path) -> None:
+    save_session(tmp_path, "20250101-000000-aaaa")
+    os.mkfifo(tmp_path / "20250101-000000-ffff.json")
+    result = cli("sessions", "--transcripts-dir", str(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    assert "20250101-000000-aaaa" in result.stdout
+    assert one_line(result.stderr, "unreadable:") == (
+        f"unreadable: {tmp_path / '20250101-000000-ffff.json'}: is a FIFO (named pipe), not a regular file; not read"
+    )

@@ -18,7 +18,7 @@ import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from mock_interviewer.errors import InputError
-from mock_interviewer.reading import MAX_BANK_BYTES, decode_utf8, read_limited
+from mock_interviewer.reading import MAX_BANK_BYTES, decode_utf8, read_limited, special_file
 from mock_interviewer.resources import data_dir
 from mock_interviewer.strict import StrictModel
 from mock_interviewer.yamltext import YamlRefused, load_yaml
@@ -284,6 +284,10 @@ def bank_file_paths(path: Path) -> list[Path]:
         files = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
         if not files:
             raise InputError(f"{path}: directory holds no .yaml bank files")
+        for file in files:  # found, not named: a FIFO would block the read, a device never end
+            kind = special_file(file)
+            if kind is not None:
+                raise InputError(f"{file}: is {kind}, not a regular file; not read")
         return files
     if not path.exists():
         raise InputError(f"{path}: no such bank file or directory")
