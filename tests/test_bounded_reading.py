@@ -491,3 +491,18 @@ def test_a_fifo_among_saved_sessions_is_listed_as_unreadable(cli: Callable[..., 
     assert one_line(result.stderr, "unreadable:") == (
         f"unreadable: {tmp_path / '20250101-000000-ffff.json'}: is a FIFO (named pipe), not a regular file; not read"
     )
+
+
+@pytest.mark.parametrize("shape", ["one line", "many lines"])
+def test_a_huge_piped_interview_answer_is_dropped_and_asked_again(cli: Callable[..., Any], tmp_path: Path, shape: str) -> None:
+    huge = "x" * 300_000 if shape == "one line" else "\n".join(["word " * 200] * 300)
+    transcripts = tmp_path / "t"
+    stdin = f"{huge}\n.\n{ANSWER}\n.\n"
+    result = cli("interview", "--backend", "offline", "--questions", "1", "--follow-ups", "0", "--transcripts-dir",
+                 str(transcripts), stdin=stdin)
+    assert result.exit_code == 0, result.stderr
+    assert "That answer is over 200,000 characters" in result.stdout
+    assert "x" * 1000 not in result.stdout and "word " * 200 not in result.stdout  # never echoed
+    saved = json.loads(next(transcripts.glob("*.json")).read_text(encoding="utf-8"))
+    answers = [turn["text"] for turn in saved["records"][0]["turns"] if turn["kind"] == "answer"]
+    assert answers == [ANSWER]
