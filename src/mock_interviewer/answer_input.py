@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 from mock_interviewer.errors import InputError
-from mock_interviewer.storage import read_user_file
+from mock_interviewer.reading import MAX_ANSWER_BYTES, decode_text, read_limited, read_stream_limited
 
 MAX_ANSWER_WORDS = 20_000
+MAX_ANSWER_CHARS = 200_000
+"""Answers without spaces (one long token) are bounded by characters too; 20,000 words are about 120,000."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -28,12 +30,10 @@ def unpaired_surrogate(text: str) -> str | None:
 
 
 def decode_answer(data: bytes, source: str) -> str:
-    if b"\x00" in data:
+    """UTF-8 text, or UTF-16 with its byte order mark; NUL characters mean it is not text."""
+    text = decode_text(data, source)
+    if "\x00" in text:
         raise InputError(f"{source}: binary data, expected the answer as text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{source}: not UTF-8 text (bad byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
     return text
 
 
@@ -50,6 +50,10 @@ def check_answer(text: str, source: str, *, max_words: int = MAX_ANSWER_WORDS) -
             f"{source}: the answer is {words:,} words; the most accepted is {max_words:,} "
             "(answers over the token budget are truncated, but this is far beyond any interview answer)"
         )
+    if len(text) > MAX_ANSWER_CHARS:
+        raise InputError(
+            f"{source}: the answer is {len(text):,} characters; the most accepted is {MAX_ANSWER_CHARS:,}"
+        )
     return text
 
 
@@ -61,9 +65,10 @@ def read_answer(answer: str | None, answer_file: Path | None, stdin: BinaryIO | 
         return check_answer(answer, "--answer"), "--answer"
     if answer_file is not None:
         source = str(answer_file)
-        data = read_user_file(answer_file, "a text file")
+        data = read_limited(answer_file, MAX_ANSWER_BYTES, "an answer file")
         return check_answer(decode_answer(data, source), source), source
     stream = stdin if stdin is not None else sys.stdin.buffer
     if stdin is None and sys.stdin.isatty():
         raise InputError("no answer given: use --answer TEXT, --answer-file PATH, or pipe the answer on stdin")
-    return check_answer(decode_answer(stream.read(), "stdin"), "stdin"), "stdin"
+    data = read_stream_limited(stream, MAX_ANSWER_BYTES, "stdin", "an answer")
+    return check_answer(decode_answer(data, "stdin"), "stdin"), "stdin"

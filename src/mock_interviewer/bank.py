@@ -18,9 +18,10 @@ import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from mock_interviewer.errors import InputError
+from mock_interviewer.reading import MAX_BANK_BYTES, decode_utf8, read_limited, special_file
 from mock_interviewer.resources import data_dir
-from mock_interviewer.storage import read_user_file
 from mock_interviewer.strict import StrictModel
+from mock_interviewer.yamltext import YamlRefused, load_yaml
 
 SCHEMA_VERSION = 1
 Tier = Literal["great", "mediocre", "poor"]
@@ -29,7 +30,6 @@ ANCHOR_SCORES: dict[str, int] = {"poor": 1, "mediocre": 3, "great": 5}
 Category = Literal["technical", "behavioral"]
 ID_PATTERN = r"^[a-z0-9][a-z0-9_]*(?:-[a-z0-9_]+)*-[0-9]{2,}$"
 TRACK_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 
 
 def normalise_whitespace(text: str) -> str:
@@ -153,13 +153,10 @@ class BankFile(StrictModel):
 
 
 def _read_text(path: Path) -> str:
-    data = read_user_file(path, "a bank file")
+    data = read_limited(path, MAX_BANK_BYTES, "a bank file")
     if b"\x00" in data:
         raise InputError(f"{path}: binary file, expected a YAML bank file")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
+    return decode_utf8(data, str(path))
 
 
 def _node_line(node: yaml.Node | None, loc: Sequence[int | str]) -> int | None:
@@ -208,12 +205,18 @@ def _describe(error: Any) -> str:
     return message.removeprefix("Value error, ")
 
 
+_NAMED_LOC = re.compile(r"^questions\[(\d+)\]\.(\w+) ")
+
+
 def validation_problems(path: Path, exc: ValidationError, root: yaml.Node | None) -> list[str]:
     """Turn a pydantic error into lines of ``file:line: field: problem``."""
     problems = []
     for error in exc.errors():
         loc = [part for part in error["loc"] if not isinstance(part, str) or not part.startswith("function-")]
         line = _node_line(root, loc)
+        named = _NAMED_LOC.match(_describe(error)) if not loc else None
+        if named:  # a whole-file check names the element in its message: point at that element's line
+            line = _node_line(root, ["questions", int(named.group(1)), named.group(2)])
         where = f"{path}:{line}" if line else str(path)
         field_name = _format_loc(loc)
         prefix = f"{where}: {field_name}: " if field_name else f"{where}: "
@@ -242,78 +245,20 @@ class BankInvalid(InputError):
         self.problems = problems
 
 
-MAX_YAML_DEPTH = 64
-
-
-def _could_nest_deep(text: str) -> bool:
-    """A cheap upper bound on the nesting: could this text be more than ``MAX_YAML_DEPTH`` levels deep?
-
-    Flow collections nest by brackets, across lines; block collections by indentation and
-    compact indicators ("- - -") on one line. Both bounds over-count (a bracket inside a quoted
-    string counts), which only sends a text to the exact check below.
-    """
-    if text.count("[") + text.count("{") > MAX_YAML_DEPTH:  # else the brackets cannot nest that deep
-        flow = 0
-        for char in text:
-            if char in "[{":
-                flow += 1
-                if flow > MAX_YAML_DEPTH:
-                    return True
-            elif char in "]}":
-                flow = max(0, flow - 1)
-    for line in text.splitlines():
-        stripped = line.lstrip(" ")
-        indicators = stripped.count("- ") + stripped.count("? ") + stripped.count(": ")
-        if len(line) - len(stripped) + indicators > MAX_YAML_DEPTH:
-            return True
-    return False
-
-
-def _nests_too_deep(text: str) -> bool:
-    """True for YAML nested deeper than any bank file could be.
-
-    libyaml's composer recurses in C: some 30,000 nested collections crash the process
-    (SIGSEGV) instead of raising. Its event parser does not recurse, so depth is measured on
-    events, but only for texts whose cheap bound says they could nest that deep (a bank file
-    with long evidence lists has thousands of "-", and parsing its events cost a fifth of a
-    second on every command).
-    """
-    if not _could_nest_deep(text):
-        return False
-    depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            depth += 1
-            if depth > MAX_YAML_DEPTH:
-                return True
-        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-            depth -= 1
-    return False
-
-
-def _compose_and_construct(text: str) -> tuple[yaml.Node | None, Any]:
-    """The YAML node tree (for line numbers in errors) and the data built from it, in one parse."""
-    loader = _Loader(text)
-    try:
-        root = loader.get_single_node()
-        return root, (loader.construct_document(root) if root is not None else None)
-    finally:
-        loader.dispose()
-
-
 def check_bank_text(text: str, path: Path) -> tuple[list[str], BankFile | None]:
     """Validate a bank file's text: every problem, one line each, or the parsed bank file."""
     if not text.strip():
         return [f"{path}: empty bank file"], None
     try:
-        if _nests_too_deep(text):
-            return [f"{path}: YAML nested more than {MAX_YAML_DEPTH} levels deep; a bank file needs 4"], None
-        root, data = _compose_and_construct(text)
+        document = load_yaml(text)
+    except YamlRefused as exc:
+        return [f"{path}:{exc.line}: {exc.problem}" if exc.line else f"{path}: {exc.problem}"], None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return [f"{where}: malformed YAML: {problem}"], None
+    root, data = document.root, document.data
     if not isinstance(data, dict):
         found = type(data).__name__
         return [f"{path}: expected a mapping with 'schema_version', 'track' and 'questions', found {found}"], None
@@ -339,6 +284,10 @@ def bank_file_paths(path: Path) -> list[Path]:
         files = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
         if not files:
             raise InputError(f"{path}: directory holds no .yaml bank files")
+        for file in files:  # found, not named: a FIFO would block the read, a device never end
+            kind = special_file(file)
+            if kind is not None:
+                raise InputError(f"{file}: is {kind}, not a regular file; not read")
         return files
     if not path.exists():
         raise InputError(f"{path}: no such bank file or directory")
@@ -361,11 +310,12 @@ def missing_notes(bank_file: BankFile, path: Path) -> list[str]:
 def validate_paths(paths: Iterable[Path], notes: list[str] | None = None) -> list[str]:
     """Every problem in the given bank files and directories (for ``bank validate``).
 
-    ``notes``, when given, receives what valid files lack for the offline grader (point and flag notes).
+    Besides each file's own problems: what ``--bank`` would refuse when these files are loaded together
+    with the built-in bank (a track or question id given twice). ``notes``, when given, receives what
+    valid files lack for the offline grader (point and flag notes).
     """
     problems: list[str] = []
-    origins: dict[str, Path] = {}
-    siblings: list[tuple[Path, str, str]] = []
+    loaded: list[tuple[Path, BankFile]] = []
     for root in paths:
         try:
             files = bank_file_paths(root)
@@ -374,35 +324,63 @@ def validate_paths(paths: Iterable[Path], notes: list[str] | None = None) -> lis
             continue
         for file in files:
             try:
-                text = _read_text(file)
+                found, bank_file = check_bank_text(_read_text(file), file)
             except InputError as exc:
                 problems.append(str(exc))
                 continue
-            found, bank_file = check_bank_text(text, file)
             problems.extend(found)
             if bank_file is not None:
+                loaded.append((file, bank_file))
                 if notes is not None:
                     notes.extend(missing_notes(bank_file, file))
-                for question in bank_file.questions:
-                    siblings.extend((file, question.id, other) for other in question.siblings)
-                    if question.id in origins:
-                        problems.append(
-                            f"{file}: duplicate question id {question.id!r}, also in {origins[question.id]}"
-                        )
-                    else:
-                        origins[question.id] = file
-    known = set(origins) | _builtin_ids()
-    for file, question_id, other in siblings:
-        if other not in known:
-            problems.append(f"{file}: {question_id}: siblings: no question {other!r} in these files or the built-in bank")
+    return problems + _clashes(loaded)
+
+
+def _clashes(loaded: list[tuple[Path, BankFile]]) -> list[str]:
+    """Tracks and question ids given twice (in these files, or in these and the built-in bank), and
+    siblings that name no question."""
+    builtin = [] if _broken_install() else list(_builtin_files())
+    given = {_resolved(file) for file, _ in loaded}
+    track_origins = {bank_file.track.id: file for file, bank_file in builtin if _resolved(file) not in given}
+    origins = {question.id: file for file, bank_file in builtin if _resolved(file) not in given for question in bank_file.questions}
+    problems: list[str] = []
+    for file, bank_file in loaded:
+        track = bank_file.track.id
+        if track in track_origins:  # its question ids are the other file's too: one line says it
+            problems.append(
+                f"{file}: duplicate track {track!r}, also in {track_origins[track]} "
+                "(--bank refuses a track given twice; give this file another track id)"
+            )
+            continue
+        track_origins[track] = file
+        for question in bank_file.questions:
+            if question.id in origins:
+                problems.append(f"{file}: duplicate question id {question.id!r}, also in {origins[question.id]}")
+            origins.setdefault(question.id, file)
+    known = set(origins) | {q.id for _, bank_file in builtin for q in bank_file.questions}
+    for file, bank_file in loaded:
+        for question in bank_file.questions:
+            problems.extend(
+                f"{file}: {question.id}: siblings: no question {other!r} in these files or the built-in bank"
+                for other in question.siblings
+                if other not in known
+            )
     return problems
 
 
-def _builtin_ids() -> set[str]:
+def _resolved(path: Path) -> Path:
     try:
-        return set(load_bank().questions)
-    except InputError:  # a broken install: only the files given count
-        return set()
+        return path.resolve()
+    except OSError:
+        return path.absolute()
+
+
+def _broken_install() -> bool:
+    try:
+        _builtin_files()
+    except (InputError, OSError):  # a broken install: only the files given count
+        return True
+    return False
 
 
 # ---------------------------------------------------------------- the merged bank

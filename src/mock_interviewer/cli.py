@@ -76,10 +76,30 @@ _hide_flag_types()
 register_all(app)
 
 
+def _click_error(exc: Exception) -> bool:
+    """A command-line usage error from Typer's click (vendored in newer Typer, click itself in older)."""
+    return any(kind.__name__ == "ClickException" for kind in type(exc).__mro__)
+
+
+def _usage_line(exc: Any) -> str:
+    """``No such option: --minutes; see 'mock-interviewer grade --help'``: the error and where help is."""
+    ctx = getattr(exc, "ctx", None)
+    hint = f"; see '{ctx.command_path} --help'" if ctx is not None else ""
+    return " ".join(str(exc.format_message()).split()).rstrip(".") + hint
+
+
+def _os_error_line(exc: OSError) -> tuple[str, int]:
+    """An OSError no reader turned into its own message: one line naming the path; exit 2 for a bad path."""
+    from mock_interviewer.reading import PATH_ERRNOS, path_problem
+
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{path_problem(exc)}", 2 if exc.errno in PATH_ERRNOS else 1
+
+
 def main() -> None:
-    """Console-script entry point: run the app, report errors as one line."""
+    """Console-script entry point: run the app, report errors (usage errors too) as one line."""
     try:
-        app(prog_name="mock-interviewer")
+        code = app(prog_name="mock-interviewer", standalone_mode=False)
     except MockInterviewerError as exc:
         if _state["debug"]:
             raise
@@ -88,8 +108,22 @@ def main() -> None:
     except KeyboardInterrupt:
         Console(stderr=True).print("interrupted", highlight=False)
         sys.exit(130)
+    except OSError as exc:
+        if _state["debug"]:
+            raise
+        line, status = _os_error_line(exc)
+        print_error("error", line)
+        sys.exit(status)
     except Exception as exc:
+        if _click_error(exc):
+            if type(exc).__name__ != "NoArgsIsHelpError":  # that one has printed the help already
+                print_error("error", _usage_line(exc))
+            sys.exit(getattr(exc, "exit_code", 2))
+        if type(exc).__name__ == "Abort":
+            print_error("error", "aborted")
+            sys.exit(1)
         if _state["debug"]:
             raise
         print_error("internal error", f"{type(exc).__name__}: {exc} (run with --debug for the traceback)")
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -18,6 +18,7 @@ from pydantic import Field, ValidationError
 from mock_interviewer.errors import InputError
 from mock_interviewer.grades import Grade
 from mock_interviewer.jsontext import parse_json
+from mock_interviewer.reading import MAX_JSON_FILE_BYTES, decode_utf8, path_error, read_limited
 from mock_interviewer.storage import atomic_write_text, safe_child
 from mock_interviewer.strict import StrictModel
 
@@ -120,9 +121,12 @@ class SessionStore:
 
     def list(self) -> Iterator[tuple[Path, Session | InputError]]:
         """Every session file, newest first, with the session or the problem that stops it loading."""
-        if not self.directory.is_dir():
-            return
-        files = sorted(self.directory.glob(f"*{SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
+        try:
+            if not self.directory.is_dir():
+                return
+            files = sorted(self.directory.glob(f"*{SUFFIX}"), key=_modified, reverse=True)
+        except OSError as exc:
+            raise path_error(self.directory, exc, "a directory") from None
         for path in files:
             try:
                 yield path, load_session_file(path)
@@ -130,17 +134,17 @@ class SessionStore:
                 yield path, exc
 
 
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # a dangling link: listed last, with the reason it cannot be read
+        return 0.0
+
+
 def load_session_file(path: Path) -> Session:
     """Load and validate one session file; every problem names the file and field."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
-    data = parse_json(text, str(path), note="; the session file is corrupt")
+    raw = read_limited(path, MAX_JSON_FILE_BYTES, "a session file", regular_only=True)
+    data = parse_json(decode_utf8(raw, str(path)), str(path), note="; the session file is corrupt")
     if not isinstance(data, dict):
         raise InputError(f"{path}: expected a session object")
     version = data.get("schema_version")

@@ -15,20 +15,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from mock_interviewer.errors import InputError
+from mock_interviewer.reading import MAX_JSON_FILE_BYTES, read_limited
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 
 def read_user_file(path: Path, expected: str) -> bytes:
-    """The bytes of a file the user named; otherwise one InputError naming it (``expected``: "a bank file")."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, expected {expected}") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    """The bytes of a file the user named, up to 64 MB; otherwise one InputError naming it (``expected``: "a bank file")."""
+    return read_limited(path, MAX_JSON_FILE_BYTES, expected)
 
 
 @contextmanager

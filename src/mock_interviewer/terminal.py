@@ -33,6 +33,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
+from mock_interviewer.answer_input import MAX_ANSWER_CHARS
 from mock_interviewer.bank import Question
 from mock_interviewer.grades import Grade
 from mock_interviewer.interviewer import Answer, AnswerRequest, Command, QuestionInfo, Reply
@@ -189,43 +190,74 @@ class Reader(Protocol):
 
 
 class LineReader:
-    """Plain line reading: works with pipes, files and any terminal. ``.`` alone submits."""
+    """Plain line reading: works with pipes, files and any terminal. ``.`` alone submits.
+
+    An answer is read with a bound: past ``MAX_ANSWER_CHARS`` characters the rest of it is read and
+    dropped (a line at a time, each line bounded too), and the candidate is told and answers again.
+    """
 
     def __init__(self, stream: TextIO, *, interactive: bool) -> None:
         self.stream = stream
         self.interactive = interactive
         self.draft: list[str] = []
+        self.size = 0
+        self.overflow = False
+        self.mid_line = False
 
     def hint(self) -> str:
         return "a line with only '.' submits"
 
     async def read(self, request: AnswerRequest, frontend: TerminalFrontend) -> Reply:
         while True:
-            line = self.stream.readline()
-            if line == "":
-                text = "\n".join(self.draft).strip()
-                self.draft = []
-                self._echo(frontend, text)
-                return Answer(text) if text else Command("quit")
+            line = self.stream.readline(MAX_ANSWER_CHARS + 2)
+            starts_a_line = not self.mid_line
+            self.mid_line = bool(line) and not line.endswith("\n")
+            if line and (not starts_a_line or len(line) > MAX_ANSWER_CHARS):  # a line longer than any answer
+                self.overflow, self.draft = True, []
+                continue
+            if line == "" or line.strip() == SUBMIT_LINE:
+                reply = self._submit(frontend, at_end=line == "")
+                if reply is None:
+                    continue
+                return reply
             line = line.rstrip("\r\n")
-            if line.strip() == SUBMIT_LINE:
-                text = "\n".join(self.draft).strip()
-                self.draft = []
-                self._echo(frontend, text)
-                return Answer(text)
             command = parse_command(line)
             if command is None:
-                self.draft.append(line)
+                self._add(line)
                 continue
             if command == "?":
                 frontend.notice(f"Unknown command {line.strip()}: /help lists them.", level="warning")
             elif command == "edit":
                 self._edit(frontend)
             elif command in ("skip", "quit"):
-                self.draft = []
+                self.draft, self.size, self.overflow = [], 0, False
                 return Command(command)  # type: ignore[arg-type]
             else:
                 return Command(command)  # type: ignore[arg-type]
+
+    def _add(self, line: str) -> None:
+        self.size += len(line) + 1
+        if self.size > MAX_ANSWER_CHARS:
+            self.overflow, self.draft = True, []
+        elif not self.overflow:
+            self.draft.append(line)
+
+    def _submit(self, frontend: TerminalFrontend, *, at_end: bool) -> Reply | None:
+        """The answer typed so far; None when it was too long (the candidate is told and answers again)."""
+        text = "\n".join(self.draft).strip()
+        too_long = self.overflow
+        self.draft, self.size, self.overflow = [], 0, False
+        if too_long:
+            frontend.notice(
+                f"That answer is over {MAX_ANSWER_CHARS:,} characters, the most accepted; it was not kept. "
+                "Please answer again, shorter.",
+                level="warning",
+            )
+            return Command("quit") if at_end else None
+        self._echo(frontend, text)
+        if at_end and not text:
+            return Command("quit")
+        return Answer(text)
 
     def _echo(self, frontend: TerminalFrontend, text: str) -> None:
         """Piped answers are not shown by a terminal: print them, so the output reads as a transcript."""

@@ -11,17 +11,27 @@ session files are small and are read whole.
 from __future__ import annotations
 
 import csv
-import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from mock_interviewer.answer_input import check_answer, unpaired_surrogate
 from mock_interviewer.backends.base import Turn
 from mock_interviewer.errors import InputError
+from mock_interviewer.jsontext import parse_json
+from mock_interviewer.reading import (
+    MAX_JSON_FILE_BYTES,
+    MAX_LINE_BYTES,
+    iter_lines,
+    open_input,
+    path_problem,
+    read_limited,
+    size_text,
+    special_file,
+)
 from mock_interviewer.session_store import Session, load_session_file
 
 SESSION_SUFFIXES = (".json",)
@@ -111,14 +121,31 @@ def _resolved(path: Path) -> Path:
 
 
 def _walk(root: Path, known: KnownQuestion, excluded: set[Path]) -> Iterator[Entry]:
-    """Supported files under ``root``, depth first in name order, skipping hidden names and ``excluded``."""
-    for directory, dirnames, filenames in os.walk(root, onerror=None):
+    """Supported files under ``root``, depth first in name order, skipping hidden names and ``excluded``.
+
+    A directory that cannot be listed is a Problem (its answers are not graded, and the run says so);
+    a FIFO, device or socket among the files is a Problem too, and is never opened.
+    """
+    unreadable: list[OSError] = []
+    for directory, dirnames, filenames in os.walk(root, onerror=unreadable.append):
+        yield from _unreadable_directories(unreadable)
         here = Path(directory)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and _resolved(here / d) not in excluded)
         for name in sorted(filenames):
             if name.startswith(".") or Path(name).suffix.lower() not in SUPPORTED:
                 continue
+            kind = special_file(here / name)
+            if kind is not None:
+                yield Problem(str(here / name), None, f"is {kind}, not a regular file; skipped, not opened")
+                continue
             yield from iter_file(here / name, known)
+    yield from _unreadable_directories(unreadable)
+
+
+def _unreadable_directories(errors: list[OSError]) -> Iterator[Problem]:
+    while errors:
+        exc = errors.pop(0)
+        yield Problem(str(exc.filename), None, f"cannot read this directory ({path_problem(exc)}); nothing in it was graded")
 
 
 def iter_file(path: Path, known: KnownQuestion) -> Iterator[Entry]:
@@ -206,111 +233,161 @@ def iter_jsonl(path: Path, known: KnownQuestion) -> Iterator[Entry]:
     """One answer per line; blank lines are ignored; each bad line is one Problem."""
     source = str(path)
     records = 0
-    problems = 0
     try:
-        handle = path.open("rb")
-    except OSError as exc:
-        yield Problem(source, None, f"cannot read: {exc.strerror or exc}")
+        handle = open_input(path, "a JSONL answer file", regular_only=True)
+    except InputError as exc:
+        yield Problem(source, None, str(exc).removeprefix(f"{source}: "))
         return
     with handle:
-        for number, raw in enumerate(handle, start=1):
+        for number, raw in enumerate(iter_lines(handle), start=1):
+            if raw is None:
+                records += 1
+                yield Problem(source, number, f"longer than {size_text(MAX_LINE_BYTES)}, the limit for one line")
+                continue
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             if not raw.strip():
                 continue
             records += 1
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                problems += 1
-                yield Problem(source, number, f"not UTF-8 text (bad byte at column {exc.start + 1})")
-                continue
-            try:
-                record = json.loads(text)
-            except json.JSONDecodeError as exc:
-                problems += 1
-                yield Problem(source, number, f"not valid JSON ({exc.msg} at column {exc.colno})")
-                continue
-            except RecursionError:
-                problems += 1
-                yield Problem(source, number, "not an answer: JSON nested too deeply to read")
-                continue
-            if not isinstance(record, dict):
-                problems += 1
-                yield Problem(source, number, f"expected a JSON object with question_id and answer, got {_json_type(record)}")
-                continue
-            yield make_item(record, source, number, known, default_id=f"{path.name}:{number}")
+            yield _jsonl_record(raw, source, number, known, f"{path.name}:{number}")
     if records == 0:
         yield Problem(source, None, "empty file: no answers in it")
+
+
+def _jsonl_record(raw: bytes, source: str, number: int, known: KnownQuestion, default_id: str) -> Entry:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Problem(source, number, f"not UTF-8 text (bad byte at column {exc.start + 1})")
+    try:
+        record = parse_json(text, "", one_line_record=True)
+    except InputError as exc:
+        message = str(exc).removeprefix(": ")
+        if "nested too deeply" in message:
+            message = f"not an answer: {message}"
+        return Problem(source, number, message)
+    if not isinstance(record, dict):
+        return Problem(source, number, f"expected a JSON object with question_id and answer, got {_json_type(record)}")
+    return make_item(record, source, number, known, default_id=default_id)
 
 
 # ---------------------------------------------------------------- CSV
 
 
+class _CsvLines:
+    """The physical lines of a CSV file for ``csv.reader``, each decoded on its own.
+
+    A bad byte is then blamed on its own line (not on the line where an 8 KB decoding chunk began)
+    and only the record holding it is skipped. Lines end where ``open(newline="")`` ends them (``\n``,
+    ``\r\n`` or a bare ``\r``), so ``reader.line_num`` counts the same lines as these numbers.
+    """
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+        self.number = 0
+        self.bad: dict[int, str] = {}
+
+    def __iter__(self) -> Iterator[str]:
+        for raw in iter_lines(self.handle):
+            if raw is None:
+                self.number += 1
+                self.bad[self.number] = f"longer than {size_text(MAX_LINE_BYTES)}, the limit for one line"
+                yield "\n"
+                continue
+            for piece in _BARE_CR.split(raw):
+                self.number += 1
+                if self.number == 1 and piece.startswith(b"\xef\xbb\xbf"):
+                    piece = piece[3:]
+                try:
+                    yield piece.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    self.bad[self.number] = f"not UTF-8 text (bad byte 0x{piece[exc.start]:02x} at column {exc.start + 1})"
+                    yield piece.decode("utf-8", "replace")
+
+    def problem_in(self, first: int, last: int) -> tuple[int, str] | None:
+        """The first bad line from ``first`` to ``last`` and what is wrong with it."""
+        for number in range(first, last + 1):
+            if number in self.bad:
+                return number, self.bad[number]
+        return None
+
+
+_BARE_CR = re.compile(rb"(?<=\r)(?!\n)")
+
+
 def iter_csv(path: Path, known: KnownQuestion) -> Iterator[Entry]:
     """A header row naming at least question_id and answer, then one answer per record.
 
-    Quoted fields may span lines; a record is reported by the line it starts on.
+    Quoted fields may span lines; a record is reported by the line it starts on, and a bad byte by
+    its own line (the records before and after it are still read).
     """
     source = str(path)
     if csv.field_size_limit() < _CSV_FIELD_LIMIT:
         csv.field_size_limit(_CSV_FIELD_LIMIT)
     try:
-        handle = path.open("r", encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        yield Problem(source, None, f"cannot read: {exc.strerror or exc}")
+        handle = open_input(path, "a CSV answer file", regular_only=True)
+    except InputError as exc:
+        yield Problem(source, None, str(exc).removeprefix(f"{source}: "))
         return
     with handle:
-        reader = csv.reader(handle)
+        lines = _CsvLines(handle)
+        reader = csv.reader(lines)
         line = 1
         try:
             header = next(reader, None)
             while header is not None and not any(cell.strip() for cell in header):
                 line = reader.line_num + 1
                 header = next(reader, None)
-        except (csv.Error, UnicodeDecodeError) as exc:
-            yield Problem(source, line, f"cannot read the header: {_csv_reason(exc)}")
+        except csv.Error as exc:
+            yield Problem(source, line, f"cannot read the header: malformed CSV ({exc})")
+            return
+        bad = lines.problem_in(line, reader.line_num)
+        if bad is not None:
+            yield Problem(source, bad[0], f"cannot read the header: {bad[1]}")
             return
         if header is None:
             yield Problem(source, None, "empty file: no header and no answers")
             return
-        columns = [cell.strip().lower() for cell in header]
-        missing = [name for name in REQUIRED_FIELDS if name not in columns]
-        if missing:
-            yield Problem(
-                source,
-                line,
-                f"bad CSV header: missing column(s) {', '.join(missing)} "
-                f"(found: {', '.join(c for c in columns if c) or 'none'}; need question_id and answer)",
-            )
+        yield from _csv_records(reader, lines, header, source, line, known, path.name)
+
+
+def _csv_records(
+    reader: Any, lines: _CsvLines, header: list[str], source: str, line: int, known: KnownQuestion, name: str
+) -> Iterator[Entry]:
+    columns = [cell.strip().lower() for cell in header]
+    missing = [column for column in REQUIRED_FIELDS if column not in columns]
+    if missing:
+        yield Problem(
+            source,
+            line,
+            f"bad CSV header: missing column(s) {', '.join(missing)} "
+            f"(found: {', '.join(c for c in columns if c) or 'none'}; need question_id and answer)",
+        )
+        return
+    wanted = {column: columns.index(column) for column in ("question_id", "answer", "candidate", "id") if column in columns}
+    records = 0
+    while True:
+        line = reader.line_num + 1
+        try:
+            row = next(reader, None)
+        except csv.Error as exc:
+            yield Problem(source, line, f"malformed CSV ({exc}); the rest of this file was not read")
             return
-        wanted = {name: columns.index(name) for name in ("question_id", "answer", "candidate", "id") if name in columns}
-        records = 0
-        while True:
-            line = reader.line_num + 1
-            try:
-                row = next(reader, None)
-            except (csv.Error, UnicodeDecodeError) as exc:
-                yield Problem(source, line, f"{_csv_reason(exc)}; the rest of this file was not read")
-                return
-            if row is None:
-                break
-            if not any(cell.strip() for cell in row):
-                continue
-            records += 1
-            if len(row) > len(columns):
-                yield Problem(source, line, f"{len(row)} fields but the header has {len(columns)}")
-                continue
-            record: dict[str, Any] = {name: row[index] if index < len(row) else None for name, index in wanted.items()}
-            yield make_item(record, source, line, known, default_id=f"{path.name}:{line}")
-        if records == 0:
-            yield Problem(source, None, "no answers after the header")
-
-
-def _csv_reason(exc: Exception) -> str:
-    if isinstance(exc, UnicodeDecodeError):
-        return "not UTF-8 text"
-    return f"malformed CSV ({exc})"
+        if row is None:
+            break
+        bad = lines.problem_in(line, reader.line_num)
+        if not any(cell.strip() for cell in row) and bad is None:
+            continue
+        records += 1
+        if bad is not None:
+            yield Problem(source, bad[0], bad[1])
+        elif len(row) > len(columns):
+            yield Problem(source, line, f"{len(row)} fields but the header has {len(columns)}")
+        else:
+            record: dict[str, Any] = {column: row[index] if index < len(row) else None for column, index in wanted.items()}
+            yield make_item(record, source, line, known, default_id=f"{name}:{line}")
+    if records == 0:
+        yield Problem(source, None, "no answers after the header")
 
 
 # ---------------------------------------------------------------- session files
@@ -320,13 +397,9 @@ def iter_session(path: Path, known: KnownQuestion) -> Iterator[Entry]:
     """Each question of a saved session that has the candidate's answers is one item, with its exchange."""
     source = str(path)
     try:
-        if not path.read_bytes().strip():
+        if not read_limited(path, MAX_JSON_FILE_BYTES, "a session file", regular_only=True).strip():
             yield Problem(source, None, "empty file: no session in it")
             return
-    except OSError as exc:
-        yield Problem(source, None, f"cannot read: {exc.strerror or exc}")
-        return
-    try:
         session = load_session_file(path)
     except InputError as exc:
         line, message = _split_location(str(exc), source)

@@ -25,10 +25,12 @@ from typing import Any, Protocol
 from mock_interviewer.envvars import ENV_PRICES
 from mock_interviewer.errors import InputError
 from mock_interviewer.jsontext import parse_json
+from mock_interviewer.reading import MB, decode_utf8, read_limited
 
 PRICES_AS_OF = "2025-08"
 PRICES_SOURCE = "https://openai.com/api/pricing"
 BATCH_DISCOUNT = 0.5
+MAX_PRICE_FILE_BYTES = 1 * MB
 
 
 @dataclass(frozen=True)
@@ -90,12 +92,11 @@ def load_prices(path: Path | None, env: Mapping[str, str]) -> PriceTable:
 def read_price_file(path: Path, label: str | None = None) -> dict[str, Price]:
     label = label or str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{label}: no such price file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{label}: cannot read the price file: {getattr(exc, 'strerror', None) or exc}") from None
-    data = parse_json(text, label)
+        raw = read_limited(path, MAX_PRICE_FILE_BYTES, "a price file")
+    except InputError as exc:
+        problem = str(exc).removeprefix(f"{path}: ")
+        raise InputError(f"{label}: {'no such price file' if problem == 'no such file' else problem}") from None
+    data = parse_json(decode_utf8(raw, label), label)
     if not isinstance(data, dict):
         raise InputError(f"{label}: expected an object of model names to prices per million tokens")
     return {str(model): _price(entry, f"{label}: {_shown(str(model))}") for model, entry in data.items()}

@@ -44,6 +44,7 @@ def _answer_or_none(answer: str | None, answer_file: Path | None) -> str | None:
 
     from mock_interviewer.answer_input import read_answer
     from mock_interviewer.errors import InputError
+    from mock_interviewer.reading import MAX_ANSWER_BYTES, read_stream_limited
 
     if answer is not None or answer_file is not None:
         return read_answer(answer, answer_file)[0]
@@ -54,7 +55,8 @@ def _answer_or_none(answer: str | None, answer_file: Path | None) -> str | None:
     except ValueError:  # closed stdin
         return None
     try:
-        raw = stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode("utf-8")
+        buffer = stream.buffer if hasattr(stream, "buffer") else io.BytesIO(stream.read().encode("utf-8"))
+        raw = read_stream_limited(buffer, MAX_ANSWER_BYTES, "stdin", "an answer")
     except (OSError, ValueError) as exc:
         raise InputError(f"stdin: cannot read the answer: {exc}") from None
     if not raw:
