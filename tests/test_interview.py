@@ -16,17 +16,10 @@ from mock_interviewer.backends.scripted import ScriptedBackend
 from mock_interviewer.bank import Bank, load_bank
 from mock_interviewer.config import Settings
 from mock_interviewer.errors import InputError, ServiceError
-from mock_interviewer.interviewer import (
-    Answer,
-    AnswerRequest,
-    Command,
-    Interview,
-    QuestionInfo,
-    leaks_exemplar,
-    new_session,
-    resolve_minutes,
-    select_questions,
-)
+from mock_interviewer.interview.answers import leaks_exemplar
+from mock_interviewer.interview.frontend import Answer, AnswerRequest, Command, QuestionInfo
+from mock_interviewer.interview.loop import Interview
+from mock_interviewer.interview.plan import new_session, resolve_minutes, select_questions
 from mock_interviewer.session_store import QuestionRecord, Session, SessionOptions, SessionStore, SessionTurn
 
 BANK = load_bank()

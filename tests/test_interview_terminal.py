@@ -13,7 +13,7 @@ import pytest
 from rich.console import Console
 
 from mock_interviewer.bank import load_bank
-from mock_interviewer.interviewer import Answer, AnswerRequest, Command, QuestionInfo
+from mock_interviewer.interview.frontend import Answer, AnswerRequest, Command, QuestionInfo
 from mock_interviewer.terminal import (
     EditorProblem,
     LineReader,

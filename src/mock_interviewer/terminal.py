@@ -35,7 +35,7 @@ from rich.text import Text
 
 from mock_interviewer.bank import Question
 from mock_interviewer.grades import Grade
-from mock_interviewer.interviewer import Answer, AnswerRequest, Command, QuestionInfo, Reply
+from mock_interviewer.interview.frontend import Answer, AnswerRequest, Command, QuestionInfo, Reply
 from mock_interviewer.render import sentence_case
 from mock_interviewer.render.session import clock as format_clock
 from mock_interviewer.safetext import for_terminal

@@ -13,7 +13,7 @@ from mock_interviewer.envvars import ENV_CONTEXT_BUDGET
 
 if TYPE_CHECKING:
     from mock_interviewer.backends.base import Backend
-    from mock_interviewer.interviewer import Interview
+    from mock_interviewer.interview.loop import Interview
     from mock_interviewer.summary import Summary
 
 DEFAULT_QUESTIONS = 5
@@ -105,7 +105,8 @@ def interview(
     import sys
 
     from mock_interviewer.errors import InputError, ServiceError
-    from mock_interviewer.interviewer import Interview, check_transcripts_dir, new_session, resolve_minutes
+    from mock_interviewer.interview.loop import Interview
+    from mock_interviewer.interview.plan import check_transcripts_dir, new_session, resolve_minutes
     from mock_interviewer.session_store import SessionStore
     from mock_interviewer.terminal import TerminalFrontend, make_reader
 

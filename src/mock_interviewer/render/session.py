@@ -18,7 +18,7 @@ from rich.text import Text
 from mock_interviewer.bank import Bank, Question
 from mock_interviewer.errors import InputError
 from mock_interviewer.grades import Grade
-from mock_interviewer.interviewer import QuestionInfo
+from mock_interviewer.interview.frontend import QuestionInfo
 from mock_interviewer.render import TIER_LABEL, TIER_STYLE, plural, sentence_case, time_box
 from mock_interviewer.safetext import for_terminal
 from mock_interviewer.session_store import QuestionRecord, Session
