@@ -18,6 +18,7 @@ from pydantic import Field, ValidationError
 from mock_interviewer.errors import InputError
 from mock_interviewer.grades import Grade
 from mock_interviewer.jsontext import parse_json
+from mock_interviewer.locks import FileLock, LockHeld
 from mock_interviewer.storage import atomic_write_text, safe_child
 from mock_interviewer.strict import StrictModel
 
@@ -27,8 +28,6 @@ SUFFIX = ".json"
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
-
-
 
 
 MAX_MINUTES = 24 * 60  # a time box longer than a day is a typo (and inf or 1e308 overflowed the clock)
@@ -94,6 +93,10 @@ class SessionStore:
     def path_for(self, session_id: str) -> Path:
         return safe_child(self.directory, session_id, SUFFIX)
 
+    def lock(self, session_id: str) -> SessionLock:
+        """The lock an interview holds on its session while it runs (``with store.lock(id):``)."""
+        return SessionLock(self.directory, session_id)
+
     def save(self, session: Session) -> Path:
         session.updated_at = now()
         path = self.path_for(session.id)
@@ -128,6 +131,29 @@ class SessionStore:
                 yield path, load_session_file(path)
             except InputError as exc:
                 yield path, exc
+
+
+class SessionLock(FileLock):
+    """One interview at a time per session: two terminals resuming one session would each save over the other.
+
+    The shared process lock (``locks.FileLock``) on ``.<id>.lock`` beside the session file, removed
+    when the interview ends; one left by a killed process is taken over.
+    """
+
+    def __init__(self, directory: Path, session_id: str) -> None:
+        session_file = safe_child(Path(directory), session_id, SUFFIX)  # the id is checked like the file's
+        super().__init__(session_file.with_name(f".{session_id}.lock"), remove=True)
+        self.session_id = session_id
+
+    def __enter__(self) -> SessionLock:
+        try:
+            self.acquire()
+        except LockHeld as held:
+            raise InputError(
+                f"session {self.session_id} is open in another interview ({held.holder}); "
+                "carry on there, or /quit it there and resume here"
+            ) from None
+        return self
 
 
 def load_session_file(path: Path) -> Session:

@@ -19,6 +19,18 @@ from mock_interviewer.errors import InputError
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 
+class WriteError(InputError):
+    """A file could not be written (a full disk, no permission): the message names the file and why.
+
+    ``path`` is the file, ``errno`` the operating system's error number (``errno.ENOSPC`` for a full disk).
+    """
+
+    def __init__(self, message: str, path: Path, errno: int | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.errno = errno
+
+
 def read_user_file(path: Path, expected: str) -> bytes:
     """The bytes of a file the user named; otherwise one InputError naming it (``expected``: "a bank file")."""
     try:
@@ -36,14 +48,14 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
     """Open a temporary file beside ``path`` for writing; on success fsync it and rename it over ``path``.
 
     ``mode`` is ``"w"`` (UTF-8 text, ``\n`` line ends) or ``"wb"``. On any failure the temporary file
-    is removed and ``path`` is untouched; an OS error becomes an InputError naming the file.
+    is removed and ``path`` is untouched; an OS error becomes a ``WriteError`` naming the file.
     """
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise InputError(f"{path.parent}: cannot write here: {exc.strerror or exc}") from None
+        raise WriteError(f"{path.parent}: cannot write here: {exc.strerror or exc}", path, exc.errno) from None
     try:
         text = "b" not in mode
         with os.fdopen(fd, mode, encoding="utf-8" if text else None, newline="\n" if text else None) as handle:
@@ -53,7 +65,7 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise WriteError(f"{path}: cannot write: {exc.strerror or exc}", path, exc.errno) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
