@@ -7,7 +7,10 @@ It never holds credentials.
 
 from __future__ import annotations
 
+import os
 import secrets
+import shutil
+import tempfile
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,6 +27,8 @@ from mock_interviewer.strict import StrictModel
 
 SCHEMA_VERSION = 1
 SUFFIX = ".json"
+RECOVERY_PREFIX = "mock-interviewer-recovery-"
+RECOVERY_PLACES = ("/dev/shm", "/var/tmp")  # tried after the temporary directory: often another filesystem
 
 
 def now() -> datetime:
@@ -100,7 +105,7 @@ class SessionStore:
     def save(self, session: Session) -> Path:
         session.updated_at = now()
         path = self.path_for(session.id)
-        atomic_write_text(path, session.model_dump_json(indent=2) + "\n")
+        atomic_write_text(path, session_text(session))
         return path
 
     def load(self, session_id_or_path: str | Path) -> Session:
@@ -131,6 +136,34 @@ class SessionStore:
                 yield path, load_session_file(path)
             except InputError as exc:
                 yield path, exc
+
+
+def session_text(session: Session) -> str:
+    """The session as its file holds it."""
+    return session.model_dump_json(indent=2) + "\n"
+
+
+def save_recovery_copy(session: Session) -> Path | None:
+    """The session in a new private temporary directory, for when its own file cannot be written (a full disk).
+
+    Tried in the temporary directory, then in places often on another filesystem; None when none can be
+    written. ``interview --resume PATH`` reads the copy and saves it back to the transcripts directory.
+    """
+    text = session_text(session).encode("utf-8")
+    for place in (tempfile.gettempdir(), *RECOVERY_PLACES):
+        directory: Path | None = None
+        try:
+            directory = Path(tempfile.mkdtemp(prefix=RECOVERY_PREFIX, dir=place))
+            path = directory / f"{session.id}{SUFFIX}"
+            with path.open("xb") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            return path
+        except OSError:
+            if directory is not None:
+                shutil.rmtree(directory, ignore_errors=True)
+    return None
 
 
 class SessionLock(FileLock):

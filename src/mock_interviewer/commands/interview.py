@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from mock_interviewer.config import Settings
     from mock_interviewer.interview.loop import Interview
     from mock_interviewer.session_store import Session, SessionStore
+    from mock_interviewer.storage import WriteError
     from mock_interviewer.summary import Summary
     from mock_interviewer.terminal import TerminalFrontend
 
@@ -208,6 +209,7 @@ def _conduct(
 
     from mock_interviewer.errors import ServiceError
     from mock_interviewer.interview.loop import Interview
+    from mock_interviewer.storage import WriteError
     from mock_interviewer.terminal import TerminalFrontend, make_reader
 
     model_backend = ctx.make_backend()
@@ -225,7 +227,9 @@ def _conduct(
     try:
         summary = drive(runner, model_backend)
     except KeyboardInterrupt:
-        _paused(ctx, console, runner, frontend, hint)
+        _paused(ctx, console, runner, frontend, hint, banks)
+    except WriteError as exc:
+        _not_saved(console, runner, exc, banks)
     except ServiceError as exc:
         raise ServiceError(f"{exc}; your answers are saved, resume with: {hint}") from None
     if summary is None:
@@ -237,12 +241,19 @@ def _conduct(
         ctx.print_json(_result(runner, summary, hint))
 
 
-def _paused(ctx: Context, console: Console, runner: Interview, frontend: TerminalFrontend, hint: str) -> NoReturn:
+def _paused(
+    ctx: Context, console: Console, runner: Interview, frontend: TerminalFrontend, hint: str, banks: list[Path] | None
+) -> NoReturn:
     """Ctrl-C: save, show the unsent draft, print the resume command, exit 130."""
     from rich.markup import escape
     from rich.text import Text
 
-    runner.pause()
+    from mock_interviewer.storage import WriteError
+
+    try:
+        runner.pause()
+    except WriteError as exc:
+        _not_saved(console, runner, exc, banks)
     draft = frontend.unsent_draft()
     if draft:
         console.print("\n[bold]Your unsent answer[/bold] (not saved; copy it if you want it):", highlight=False)
@@ -251,6 +262,37 @@ def _paused(ctx: Context, console: Console, runner: Interview, frontend: Termina
     if ctx.json:
         ctx.print_json(_result(runner, None, hint))
     raise typer.Exit(130) from None
+
+
+def _not_saved(console: Console, runner: Interview, exc: WriteError, banks: list[Path] | None) -> NoReturn:
+    """The session file could not be written (a full disk): keep what was said elsewhere, say where, and how to go on.
+
+    A copy of the session, the last answer included, goes to a temporary directory and the resume command
+    reads it from there. When no copy can be written either, the last answer is printed back to be copied.
+    """
+    from rich.text import Text
+
+    from mock_interviewer.errors import MockInterviewerError
+    from mock_interviewer.safetext import for_terminal
+    from mock_interviewer.session_store import save_recovery_copy
+
+    session = runner.session
+    copy = save_recovery_copy(session)
+    if copy is not None:
+        hint = resume_command(str(copy), runner.store.directory, banks)
+        raise MockInterviewerError(
+            f"{exc}; everything said so far, your last answer included, is kept in {copy}: "
+            f"free some space, then resume with: {hint}"
+        ) from None
+    last = next((t for r in reversed(session.records) for t in reversed(r.turns) if t.kind == "answer"), None)
+    if last is not None:
+        console.print("\n[bold]Your last answer[/bold] (not saved; copy it):", highlight=False)
+        console.print(Text(for_terminal(last.text)), soft_wrap=True)  # unwrapped: it is copied
+    hint = resume_command(session.id, runner.store.directory, banks)
+    raise MockInterviewerError(
+        f"{exc}; no copy could be written anywhere either{', your last answer is printed above' if last else ''}: "
+        f"free some space, then resume with: {hint}"
+    ) from None
 
 
 def _announce(console: Console, runner: Interview) -> None:
