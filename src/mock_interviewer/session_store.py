@@ -22,6 +22,7 @@ from mock_interviewer.errors import InputError
 from mock_interviewer.grades import Grade
 from mock_interviewer.jsontext import parse_json
 from mock_interviewer.locks import FileLock, LockHeld
+from mock_interviewer.scrub import configured_secrets, scrub
 from mock_interviewer.storage import atomic_write_text, safe_child
 from mock_interviewer.strict import StrictModel
 
@@ -139,8 +140,8 @@ class SessionStore:
 
 
 def session_text(session: Session) -> str:
-    """The session as its file holds it."""
-    return session.model_dump_json(indent=2) + "\n"
+    """The session as its file holds it: scrubbed, since a model's words (a refusal, a grade) may echo a key."""
+    return scrub(session.model_dump_json(indent=2), configured_secrets()) + "\n"
 
 
 def save_recovery_copy(session: Session) -> Path | None:

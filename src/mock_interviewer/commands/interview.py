@@ -209,6 +209,7 @@ def _conduct(
 
     from mock_interviewer.errors import ServiceError
     from mock_interviewer.interview.loop import Interview
+    from mock_interviewer.scrub import unscrubbed
     from mock_interviewer.storage import WriteError
     from mock_interviewer.terminal import TerminalFrontend, make_reader
 
@@ -219,7 +220,8 @@ def _conduct(
     reconfigure = getattr(sys.stdin, "reconfigure", None)
     if reconfigure is not None:  # a byte that is not UTF-8 in an answer must not end the interview
         reconfigure(errors="replace")
-    frontend = TerminalFrontend(console, make_reader(stdin=sys.stdin, out=console.file))
+    # the answer box draws exactly what it writes (it shows only what the candidate types): not scrubbed
+    frontend = TerminalFrontend(console, make_reader(stdin=sys.stdin, out=unscrubbed(console.file)))
     runner = Interview(session, bank=loaded, backend=model_backend, settings=settings, store=store, frontend=frontend)
     hint = resume_command(session.id, settings.transcripts_dir, banks)
     if not resumed:
