@@ -215,3 +215,10 @@ def test_time_boxes_and_counts_read_as_a_person_says_them() -> None:
 
     assert [time_box(m) for m in (None, 0, 0.3, 1, 22, 1.5)] == ["untimed", "untimed", "18 s", "1 min", "22 min", "1.5 min"]
     assert [plural(n, "follow-up") for n in (0, 1, 2)] == ["0 follow-ups", "1 follow-up", "2 follow-ups"]
+
+
+def test_no_follow_ups_reads_as_such() -> None:
+    """The header said "up to 0 follow-ups per question"."""
+    from mock_interviewer.render import follow_up_limit
+
+    assert [follow_up_limit(n) for n in (0, 1, 2)] == ["no follow-ups", "up to 1 follow-up", "up to 2 follow-ups"]

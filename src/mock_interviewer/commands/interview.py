@@ -300,14 +300,14 @@ def _not_saved(console: Console, runner: Interview, exc: WriteError, banks: list
 def _announce(console: Console, runner: Interview) -> None:
     from rich.text import Text
 
-    from mock_interviewer.render import plural, time_box
+    from mock_interviewer.render import follow_up_limit, plural, time_box
 
     session = runner.session
     options = session.options
     track = runner.bank.tracks[session.track]
     count = len(session.records)
     facts = [track.title, plural(count, "question"), time_box(options.minutes)]
-    follow = f"up to {plural(options.follow_ups, 'follow-up')} per question"
+    follow = f"{follow_up_limit(options.follow_ups)} per question"
     when = "feedback after each answer" if options.feedback == "now" else "feedback at the end"
     console.print(Text.assemble(("Mock interview", "bold"), " · " + " · ".join(facts)))
     console.print(Text(f"{follow} · {when} · /help for commands", style="dim"))

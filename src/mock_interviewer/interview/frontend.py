@@ -6,13 +6,14 @@ frontend can use these types without loading the loop.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from mock_interviewer.bank import Question
 from mock_interviewer.grades import Grade
+from mock_interviewer.session_store import SessionTurn
 from mock_interviewer.summary import Summary
 
 
@@ -48,6 +49,15 @@ class Command:
 Reply = Answer | Command
 
 
+@dataclass(frozen=True)
+class Feedback:
+    """One question's grade, to show: its position in the session, the question, the grade."""
+
+    position: int
+    question: Question
+    grade: Grade
+
+
 class Frontend(Protocol):
     """Where the interview is shown and answers come from. The terminal is one; tests script another."""
 
@@ -61,6 +71,10 @@ class Frontend(Protocol):
 
     def repeat(self, words: str, question: Question) -> None: ...
 
+    def recap(self, turns: Sequence[SessionTurn]) -> None:
+        """On resume: what was already said about the question (the candidate's earlier answers too)."""
+        ...
+
     def show_help(self) -> None: ...
 
     def notice(self, text: str, *, level: Literal["info", "warning", "dim"] = "info") -> None: ...
@@ -68,6 +82,10 @@ class Frontend(Protocol):
     def busy(self, label: str) -> AbstractContextManager[object]: ...
 
     def feedback(self, position: int, question: Question, grade: Grade) -> None: ...
+
+    async def feedback_at_end(self, items: Sequence[Feedback]) -> None:
+        """With ``--feedback end``: every question's feedback, before the summary."""
+        ...
 
     def summary(self, summary: Summary) -> None: ...
 

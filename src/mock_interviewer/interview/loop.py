@@ -18,7 +18,7 @@ from mock_interviewer.errors import InputError, ServiceError
 from mock_interviewer.grader import grade_answer
 from mock_interviewer.grades import Grade
 from mock_interviewer.interview.answers import answer_problem, bank_probe_for, clean_answer, leaks_exemplar
-from mock_interviewer.interview.frontend import AnswerRequest, Command, Frontend, QuestionInfo, say_once
+from mock_interviewer.interview.frontend import AnswerRequest, Command, Feedback, Frontend, QuestionInfo, say_once
 from mock_interviewer.interview.requests import (
     answered_turns,
     build_ask_request,
@@ -117,9 +117,13 @@ class Interview:
             raise
         summary = summarise(self.session, self.bank)
         if self.options.feedback == "end":
-            for index, record in enumerate(self.session.records):
-                if record.grade is not None:
-                    self.frontend.feedback(index + 1, self.questions[index], record.grade)
+            await self.frontend.feedback_at_end(
+                [
+                    Feedback(index + 1, self.questions[index], record.grade)
+                    for index, record in enumerate(self.session.records)
+                    if record.grade is not None
+                ]
+            )
         self.frontend.summary(summary)
         return summary
 
@@ -159,8 +163,13 @@ class Interview:
             record.turns.append(SessionTurn(speaker="interviewer", kind="question", text=words))
             record.status = "asked"
             self.save()
-        elif record.turns and record.turns[-1].speaker == "interviewer":
-            self.frontend.repeat(record.turns[-1].text, self.questions[index])
+        elif record.turns:  # resumed: what was said, the candidate's answers included, then the open question
+            last = record.turns[-1]
+            earlier = record.turns[:-1] if last.speaker == "interviewer" else record.turns
+            if earlier:
+                self.frontend.recap(earlier)
+            if last.speaker == "interviewer":
+                self.frontend.repeat(last.text, self.questions[index])
         while record.status == "asked":
             if record.turns[-1].speaker == "interviewer":
                 if await self._read(index, info) == "quit":
