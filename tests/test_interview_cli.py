@@ -53,6 +53,7 @@ def test_json_puts_one_document_on_stdout(cli: Callable[..., Any], tmp_path: Pat
     assert result.exit_code == 0, result.stderr
     document = result.json()
     assert document["status"] == "completed" and document["resume"] is None
+    assert document["schema_version"] == 1
     assert document["summary"]["results"][0]["status"] in ("graded", "ungraded")
     assert Path(document["path"]).exists()
     assert "Interviewer:" in result.stderr  # the conversation goes to stderr

@@ -315,14 +315,16 @@ def _announce(console: Console, runner: Interview) -> None:
 
 
 def _result(runner: Interview, summary: Summary | None, hint: str) -> dict[str, object]:
+    from mock_interviewer.interview.result import InterviewResult
+
     session = runner.session
-    return {
-        "session_id": session.id,
-        "status": session.status,
-        "path": str(runner.store.path_for(session.id)),
-        "resume": hint if session.status in ("quit", "in_progress") else None,
-        "summary": summary.model_dump(mode="json") if summary else None,
-    }
+    return InterviewResult(
+        session_id=session.id,
+        status=session.status,
+        path=str(runner.store.path_for(session.id)),
+        resume=hint if session.status in ("quit", "in_progress") else None,
+        summary=summary,
+    ).model_dump(mode="json")
 
 
 def register(app: typer.Typer) -> None:

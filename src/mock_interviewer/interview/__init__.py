@@ -5,7 +5,8 @@
 - ``frontend``: what a frontend (the terminal, a test script) is shown and returns;
 - ``requests``: the model requests the interviewer makes (ask, follow-up) and their budgets;
 - ``answers``: what makes a candidate's answer acceptable, and a follow-up that gives the answer away;
-- ``loop``: ``Interview``, which conducts a saved session step by step.
+- ``loop``: ``Interview``, which conducts a saved session step by step;
+- ``result``: what ``interview --json`` prints.
 
 ``Interview`` conducts a saved ``Session`` step by step through any ``Backend``
 and any ``Frontend``. Every step is derived from the session file alone, so a
