@@ -48,7 +48,8 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
     """Open a temporary file beside ``path`` for writing; on success fsync it and rename it over ``path``.
 
     ``mode`` is ``"w"`` (UTF-8 text, ``\n`` line ends) or ``"wb"``. On any failure the temporary file
-    is removed and ``path`` is untouched; an OS error becomes a ``WriteError`` naming the file.
+    is removed and ``path`` is untouched; an OS error becomes a ``WriteError`` naming the file. The file
+    gets the permissions ``open`` would give it: an existing file's mode, else 0666 less the umask.
     """
     path = Path(path)
     try:
@@ -57,6 +58,8 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
     except OSError as exc:
         raise WriteError(f"{path.parent}: cannot write here: {exc.strerror or exc}", path, exc.errno) from None
     try:
+        if hasattr(os, "fchmod"):  # mkstemp makes 0600; the file gets what open() would have given it
+            os.fchmod(fd, _mode_for(path))
         text = "b" not in mode
         with os.fdopen(fd, mode, encoding="utf-8" if text else None, newline="\n" if text else None) as handle:
             yield handle
@@ -70,6 +73,28 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
         Path(tmp).unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)
+
+
+def _mode_for(path: Path) -> int:
+    """An existing file keeps its mode; a new one gets 0666 less the user's umask, like any file they create."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system says it (Linux), else set and restored."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_text(path: Path, text: str) -> None:
