@@ -222,3 +222,22 @@ def test_no_follow_ups_reads_as_such() -> None:
     from mock_interviewer.render import follow_up_limit
 
     assert [follow_up_limit(n) for n in (0, 1, 2)] == ["no follow-ups", "up to 1 follow-up", "up to 2 follow-ups"]
+
+
+def test_a_session_file_linked_from_elsewhere_is_read_through_the_link(cli: Callable[..., Any], tmp_path: Path) -> None:
+    """`sessions` listed it, then `sessions show ID` said "not a valid id"."""
+    elsewhere = SessionStore(tmp_path / "elsewhere")
+    session = sample_session()
+    target = elsewhere.save(session)
+    before = target.read_bytes()
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / f"{session.id}.json").symlink_to(target)
+
+    shown = cli("sessions", "show", session.id, "--transcripts-dir", str(tmp_path / "t"))
+    assert shown.exit_code == 0, shown.stderr
+    assert f"Session {session.id}" in shown.stdout
+
+    # a save replaces the link with the file, in the transcripts directory; nothing is written where it pointed
+    SessionStore(tmp_path / "t").save(SessionStore(tmp_path / "t").load(session.id))
+    assert not (tmp_path / "t" / f"{session.id}.json").is_symlink()
+    assert target.read_bytes() == before

@@ -120,7 +120,9 @@ def safe_child(directory: Path, name: str, suffix: str = "") -> Path:
     """``directory/name+suffix``, refusing any name that could escape the directory."""
     if not _SAFE_NAME.match(name) or ".." in name:
         raise InputError(f"{name!r} is not a valid id (letters, digits, '.', '_' and '-' only)")
-    child = (directory / f"{name}{suffix}").resolve()
+    # The directory is resolved, the name is not: a session file that is a symbolic link is read through it
+    # (it was "not a valid id"), and a write replaces the link itself (rename), never writing outside.
+    child = directory.resolve() / f"{name}{suffix}"
     if child.parent != directory.resolve():
         raise InputError(f"{name!r} is not a valid id")
     return child
