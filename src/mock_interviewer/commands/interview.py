@@ -235,7 +235,7 @@ def _conduct(
     except ServiceError as exc:
         raise ServiceError(f"{exc}; your answers are saved, resume with: {hint}") from None
     if summary is None:
-        console.print(f"\n[bold]Saved.[/bold] Resume with:\n  {escape(hint)}", highlight=False)
+        console.print(f"\n[bold]Saved.[/bold] Resume with:\n  {escape(hint)}", highlight=False, soft_wrap=True)
     else:
         path = store.path_for(session.id)
         console.print(f"\n[dim]Session saved to {escape(str(path))}; see it again with: mock-interviewer sessions show {session.id}[/dim]", highlight=False)
@@ -260,7 +260,8 @@ def _paused(
     if draft:
         console.print("\n[bold]Your unsent answer[/bold] (not saved; copy it if you want it):", highlight=False)
         console.print(Text(draft, style="dim"))
-    console.print(f"\n[bold]Paused.[/bold] Your session is saved. Resume with:\n  {escape(hint)}", highlight=False)
+    # soft_wrap: the command stays on one line however long, so it can be copied (it wrapped at 80 when piped)
+    console.print(f"\n[bold]Paused.[/bold] Your session is saved. Resume with:\n  {escape(hint)}", highlight=False, soft_wrap=True)
     if ctx.json:
         ctx.print_json(_result(runner, None, hint))
     raise typer.Exit(130) from None
