@@ -17,13 +17,15 @@ ANSWER = "We keep a register of tech debt and review it every sprint with the pr
 SECOND = "I measured the time lost to flaky tests and showed it to the team."
 
 
-def fill_disk_once_the_answer_is_saved(monkeypatch: pytest.MonkeyPatch, transcripts: Path, text: str) -> None:
+def fill_disk_once_the_answer_is_saved(
+    monkeypatch: pytest.MonkeyPatch, transcripts: Path, text: str, error: int = errno.ENOSPC
+) -> None:
     """The real atomic writer, with the rename into ``transcripts`` failing ENOSPC once a file holds ``text``."""
     real_replace = os.replace
 
     def replace(src: Any, dst: Any, *args: Any, **kwargs: Any) -> None:
         if Path(dst).parent == transcripts.resolve() and text in Path(src).read_text(encoding="utf-8"):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            raise OSError(error, os.strerror(error))
         real_replace(src, dst, *args, **kwargs)
 
     monkeypatch.setattr(os, "replace", replace)
@@ -90,3 +92,16 @@ def test_when_no_copy_can_be_written_the_answer_is_printed_back(
         f"with: mock-interviewer interview --resume {session_id} --transcripts-dir {transcripts}"
     )
     assert line.startswith("error: ") and "No space left on device" in line
+
+
+def test_another_write_failure_is_not_called_a_full_disk(
+    cli: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    transcripts = tmp_path / "t"
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    fill_disk_once_the_answer_is_saved(monkeypatch, transcripts, ANSWER, errno.EACCES)
+    result = cli(*args(transcripts), stdin=f"{ANSWER}\n.\n")
+    assert result.exit_code == 1
+    line = result.stderr.strip().splitlines()[-1]
+    assert "cannot write: Permission denied" in line and "free some space" not in line
+    assert "your last answer included, is kept in " in line and ": once it can be written, resume with: " in line

@@ -273,6 +273,8 @@ def _not_saved(console: Console, runner: Interview, exc: WriteError, banks: list
     A copy of the session, the last answer included, goes to a temporary directory and the resume command
     reads it from there. When no copy can be written either, the last answer is printed back to be copied.
     """
+    import errno
+
     from rich.text import Text
 
     from mock_interviewer.errors import MockInterviewerError
@@ -280,12 +282,12 @@ def _not_saved(console: Console, runner: Interview, exc: WriteError, banks: list
     from mock_interviewer.session_store import save_recovery_copy
 
     session = runner.session
+    then = "free some space, then" if exc.errno == errno.ENOSPC else "once it can be written,"
     copy = save_recovery_copy(session)
     if copy is not None:
         hint = resume_command(str(copy), runner.store.directory, banks)
         raise MockInterviewerError(
-            f"{exc}; everything said so far, your last answer included, is kept in {copy}: "
-            f"free some space, then resume with: {hint}"
+            f"{exc}; everything said so far, your last answer included, is kept in {copy}: {then} resume with: {hint}"
         ) from None
     last = next((t for r in reversed(session.records) for t in reversed(r.turns) if t.kind == "answer"), None)
     if last is not None:
@@ -294,7 +296,7 @@ def _not_saved(console: Console, runner: Interview, exc: WriteError, banks: list
     hint = resume_command(session.id, runner.store.directory, banks)
     raise MockInterviewerError(
         f"{exc}; no copy could be written anywhere either{', your last answer is printed above' if last else ''}: "
-        f"free some space, then resume with: {hint}"
+        f"{then} resume with: {hint}"
     ) from None
 
 
