@@ -14,47 +14,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import respx
 
-from openai_fakes import API_KEY, chat_response, sse_response, verdict
+from openai_fakes import API_KEY, EchoingModel
 
 AZURE_STYLE_KEY = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
 KEYS = [pytest.param(API_KEY, id="sk-key"), pytest.param(AZURE_STYLE_KEY, id="azure-style-key")]
 
 
-class EchoingModel:
-    """Answers every request with the caller's key in its words: a refusal, or inside a valid reply."""
-
-    def __init__(self, *, refuse: bool) -> None:
-        self.refuse = refuse
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        key = request.headers["authorization"].removeprefix("Bearer ")
-        echo = f"(your key is {key}; header Authorization: Bearer {key})"
-        body = json.loads(request.content)
-        if body.get("stream"):
-            return sse_response(["How do you handle ", f"technical debt? {echo}"])
-        if self.refuse:
-            return chat_response(None, refusal=f"I can't help with that {echo}")
-        name = body["response_format"]["json_schema"]["name"]
-        if name == "FollowUpDecision":
-            return chat_response({"missing": [echo], "target": echo, "ask_follow_up": True,
-                                  "follow_up": f"What did you measure? {echo}"})
-        if name == "GradeVerdict":
-            return chat_response(verdict("mediocre", 3, explanation=f"Generic. {echo}", strengths=[echo],
-                                         gaps=[{"point": echo, "why_it_matters": echo}]))
-        if name == "ProbeList":
-            answered = "candidate_answer" in request.content.decode()  # a probe for an answer quotes it
-            probe = {"question": f"What would you measure? {echo}", "targets": echo,
-                     "refers_to": f"An index {echo}" if answered else "", "strong_reply": echo, "red_flag": echo}
-            return chat_response({"probes": [probe, {**probe, "question": f"Who decided? {echo}"}]})
-        raise AssertionError(f"unexpected request {name}")
-
-
 @pytest.fixture
-def echoing_api(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, chat_api: respx.Route) -> Callable[..., str]:
+def echoing_api(monkeypatch: pytest.MonkeyPatch, chat_api: respx.Route) -> Callable[..., str]:
     """``echoing_api(key, refuse=...)``: the chat route answers with the key echoed; returns the key."""
 
     def arm(key: str, *, refuse: bool) -> str:
