@@ -6,6 +6,9 @@ import errno
 import json
 import os
 import shlex
+import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -105,3 +108,45 @@ def test_another_write_failure_is_not_called_a_full_disk(
     line = result.stderr.strip().splitlines()[-1]
     assert "cannot write: Permission denied" in line and "free some space" not in line
     assert "your last answer included, is kept in " in line and ": once it can be written, resume with: " in line
+
+
+def _can_mount_a_tmpfs() -> bool:
+    """A private mount namespace (``unshare -rm``) where an unprivileged user can mount a tiny tmpfs."""
+    if shutil.which("unshare") is None or sys.platform != "linux":
+        return False
+    probe = subprocess.run(["unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=16k tmpfs /mnt"],
+                           capture_output=True, check=False)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _can_mount_a_tmpfs(), reason="needs unshare and a mount namespace to fill a real disk")
+def test_a_really_full_disk_in_a_real_process(tmp_path: Path) -> None:
+    """The transcripts directory on a 16 KiB tmpfs with 12 KiB free: the first saves fit, a long answer does not."""
+    mount, spare = tmp_path / "disk", tmp_path / "tmp"
+    mount.mkdir()
+    spare.mkdir()
+    transcripts = mount / "t"
+    answer = " ".join(["We measured the latency of every endpoint and wrote it down."] * 150)  # 9 KB
+    fill = 'mount -t tmpfs -o size=16k tmpfs "$1" && head -c 4096 /dev/zero > "$1/filler" && shift && exec "$@"'
+    interview = [sys.executable, "-m", "mock_interviewer", "interview", "--backend", "offline",
+                 "--transcripts-dir", str(transcripts), "--questions", "1", "--follow-ups", "0", "--seed", "1"]
+    env = {**os.environ, "TMPDIR": str(spare)}
+    result = subprocess.run(["unshare", "-rm", "sh", "-c", fill, "sh", str(mount), *interview],
+                            input=f"{answer}\n.\n", capture_output=True, text=True, env=env, timeout=120)
+
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    line = result.stderr.strip().splitlines()[-1]
+    assert line.startswith(f"error: {transcripts}/") and ": cannot write: No space left on device; " in line
+    (copy,) = spare.glob("mock-interviewer-recovery-*/*.json")
+    assert f"is kept in {copy}: free some space, then resume with: " in line
+    saved = json.loads(copy.read_text())
+    assert [t["text"] for t in saved["records"][0]["turns"] if t["kind"] == "answer"] == [answer]
+
+    # outside the namespace the tmpfs is gone: the space is free, and the printed command finishes the session
+    resume = shlex.split(line.split("resume with: ", 1)[1])
+    finished = subprocess.run([sys.executable, "-m", "mock_interviewer", *resume[1:], "--backend", "offline"],
+                              input="", capture_output=True, text=True, env=env, timeout=120)
+    assert finished.returncode == 0, finished.stderr
+    data = json.loads((transcripts / copy.name).read_text())
+    assert data["status"] == "completed" and data["records"][0]["turns"][1]["text"] == answer
