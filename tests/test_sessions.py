@@ -241,3 +241,19 @@ def test_a_session_file_linked_from_elsewhere_is_read_through_the_link(cli: Call
     SessionStore(tmp_path / "t").save(SessionStore(tmp_path / "t").load(session.id))
     assert not (tmp_path / "t" / f"{session.id}.json").is_symlink()
     assert target.read_bytes() == before
+
+
+def test_a_session_file_with_a_huge_integer_is_one_unreadable_file_not_the_end_of_the_listing(
+    cli: Callable[..., Any], store: SessionStore
+) -> None:
+    """An integer of over 4,300 digits was "internal error: ValueError" and hid every other session."""
+    good = store.save(sample_session())
+    bad = store.directory / "20990101-000000-bad0.json"
+    bad.write_text(good.read_text().replace('"seed": ', '"seed": ' + "9" * 5000, 1).replace(good.stem, bad.stem))
+    listed = cli("sessions", "--transcripts-dir", str(store.directory))
+    assert listed.exit_code == 0, listed.stderr
+    assert good.stem in listed.stdout and "unreadable" in listed.stdout
+    shown = cli("sessions", "show", bad.stem, "--transcripts-dir", str(store.directory))
+    assert shown.exit_code == 2
+    assert shown.stderr.strip().startswith(f"error: {bad}:") and len(shown.stderr.strip().splitlines()) == 1
+    assert "internal error" not in listed.stderr + shown.stderr

@@ -200,7 +200,11 @@ def load_session_file(path: Path) -> Session:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
-    data = parse_json(text, str(path), note="; the session file is corrupt")
+    try:
+        data = parse_json(text, str(path), note="; the session file is corrupt")
+    except ValueError as exc:  # e.g. an integer of over 4,300 digits: one bad file must not hide the others
+        reason = str(exc).split(";")[0]
+        raise InputError(f"{path}: cannot be read as a session ({reason}); the session file is corrupt") from None
     if not isinstance(data, dict):
         raise InputError(f"{path}: expected a session object")
     version = data.get("schema_version")
