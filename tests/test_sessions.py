@@ -257,3 +257,19 @@ def test_a_session_file_with_a_huge_integer_is_one_unreadable_file_not_the_end_o
     assert shown.exit_code == 2
     assert shown.stderr.strip().startswith(f"error: {bad}:") and len(shown.stderr.strip().splitlines()) == 1
     assert "internal error" not in listed.stderr + shown.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["sessions"], ["sessions", "show", "20250101-120000-abcd"],
+     ["interview", "--backend", "offline", "--resume", "20250101-120000-abcd"]],
+    ids=["sessions", "show", "resume"],
+)
+def test_a_transcripts_dir_name_over_name_max_is_one_line(cli: Callable[..., Any], tmp_path: Path, command: list[str]) -> None:
+    """It was "internal error: OSError [Errno 36] File name too long" (exit 1)."""
+    too_long = tmp_path / ("a" * 300)
+    result = cli(*command, "--transcripts-dir", str(too_long), stdin="")
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith(f"error: {too_long}") and lines[-1].endswith(": cannot read: File name too long")
+    assert "internal error" not in result.stderr

@@ -110,6 +110,13 @@ class SessionStore:
         return path
 
     def load(self, session_id_or_path: str | Path) -> Session:
+        """The saved session with this id (or in this ``.json`` file); every problem is one InputError naming it."""
+        try:
+            return self._load(session_id_or_path)
+        except OSError as exc:  # a name over NAME_MAX, a directory without search permission
+            raise InputError(f"{exc.filename or self.directory}: cannot read: {exc.strerror or exc}") from None
+
+    def _load(self, session_id_or_path: str | Path) -> Session:
         candidate = Path(session_id_or_path)
         path = (
             candidate if candidate.suffix == SUFFIX and candidate.exists() else self.path_for(str(session_id_or_path))
@@ -129,14 +136,25 @@ class SessionStore:
 
     def list(self) -> Iterator[tuple[Path, Session | InputError]]:
         """Every session file, newest first, with the session or the problem that stops it loading."""
-        if not self.directory.is_dir():
-            return
-        files = sorted(self.directory.glob(f"*{SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
+        try:
+            if not self.directory.is_dir():
+                return
+            files = sorted(self.directory.glob(f"*{SUFFIX}"), key=_modified, reverse=True)
+        except OSError as exc:
+            raise InputError(f"{self.directory}: cannot read: {exc.strerror or exc}") from None
         for path in files:
             try:
                 yield path, load_session_file(path)
             except InputError as exc:
                 yield path, exc
+
+
+def _modified(path: Path) -> float:
+    """When a file was last written; a file gone since the listing (or unreadable) sorts last."""
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def session_text(session: Session) -> str:
