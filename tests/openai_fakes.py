@@ -13,6 +13,7 @@ Nothing here patches the SDK: tests answer its HTTP requests. Use them like::
   ``sse_response`` a streamed one; ``error_response`` an OpenAI-shaped error.
 - ``FAST_RETRY`` headers make the SDK retry after 1 ms instead of its 0.5 s backoff.
 - ``files_containing_secrets`` finds files holding ``API_KEY`` (the suite's session-finish check).
+- ``EchoingModel`` answers every request with the caller's key in its words (a refusal or a valid reply).
 """
 
 from __future__ import annotations
@@ -173,3 +174,32 @@ def files_containing_secrets(root: Path) -> tuple[int, list[Path]]:
             if any(secret.encode() in data for secret in SECRETS):
                 found.append(path)
     return read, found
+
+
+class EchoingModel:
+    """Answers every request with the caller's key in its words: a refusal, or inside a valid reply."""
+
+    def __init__(self, *, refuse: bool) -> None:
+        self.refuse = refuse
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        key = request.headers["authorization"].removeprefix("Bearer ")
+        echo = f"(your key is {key}; header Authorization: Bearer {key})"
+        body = json.loads(request.content)
+        if body.get("stream"):
+            return sse_response(["How do you handle ", f"technical debt? {echo}"])
+        if self.refuse:
+            return chat_response(None, refusal=f"I can't help with that {echo}")
+        name = body["response_format"]["json_schema"]["name"]
+        if name == "FollowUpDecision":
+            return chat_response({"missing": [echo], "target": echo, "ask_follow_up": True,
+                                  "follow_up": f"What did you measure? {echo}"})
+        if name == "GradeVerdict":
+            return chat_response(verdict("mediocre", 3, explanation=f"Generic. {echo}", strengths=[echo],
+                                         gaps=[{"point": echo, "why_it_matters": echo}]))
+        if name == "ProbeList":
+            answered = "candidate_answer" in request.content.decode()  # a probe for an answer quotes it
+            probe = {"question": f"What would you measure? {echo}", "targets": echo,
+                     "refers_to": f"An index {echo}" if answered else "", "strong_reply": echo, "red_flag": echo}
+            return chat_response({"probes": [probe, {**probe, "question": f"Who decided? {echo}"}]})
+        raise AssertionError(f"unexpected request {name}")

@@ -16,17 +16,10 @@ from mock_interviewer.backends.scripted import ScriptedBackend
 from mock_interviewer.bank import Bank, load_bank
 from mock_interviewer.config import Settings
 from mock_interviewer.errors import InputError, ServiceError
-from mock_interviewer.interviewer import (
-    Answer,
-    AnswerRequest,
-    Command,
-    Interview,
-    QuestionInfo,
-    leaks_exemplar,
-    new_session,
-    resolve_minutes,
-    select_questions,
-)
+from mock_interviewer.interview.answers import leaks_exemplar
+from mock_interviewer.interview.frontend import Answer, AnswerRequest, Command, QuestionInfo
+from mock_interviewer.interview.loop import Interview
+from mock_interviewer.interview.plan import new_session, resolve_minutes, select_questions
 from mock_interviewer.session_store import QuestionRecord, Session, SessionOptions, SessionStore, SessionTurn
 
 BANK = load_bank()
@@ -92,6 +85,14 @@ class ScriptedFrontend:
 
     def feedback(self, position: int, question: Any, grade: Any) -> None:
         self.events.append(("feedback", position, grade.status, grade.tier))
+
+    async def feedback_at_end(self, items: Any) -> None:
+        self.events.append(("feedback_at_end", [item.position for item in items]))
+        for item in items:
+            self.feedback(item.position, item.question, item.grade)
+
+    def recap(self, turns: Any) -> None:
+        self.events.append(("recap", [(t.speaker, t.kind, t.text) for t in turns]))
 
     def summary(self, summary: Any) -> None:
         self.events.append(("summary", summary))
@@ -457,3 +458,62 @@ def test_the_interviewer_request_never_carries_exemplars(tmp_path: Path) -> None
     follow_text = "\n".join(m.content for m in follow.requests[1].messages)
     assert question.exemplars.great in follow_text  # the decision needs it, and is told never to reveal it
     assert follow.requests[1].messages[0].content == follow.requests[1].messages[0].content.strip()
+
+
+# ---------------------------------------------------------------- resume shows what was said; feedback at the end
+
+
+def test_resume_shows_the_earlier_answer_before_asking_the_open_follow_up(tmp_path: Path) -> None:
+    """--resume put the open follow-up without the candidate's earlier answer to the question."""
+    session = make_session(["director-01"], follow_ups=1)
+    record = session.records[0]
+    record.status = "asked"
+    record.turns = [
+        SessionTurn(speaker="interviewer", kind="question", text="How do you approach technical debt?"),
+        SessionTurn(speaker="candidate", kind="answer", text="We track it and fix it."),
+        SessionTurn(speaker="interviewer", kind="follow_up", text="How do you choose what to fix first?"),
+    ]
+    record.follow_ups_asked = 1
+    SessionStore(tmp_path).save(session)
+    frontend = ScriptedFrontend(["By impact."])
+    run(SessionStore(tmp_path).load(session.id), ScriptedBackend([verdict()]), frontend, tmp_path)
+    kinds = frontend.kinds()
+    assert kinds.index("recap") < kinds.index("repeat") < kinds.index("read")
+    recap = next(e for e in frontend.events if e[0] == "recap")
+    assert recap[1] == [
+        ("interviewer", "question", "How do you approach technical debt?"),
+        ("candidate", "answer", "We track it and fix it."),
+    ]
+    assert ("repeat", "How do you choose what to fix first?") in frontend.events
+
+
+def test_resume_after_an_answer_recaps_it(tmp_path: Path) -> None:
+    session = make_session(["director-01"], follow_ups=0)
+    record = session.records[0]
+    record.status = "asked"
+    record.turns = [
+        SessionTurn(speaker="interviewer", kind="question", text="How do you approach technical debt?"),
+        SessionTurn(speaker="candidate", kind="answer", text="We track it and fix it."),
+    ]
+    SessionStore(tmp_path).save(session)
+    frontend = ScriptedFrontend([])
+    run(SessionStore(tmp_path).load(session.id), ScriptedBackend([verdict()]), frontend, tmp_path)
+    recap = next(e for e in frontend.events if e[0] == "recap")
+    assert recap[1][-1] == ("candidate", "answer", "We track it and fix it.")
+
+
+def test_a_question_not_yet_answered_is_not_recapped(tmp_path: Path) -> None:
+    session = make_session(["director-01"], follow_ups=0)
+    session.records[0].status = "asked"
+    session.records[0].turns = [SessionTurn(speaker="interviewer", kind="question", text="First?")]
+    frontend = ScriptedFrontend(["An answer."])
+    run(session, ScriptedBackend([verdict()]), frontend, tmp_path)
+    assert "recap" not in frontend.kinds() and ("repeat", "First?") in frontend.events
+
+
+def test_feedback_end_hands_every_grade_to_the_frontend_at_once_before_the_summary(tmp_path: Path) -> None:
+    backend = ScriptedBackend(by_kind(ask=["One?", "Two?"], grade=[verdict("poor", 1), verdict("great", 5)]))
+    frontend = ScriptedFrontend(["a", "b"])
+    run(make_session(["director-01", "director-11"], follow_ups=0, feedback="end"), backend, frontend, tmp_path)
+    assert ("feedback_at_end", [1, 2]) in frontend.events
+    assert frontend.kinds()[-4:] == ["feedback_at_end", "feedback", "feedback", "summary"]

@@ -6,7 +6,7 @@ from mock_interviewer.backends.base import Turn
 from mock_interviewer.bank import load_bank
 from mock_interviewer.config import Settings
 from mock_interviewer.context_budget import PastExchange, exchange_tokens, fit_exchange, fit_history
-from mock_interviewer.interviewer import build_ask_request, build_follow_up_request, grade_budget
+from mock_interviewer.interview.requests import build_ask_request, build_follow_up_request, grade_budget
 from mock_interviewer.tokens import count_messages, count_tokens
 
 MODEL = "gpt-4.1-mini"

@@ -53,6 +53,7 @@ def test_json_puts_one_document_on_stdout(cli: Callable[..., Any], tmp_path: Pat
     assert result.exit_code == 0, result.stderr
     document = result.json()
     assert document["status"] == "completed" and document["resume"] is None
+    assert document["schema_version"] == 1
     assert document["summary"]["results"][0]["status"] in ("graded", "ungraded")
     assert Path(document["path"]).exists()
     assert "Interviewer:" in result.stderr  # the conversation goes to stderr
@@ -205,3 +206,15 @@ def test_a_session_file_with_an_impossible_time_box_is_one_line_naming_the_file(
         result = cli(*args, stdin="")
         assert result.exit_code == 2, result.stderr
         assert result.stderr.strip().splitlines() == [f"error: {directory / example.name}: options.minutes: Input should be less than or equal to 1440"]
+
+
+def test_the_resume_command_is_one_line_however_long(cli: Callable[..., Any], tmp_path: Path) -> None:
+    """Piped, the printed resume command wrapped at 80 columns, and a copied command broke."""
+    transcripts = tmp_path / ("a-rather-long-directory-name-for-saved-interview-sessions-" * 2)
+    result = cli("interview", "--backend", "offline", "--transcripts-dir", str(transcripts), "--questions", "1",
+                 stdin="/quit\n")
+    assert result.exit_code == 0, result.stderr
+    session_id = only_session(transcripts)["id"]
+    command = f"mock-interviewer interview --resume {session_id} --transcripts-dir {transcripts}"
+    assert len(command) > 80
+    assert f"  {command}" in result.stdout.splitlines()

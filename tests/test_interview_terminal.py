@@ -8,12 +8,13 @@ import os
 import stat
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
 
 from mock_interviewer.bank import load_bank
-from mock_interviewer.interviewer import Answer, AnswerRequest, Command, QuestionInfo
+from mock_interviewer.interview.frontend import Answer, AnswerRequest, Command, QuestionInfo
 from mock_interviewer.terminal import (
     EditorProblem,
     LineReader,
@@ -145,3 +146,64 @@ def test_repeat_says_the_question_once_when_the_interviewer_asked_the_bank_words
     assert console.export_text().count("rate-limiting system") == 1
     front.repeat("So, tell me how you'd keep one client from hogging the API.", question)
     assert "(bank question technical-02:" in console.export_text()
+
+
+# ---------------------------------------------------------------- feedback at the end, a page at a time; resume recap
+
+
+def _feedback_items() -> list[Any]:
+    from mock_interviewer.grades import Gap, Grade
+    from mock_interviewer.interview.frontend import Feedback
+
+    bank = load_bank()
+    first = Grade(question_id="director-01", status="graded", tier="poor", score=1, backend="b", model="m",
+                  explanation="Generic.", gaps=[Gap(point="Measures the outcome", why_it_matters="Proof.")])
+    second = Grade.ungraded("director-02", "the model refused to answer", backend="b", model="m")
+    third = Grade(question_id="director-03", status="graded", tier="great", score=5, backend="b", model="m",
+                  explanation="Strong.")
+    return [Feedback(1, bank.get("director-01"), first), Feedback(2, bank.get("director-02"), second),
+            Feedback(3, bank.get("director-03"), third)]
+
+
+def _end_feedback(stdin: str, *, interactive: bool, terminal: bool) -> tuple[str, io.StringIO]:
+    console = Console(width=80, record=True, color_system=None, file=io.StringIO(), force_terminal=terminal)
+    stream = io.StringIO(stdin)
+    front = TerminalFrontend(console, LineReader(stream, interactive=interactive))
+    asyncio.run(front.feedback_at_end(_feedback_items()))
+    return console.export_text(), stream
+
+
+def test_feedback_at_the_end_starts_with_a_line_per_answer_then_pages_in_a_terminal() -> None:
+    """--feedback end printed about 150 lines at once; now a table, then one answer's feedback per Enter."""
+    shown, stream = _end_feedback("\nq\nnot read\n", interactive=True, terminal=True)
+    table = shown.split("Enter: feedback on question 1")[0]
+    assert "Your answers at a glance" in table
+    assert "Feedback · question" not in table  # nothing long before the first Enter
+    for expected in ("director-01", "Poor ●○○○○ 1/5", "Measures the outcome", "director-02", "the model refused", "Great"):
+        assert expected in table
+    assert len(table.strip().splitlines()) <= 6
+    assert "Feedback · question 1" in shown
+    assert "Enter: feedback on question 2 (2 of 3) · q Enter: the summary" in shown
+    assert "Feedback · question 2" not in shown and "Feedback · question 3" not in shown  # q: on to the summary
+    assert stream.readline() == "not read\n"
+
+
+def test_feedback_at_the_end_is_all_at_once_when_piped() -> None:
+    shown, stream = _end_feedback("an answer line\n", interactive=False, terminal=False)
+    assert "Enter:" not in shown
+    assert all(f"Feedback · question {n}" in shown for n in (1, 2, 3))
+    assert stream.readline() == "an answer line\n", "piped input is not eaten by the pager"
+
+
+def test_a_resumed_question_recaps_what_the_candidate_said() -> None:
+    from mock_interviewer.session_store import SessionTurn
+
+    front, _, console = frontend("")
+    front.recap([
+        SessionTurn(speaker="interviewer", kind="question", text="How do you approach technical debt?"),
+        SessionTurn(speaker="candidate", kind="answer", text="We track it in a register."),
+    ])
+    shown = console.export_text()
+    assert "So far on this question:" in shown
+    assert "Interviewer: How do you approach technical debt?" in shown
+    assert "You:" in shown and "We track it in a register." in shown

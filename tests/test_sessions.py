@@ -215,3 +215,61 @@ def test_time_boxes_and_counts_read_as_a_person_says_them() -> None:
 
     assert [time_box(m) for m in (None, 0, 0.3, 1, 22, 1.5)] == ["untimed", "untimed", "18 s", "1 min", "22 min", "1.5 min"]
     assert [plural(n, "follow-up") for n in (0, 1, 2)] == ["0 follow-ups", "1 follow-up", "2 follow-ups"]
+
+
+def test_no_follow_ups_reads_as_such() -> None:
+    """The header said "up to 0 follow-ups per question"."""
+    from mock_interviewer.render import follow_up_limit
+
+    assert [follow_up_limit(n) for n in (0, 1, 2)] == ["no follow-ups", "up to 1 follow-up", "up to 2 follow-ups"]
+
+
+def test_a_session_file_linked_from_elsewhere_is_read_through_the_link(cli: Callable[..., Any], tmp_path: Path) -> None:
+    """`sessions` listed it, then `sessions show ID` said "not a valid id"."""
+    elsewhere = SessionStore(tmp_path / "elsewhere")
+    session = sample_session()
+    target = elsewhere.save(session)
+    before = target.read_bytes()
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / f"{session.id}.json").symlink_to(target)
+
+    shown = cli("sessions", "show", session.id, "--transcripts-dir", str(tmp_path / "t"))
+    assert shown.exit_code == 0, shown.stderr
+    assert f"Session {session.id}" in shown.stdout
+
+    # a save replaces the link with the file, in the transcripts directory; nothing is written where it pointed
+    SessionStore(tmp_path / "t").save(SessionStore(tmp_path / "t").load(session.id))
+    assert not (tmp_path / "t" / f"{session.id}.json").is_symlink()
+    assert target.read_bytes() == before
+
+
+def test_a_session_file_with_a_huge_integer_is_one_unreadable_file_not_the_end_of_the_listing(
+    cli: Callable[..., Any], store: SessionStore
+) -> None:
+    """An integer of over 4,300 digits was "internal error: ValueError" and hid every other session."""
+    good = store.save(sample_session())
+    bad = store.directory / "20990101-000000-bad0.json"
+    bad.write_text(good.read_text().replace('"seed": ', '"seed": ' + "9" * 5000, 1).replace(good.stem, bad.stem))
+    listed = cli("sessions", "--transcripts-dir", str(store.directory))
+    assert listed.exit_code == 0, listed.stderr
+    assert good.stem in listed.stdout and "unreadable" in listed.stdout
+    shown = cli("sessions", "show", bad.stem, "--transcripts-dir", str(store.directory))
+    assert shown.exit_code == 2
+    assert shown.stderr.strip().startswith(f"error: {bad}:") and len(shown.stderr.strip().splitlines()) == 1
+    assert "internal error" not in listed.stderr + shown.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["sessions"], ["sessions", "show", "20250101-120000-abcd"],
+     ["interview", "--backend", "offline", "--resume", "20250101-120000-abcd"]],
+    ids=["sessions", "show", "resume"],
+)
+def test_a_transcripts_dir_name_over_name_max_is_one_line(cli: Callable[..., Any], tmp_path: Path, command: list[str]) -> None:
+    """It was "internal error: OSError [Errno 36] File name too long" (exit 1)."""
+    too_long = tmp_path / ("a" * 300)
+    result = cli(*command, "--transcripts-dir", str(too_long), stdin="")
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith(f"error: {too_long}") and lines[-1].endswith(": cannot read: File name too long")
+    assert "internal error" not in result.stderr

@@ -255,6 +255,8 @@ def test_sigkill_right_after_an_answer_loses_nothing_and_resume_continues(pane: 
         screen = resumed.wait_for("Esc Enter: submit")
         assert "Resuming session" in screen and "resumed" in screen
         assert "Your answer to the follow-up" in screen  # not the first question again
+        # what the candidate said before the kill is shown again, above the open follow-up
+        assert "So far on this question:" in screen and "We keep a register of debt items." in screen
         resumed.type("half an answer, then Ctrl-C")
         resumed.keys("C-c")
         screen = resumed.wait_for("[exited 130]")
@@ -266,3 +268,36 @@ def test_sigkill_right_after_an_answer_loses_nothing_and_resume_continues(pane: 
     turns = data["records"][0]["turns"]
     assert [t["kind"] for t in turns] == ["question", "answer", "follow_up"]
     assert data["status"] == "quit"
+
+
+def test_an_empty_submit_says_so_and_feedback_at_the_end_comes_a_page_at_a_time(pane: Pane, tmp_path: Path) -> None:
+    """Esc Enter on an empty box did nothing, silently; --feedback end printed every question's feedback at once."""
+    transcripts = tmp_path / "sessions"
+    pane.start(
+        interview_argv(transcripts, "--backend", "offline", "--track", "technical", "--questions", "2",
+                       "--follow-ups", "0", "--feedback", "end", "--seed", "3"),
+        base_env(tmp_path),
+    )
+    pane.wait_for("Esc Enter: submit")
+    pane.keys("Escape", "Enter")
+    pane.wait_for("Empty answer: type or paste your answer, or /skip this question.")
+    pane.type("I would add an index on the column we filter by and check the query plan.")
+    pane.keys("Escape", "Enter")
+    pane.wait_for("Question 2 of 2")
+    pane.wait_for("› ", after=1)
+    pane.type("We cache hot reads in Redis with a TTL and invalidate on writes.")
+    pane.keys("Escape", "Enter")
+
+    screen = pane.wait_for("Enter: feedback on question 1 (1 of 2)")
+    assert "Your answers at a glance" in screen
+    assert "Feedback · question 1" not in screen and "Summary" not in screen
+    pane.keys("Enter")
+    screen = pane.wait_for("Enter: feedback on question 2 (2 of 2)")
+    assert "Feedback · question 1" in screen and "Summary" not in screen
+    pane.type("q")
+    pane.keys("Enter")
+    screen = pane.wait_for("[exited 0]")
+    assert "Summary" in screen and "Practise next" in screen
+    assert "Feedback · question 2" not in screen  # q: straight to the summary
+    data = saved_session(transcripts)
+    assert [r["status"] for r in data["records"]] == ["graded", "graded"]

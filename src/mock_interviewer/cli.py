@@ -2,13 +2,14 @@
 
 Each command lives in ``mock_interviewer/commands/``; this module builds the app,
 creates the one pair of Rich consoles (options and the context are in commands/common.py), and turns
-errors into one line on stderr and an exit status (2 bad input, 1 model service).
+errors into one line on stderr and an exit status (2 bad input, 1 model service). Everything written to
+stdout and stderr passes through the one scrubber (``scrub.ScrubbingStream``).
 """
 
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
+from typing import Annotated, Any, TextIO, cast
 
 import typer
 from rich.console import Console
@@ -18,6 +19,7 @@ from mock_interviewer.commands import register_all
 from mock_interviewer.commands.common import print_error
 from mock_interviewer.envvars import ENV_DEBUG
 from mock_interviewer.errors import MockInterviewerError
+from mock_interviewer.scrub import ScrubbingStream, configured_secrets
 
 app = typer.Typer(
     name="mock-interviewer",
@@ -97,7 +99,18 @@ def _os_error_line(exc: OSError) -> tuple[str, int]:
 
 
 def main() -> None:
-    """Console-script entry point: run the app, report errors (usage errors too) as one line."""
+    """Console-script entry point: run the app, report errors (usage errors too) as one line; nothing leaves unscrubbed."""
+    out, err = sys.stdout, sys.stderr
+    secrets = configured_secrets()
+    sys.stdout = cast(TextIO, ScrubbingStream(out, secrets))
+    sys.stderr = cast(TextIO, ScrubbingStream(err, secrets))
+    try:
+        _run()
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _run() -> None:
     try:
         code = app(prog_name="mock-interviewer", standalone_mode=False)
     except MockInterviewerError as exc:

@@ -7,7 +7,10 @@ It never holds credentials.
 
 from __future__ import annotations
 
+import os
 import secrets
+import shutil
+import tempfile
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,18 +21,20 @@ from pydantic import Field, ValidationError
 from mock_interviewer.errors import InputError
 from mock_interviewer.grades import Grade
 from mock_interviewer.jsontext import parse_json
+from mock_interviewer.locks import FileLock, LockHeld
 from mock_interviewer.reading import MAX_JSON_FILE_BYTES, decode_utf8, path_error, read_limited
+from mock_interviewer.scrub import configured_secrets, scrub
 from mock_interviewer.storage import atomic_write_text, safe_child
 from mock_interviewer.strict import StrictModel
 
 SCHEMA_VERSION = 1
 SUFFIX = ".json"
+RECOVERY_PREFIX = "mock-interviewer-recovery-"
+RECOVERY_PLACES = ("/dev/shm", "/var/tmp")  # tried after the temporary directory: often another filesystem
 
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
-
-
 
 
 MAX_MINUTES = 24 * 60  # a time box longer than a day is a typo (and inf or 1e308 overflowed the clock)
@@ -95,13 +100,24 @@ class SessionStore:
     def path_for(self, session_id: str) -> Path:
         return safe_child(self.directory, session_id, SUFFIX)
 
+    def lock(self, session_id: str) -> SessionLock:
+        """The lock an interview holds on its session while it runs (``with store.lock(id):``)."""
+        return SessionLock(self.directory, session_id)
+
     def save(self, session: Session) -> Path:
         session.updated_at = now()
         path = self.path_for(session.id)
-        atomic_write_text(path, session.model_dump_json(indent=2) + "\n")
+        atomic_write_text(path, session_text(session))
         return path
 
     def load(self, session_id_or_path: str | Path) -> Session:
+        """The saved session with this id (or in this ``.json`` file); every problem is one InputError naming it."""
+        try:
+            return self._load(session_id_or_path)
+        except OSError as exc:  # a name over NAME_MAX, a directory without search permission
+            raise InputError(f"{exc.filename or self.directory}: cannot read: {exc.strerror or exc}") from None
+
+    def _load(self, session_id_or_path: str | Path) -> Session:
         candidate = Path(session_id_or_path)
         path = (
             candidate if candidate.suffix == SUFFIX and candidate.exists() else self.path_for(str(session_id_or_path))
@@ -135,10 +151,62 @@ class SessionStore:
 
 
 def _modified(path: Path) -> float:
+    """When a file was last written; a file gone since the listing (or unreadable) sorts last."""
     try:
         return path.stat().st_mtime
     except OSError:  # a dangling link: listed last, with the reason it cannot be read
         return 0.0
+
+
+def session_text(session: Session) -> str:
+    """The session as its file holds it: scrubbed, since a model's words (a refusal, a grade) may echo a key."""
+    return scrub(session.model_dump_json(indent=2), configured_secrets()) + "\n"
+
+
+def save_recovery_copy(session: Session) -> Path | None:
+    """The session in a new private temporary directory, for when its own file cannot be written (a full disk).
+
+    Tried in the temporary directory, then in places often on another filesystem; None when none can be
+    written. ``interview --resume PATH`` reads the copy and saves it back to the transcripts directory.
+    """
+    text = session_text(session).encode("utf-8")
+    for place in (tempfile.gettempdir(), *RECOVERY_PLACES):
+        directory: Path | None = None
+        try:
+            directory = Path(tempfile.mkdtemp(prefix=RECOVERY_PREFIX, dir=place))
+            path = directory / f"{session.id}{SUFFIX}"
+            with path.open("xb") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            return path
+        except OSError:
+            if directory is not None:
+                shutil.rmtree(directory, ignore_errors=True)
+    return None
+
+
+class SessionLock(FileLock):
+    """One interview at a time per session: two terminals resuming one session would each save over the other.
+
+    The shared process lock (``locks.FileLock``) on ``.<id>.lock`` beside the session file, removed
+    when the interview ends; one left by a killed process is taken over.
+    """
+
+    def __init__(self, directory: Path, session_id: str) -> None:
+        session_file = safe_child(Path(directory), session_id, SUFFIX)  # the id is checked like the file's
+        super().__init__(session_file.with_name(f".{session_id}.lock"), remove=True)
+        self.session_id = session_id
+
+    def __enter__(self) -> SessionLock:
+        try:
+            self.acquire()
+        except LockHeld as held:
+            raise InputError(
+                f"session {self.session_id} is open in another interview ({held.holder}); "
+                "carry on there, or /quit it there and resume here"
+            ) from None
+        return self
 
 
 def load_session_file(path: Path) -> Session:

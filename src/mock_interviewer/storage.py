@@ -20,6 +20,18 @@ from mock_interviewer.reading import MAX_JSON_FILE_BYTES, read_limited
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 
+class WriteError(InputError):
+    """A file could not be written (a full disk, no permission): the message names the file and why.
+
+    ``path`` is the file, ``errno`` the operating system's error number (``errno.ENOSPC`` for a full disk).
+    """
+
+    def __init__(self, message: str, path: Path, errno: int | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.errno = errno
+
+
 def read_user_file(path: Path, expected: str) -> bytes:
     """The bytes of a file the user named, up to 64 MB; otherwise one InputError naming it (``expected``: "a bank file")."""
     return read_limited(path, MAX_JSON_FILE_BYTES, expected)
@@ -30,15 +42,18 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
     """Open a temporary file beside ``path`` for writing; on success fsync it and rename it over ``path``.
 
     ``mode`` is ``"w"`` (UTF-8 text, ``\n`` line ends) or ``"wb"``. On any failure the temporary file
-    is removed and ``path`` is untouched; an OS error becomes an InputError naming the file.
+    is removed and ``path`` is untouched; an OS error becomes a ``WriteError`` naming the file. The file
+    gets the permissions ``open`` would give it: an existing file's mode, else 0666 less the umask.
     """
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise InputError(f"{path.parent}: cannot write here: {exc.strerror or exc}") from None
+        raise WriteError(f"{path.parent}: cannot write here: {exc.strerror or exc}", path, exc.errno) from None
     try:
+        if hasattr(os, "fchmod"):  # mkstemp makes 0600; the file gets what open() would have given it
+            os.fchmod(fd, _mode_for(path))
         text = "b" not in mode
         with os.fdopen(fd, mode, encoding="utf-8" if text else None, newline="\n" if text else None) as handle:
             yield handle
@@ -47,11 +62,33 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise WriteError(f"{path}: cannot write: {exc.strerror or exc}", path, exc.errno) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)
+
+
+def _mode_for(path: Path) -> int:
+    """An existing file keeps its mode; a new one gets 0666 less the user's umask, like any file they create."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system says it (Linux), else set and restored."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -77,7 +114,9 @@ def safe_child(directory: Path, name: str, suffix: str = "") -> Path:
     """``directory/name+suffix``, refusing any name that could escape the directory."""
     if not _SAFE_NAME.match(name) or ".." in name:
         raise InputError(f"{name!r} is not a valid id (letters, digits, '.', '_' and '-' only)")
-    child = (directory / f"{name}{suffix}").resolve()
+    # The directory is resolved, the name is not: a session file that is a symbolic link is read through it
+    # (it was "not a valid id"), and a write replaces the link itself (rename), never writing outside.
+    child = directory.resolve() / f"{name}{suffix}"
     if child.parent != directory.resolve():
         raise InputError(f"{name!r} is not a valid id")
     return child

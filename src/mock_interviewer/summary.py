@@ -202,6 +202,19 @@ def _average(values: list[int]) -> float:
     return round(sum(values) / len(values), 2)
 
 
+def _question_result(position: int, record: QuestionRecord, question: Question | None) -> QuestionResult:
+    """A question's line in the summary before its grade is read: what it was, what happened, how long."""
+    return QuestionResult(
+        position=position,
+        question_id=record.question_id,
+        category=question.category if question else "unknown",
+        text=question.text if question else "(not in the loaded bank)",
+        status=_status(record),
+        follow_ups=record.follow_ups_asked,
+        answer_words=len(record.candidate_text().split()),
+    )
+
+
 def summarise(session: Session, bank: Bank) -> Summary:
     """The summary of a session from its records and grades."""
     results: list[QuestionResult] = []
@@ -213,15 +226,7 @@ def summarise(session: Session, bank: Bank) -> Summary:
     for position, record in enumerate(session.records, start=1):
         question = bank.questions.get(record.question_id)
         grade: Grade | None = record.grade
-        result = QuestionResult(
-            position=position,
-            question_id=record.question_id,
-            category=question.category if question else "unknown",
-            text=question.text if question else "(not in the loaded bank)",
-            status=_status(record),
-            follow_ups=record.follow_ups_asked,
-            answer_words=len(record.candidate_text().split()),
-        )
+        result = _question_result(position, record, question)
         if grade is not None:
             result.estimate = grade.estimate
             result.reason = grade.reason

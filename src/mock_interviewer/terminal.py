@@ -24,7 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Literal, Protocol, TextIO, cast
@@ -36,10 +36,11 @@ from rich.text import Text
 from mock_interviewer.answer_input import MAX_ANSWER_CHARS
 from mock_interviewer.bank import Question
 from mock_interviewer.grades import Grade
-from mock_interviewer.interviewer import Answer, AnswerRequest, Command, QuestionInfo, Reply
+from mock_interviewer.interview.frontend import Answer, AnswerRequest, Command, Feedback, QuestionInfo, Reply
 from mock_interviewer.render import sentence_case
 from mock_interviewer.render.session import clock as format_clock
 from mock_interviewer.safetext import for_terminal
+from mock_interviewer.session_store import SessionTurn
 from mock_interviewer.summary import Summary
 
 if TYPE_CHECKING:
@@ -48,6 +49,8 @@ if TYPE_CHECKING:
 COMMANDS = ("edit", "repeat", "skip", "quit", "help")
 _COMMAND_LINE = re.compile(r"^\s*/([a-z]+)\s*$")
 SUBMIT_LINE = "."
+EMPTY_ANSWER = "Empty answer: type or paste your answer, or /skip this question."
+STOP_PAGING = ("q", "quit", "/quit", "/skip")
 FALLBACK_EDITORS = ("editor", "nano", "vim", "vi")
 
 HELP_ROWS = (
@@ -188,6 +191,16 @@ class StreamPrinter:
 class Reader(Protocol):
     async def read(self, request: AnswerRequest, frontend: TerminalFrontend) -> Reply: ...
 
+    async def pause(self, prompt: str, frontend: TerminalFrontend) -> bool:
+        """Wait for Enter before the next page (True), or the candidate typed q (False)."""
+        ...
+
+
+def without_submit_line(text: str) -> str:
+    """The answer without a final line holding only ``.`` (the submit convention)."""
+    lines = text.split("\n")
+    return "\n".join(lines[:-1]) if lines and lines[-1].strip() == SUBMIT_LINE else text
+
 
 class LineReader:
     """Plain line reading: works with pipes, files and any terminal. ``.`` alone submits.
@@ -259,6 +272,17 @@ class LineReader:
             return Command("quit")
         return Answer(text)
 
+    async def pause(self, prompt: str, frontend: TerminalFrontend) -> bool:
+        """Piped input: no pause (everything is printed at once, and no answer line is eaten)."""
+        if not self.interactive:
+            return True
+        frontend.console.print(Text(prompt, style="dim"))
+        line = self.stream.readline()
+        if line == "":
+            self.interactive = False
+            return True
+        return line.strip().lower() not in STOP_PAGING
+
     def _echo(self, frontend: TerminalFrontend, text: str) -> None:
         """Piped answers are not shown by a terminal: print them, so the output reads as a transcript."""
         if not self.interactive and text:
@@ -285,14 +309,22 @@ class PromptToolkitReader:
         from prompt_toolkit import PromptSession
         from prompt_toolkit.formatted_text import FormattedText
         from prompt_toolkit.output import create_output
+        from prompt_toolkit.validation import Validator
 
         self._placeholder = FormattedText([("italic fg:ansibrightblack", "type or paste your answer")])
         self.draft = ""
         self._request: AnswerRequest | None = None
+        self._output = create_output(stdout=cast(TextIO, output)) if output is not None else None
         self.session: PromptSession[str] = PromptSession(
             multiline=True,
             key_bindings=self._bindings(),
-            output=create_output(stdout=cast(TextIO, output)) if output is not None else None,
+            output=self._output,
+            # Esc Enter on an empty box says so in the bar under it, instead of doing nothing
+            validator=Validator.from_callable(
+                lambda text: bool(without_submit_line(text).strip()) or split_command(text)[1] is not None,
+                error_message=EMPTY_ANSWER,
+            ),
+            validate_while_typing=False,
             # the box wraps inside words as you type; once submitted, the answer is reprinted word-wrapped
             erase_when_done=True,
         )
@@ -341,8 +373,7 @@ class PromptToolkitReader:
         @bindings.add("escape", "enter")
         @bindings.add("c-d")
         def _submit(event: KeyPressEvent) -> None:
-            if event.current_buffer.text.strip():
-                event.current_buffer.validate_and_handle()
+            event.current_buffer.validate_and_handle()  # an empty answer is refused with EMPTY_ANSWER
 
         return bindings
 
@@ -366,9 +397,7 @@ class PromptToolkitReader:
                 prompt_continuation="  ",
                 placeholder=self._placeholder,
             )
-            lines = text.split("\n")
-            if lines and lines[-1].strip() == SUBMIT_LINE:
-                text = "\n".join(lines[:-1])
+            text = without_submit_line(text)
             draft, command = split_command(text)
             if command is None:
                 self.draft = ""
@@ -382,6 +411,15 @@ class PromptToolkitReader:
             if command in ("skip", "quit"):
                 self.draft = ""
             return Command(command)  # type: ignore[arg-type]
+
+
+    async def pause(self, prompt: str, frontend: TerminalFrontend) -> bool:
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.formatted_text import FormattedText
+
+        pager: PromptSession[str] = PromptSession(output=self._output, erase_when_done=True)
+        reply = await pager.prompt_async(FormattedText([("fg:ansibrightblack", f"{prompt} ")]))
+        return reply.strip().lower() not in STOP_PAGING
 
 
 # ---------------------------------------------------------------- the frontend
@@ -446,6 +484,12 @@ class TerminalFrontend:
         if not same:  # the offline interviewer asks the bank's words: saying them twice helps nobody
             self.console.print(Text(f"(bank question {question.id}: {sentence_case(question.text)})", style="dim"))
 
+    def recap(self, turns: Sequence[SessionTurn]) -> None:
+        from mock_interviewer.render.session import turns_grid
+
+        self.console.print(Text("So far on this question:", style="dim"))
+        self.console.print(turns_grid(turns))
+
     def show_help(self) -> None:
         from rich.table import Table
 
@@ -471,6 +515,21 @@ class TerminalFrontend:
 
         self.console.print()
         self.console.print(feedback_view(position, question, grade, width=self.console.width))
+
+    async def feedback_at_end(self, items: Sequence[Feedback]) -> None:
+        """A line per answer first; then, in a terminal, each answer's feedback after Enter (q: to the summary)."""
+        from mock_interviewer.render.session import feedback_overview
+
+        if not items:
+            return
+        self.console.print()
+        self.console.print(feedback_overview(items))
+        page = self.console.is_terminal and len(items) > 1
+        for number, item in enumerate(items, start=1):
+            prompt = f"Enter: feedback on question {item.position} ({number} of {len(items)}) · q Enter: the summary"
+            if page and not await self.reader.pause(prompt, self):
+                break
+            self.feedback(item.position, item.question, item.grade)
 
     def summary(self, summary: Summary) -> None:
         from mock_interviewer.render.session import summary_view

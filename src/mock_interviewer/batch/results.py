@@ -42,6 +42,7 @@ from mock_interviewer.batch.inputs import Item
 from mock_interviewer.batch.keys import ref_of, short
 from mock_interviewer.errors import InputError
 from mock_interviewer.grades import Grade
+from mock_interviewer.locks import FileLock, LockHeld
 from mock_interviewer.scrub import scrub
 from mock_interviewer.storage import atomic_open
 from mock_interviewer.strict import StrictModel
@@ -319,40 +320,24 @@ def write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-class DirectoryLock:
+class DirectoryLock(FileLock):
     """One batch at a time per output directory: two runs would grade (and pay for) the same answers twice.
 
-    An advisory ``flock`` on ``.batch.lock``, released when the process ends however
-    it ends (no stale lock after a kill). Where ``fcntl`` does not exist, no lock.
+    The shared process lock (``locks.FileLock``) on ``.batch.lock``: released when the process ends
+    however it ends (no stale lock after a kill).
     """
 
     NAME = ".batch.lock"
 
     def __init__(self, directory: Path) -> None:
-        self.path = Path(directory) / self.NAME
-        self._fd: int | None = None
+        super().__init__(Path(directory) / self.NAME)
 
     def __enter__(self) -> DirectoryLock:
         try:
-            import fcntl
-        except ImportError:  # pragma: no cover - Windows
-            return self
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            raise InputError(f"{self.path.parent}: cannot write here: {exc.strerror or exc}") from None
-        try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(self._fd)
-            self._fd = None
+            self.acquire()
+        except LockHeld as held:
             raise InputError(
-                f"{self.path.parent}: another batch run is using this output directory; wait for it or use another --out"
+                f"{self.path.parent}: another batch run is using this output directory ({held.holder}); "
+                "wait for it or use another --out"
             ) from None
         return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None

@@ -3,18 +3,34 @@
 from __future__ import annotations
 
 import shlex
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from mock_interviewer.commands.common import BackendOpt, BankOpt, JsonOpt, ModelOpt, TranscriptsOpt, make_context
+from mock_interviewer.commands.common import (
+    BackendOpt,
+    BankOpt,
+    Context,
+    JsonOpt,
+    ModelOpt,
+    TranscriptsOpt,
+    make_context,
+)
 from mock_interviewer.envvars import ENV_CONTEXT_BUDGET
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from mock_interviewer.backends.base import Backend
-    from mock_interviewer.interviewer import Interview
+    from mock_interviewer.bank import Bank
+    from mock_interviewer.config import Settings
+    from mock_interviewer.interview.loop import Interview
+    from mock_interviewer.session_store import Session, SessionStore
+    from mock_interviewer.storage import WriteError
     from mock_interviewer.summary import Summary
+    from mock_interviewer.terminal import TerminalFrontend
 
 DEFAULT_QUESTIONS = 5
 MIN_CONTEXT_BUDGET = 1000
@@ -58,36 +74,62 @@ def drive(interview: Interview, backend: Backend) -> Summary | None:
             loop.close()
 
 
+TrackOpt = Annotated[
+    str | None,
+    typer.Option("--track", help="Track to practise (default: the first one, director); see 'bank list'.", show_default=False),
+]
+QuestionsOpt = Annotated[
+    int | None,
+    typer.Option("--questions", "-n", help=f"How many questions (default {DEFAULT_QUESTIONS}, or all of a smaller track).", show_default=False),
+]
+MinutesOpt = Annotated[
+    float | None,
+    typer.Option("--minutes", help="Time box in minutes (default: the track's limit; 0 for no limit).", show_default=False),
+]
+FollowUpsOpt = Annotated[int, typer.Option("--follow-ups", help="Most follow-up questions per question.")]
+FeedbackOpt = Annotated[
+    str, typer.Option("--feedback", help="now: grade after each question; end: all at the end, as in a real interview.")
+]
+SeedOpt = Annotated[int | None, typer.Option("--seed", help="Seed for choosing questions (same seed, same questions).", show_default=False)]
+ResumeOpt = Annotated[
+    str | None, typer.Option("--resume", metavar="ID", help="Continue a saved session where it stopped.", show_default=False)
+]
+ContextBudgetOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--context-budget",
+        envvar=ENV_CONTEXT_BUDGET,
+        help="Most tokens of conversation sent per model request; older exchanges are summarised to fit (default 12000).",
+        show_default=False,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """The options that plan a new session (a resumed one keeps its own)."""
+
+    track: str | None
+    questions: int | None
+    minutes: float | None
+    follow_ups: int
+    feedback: str
+    seed: int | None
+
+    def given(self) -> list[str]:
+        plan = (("--track", self.track), ("--questions", self.questions), ("--minutes", self.minutes), ("--seed", self.seed))
+        return [name for name, value in plan if value is not None]
+
+
 def interview(
-    track: Annotated[
-        str | None,
-        typer.Option("--track", help="Track to practise (default: the first one, director); see 'bank list'.", show_default=False),
-    ] = None,
-    questions: Annotated[
-        int | None,
-        typer.Option("--questions", "-n", help=f"How many questions (default {DEFAULT_QUESTIONS}, or all of a smaller track).", show_default=False),
-    ] = None,
-    minutes: Annotated[
-        float | None,
-        typer.Option("--minutes", help="Time box in minutes (default: the track's limit; 0 for no limit).", show_default=False),
-    ] = None,
-    follow_ups: Annotated[int, typer.Option("--follow-ups", help="Most follow-up questions per question.")] = 1,
-    feedback: Annotated[
-        str, typer.Option("--feedback", help="now: grade after each question; end: all at the end, as in a real interview.")
-    ] = "now",
-    seed: Annotated[int | None, typer.Option("--seed", help="Seed for choosing questions (same seed, same questions).", show_default=False)] = None,
-    resume: Annotated[
-        str | None, typer.Option("--resume", metavar="ID", help="Continue a saved session where it stopped.", show_default=False)
-    ] = None,
-    context_budget: Annotated[
-        int | None,
-        typer.Option(
-            "--context-budget",
-            envvar=ENV_CONTEXT_BUDGET,
-            help="Most tokens of conversation sent per model request; older exchanges are summarised to fit (default 12000).",
-            show_default=False,
-        ),
-    ] = None,
+    track: TrackOpt = None,
+    questions: QuestionsOpt = None,
+    minutes: MinutesOpt = None,
+    follow_ups: FollowUpsOpt = 1,
+    feedback: FeedbackOpt = "now",
+    seed: SeedOpt = None,
+    resume: ResumeOpt = None,
+    context_budget: ContextBudgetOpt = None,
     json_output: JsonOpt = False,
     bank: BankOpt = None,
     backend: BackendOpt = "auto",
@@ -102,71 +144,94 @@ def interview(
 
     The session is saved after every answer; Ctrl-C saves too. Continue it with --resume ID.
     """
-    import sys
-
-    from mock_interviewer.errors import InputError, ServiceError
-    from mock_interviewer.interviewer import Interview, check_transcripts_dir, new_session, resolve_minutes
+    from mock_interviewer.errors import InputError
+    from mock_interviewer.interview.plan import check_transcripts_dir
     from mock_interviewer.session_store import SessionStore
-    from mock_interviewer.terminal import TerminalFrontend, make_reader
 
     ctx = make_context(json_output=json_output, bank=bank, backend=backend, model=model, transcripts_dir=transcripts_dir)
-    settings = ctx.settings()
+    settings = _settings(ctx, context_budget)
+    loaded = ctx.load_bank()
+    store = SessionStore(settings.transcripts_dir)
+    plan = PlanOptions(track, questions, minutes, follow_ups, feedback, seed)
+    if resume is not None and not resume.strip():  # not a new session: the user meant to resume one
+        raise InputError("--resume: give the id of a saved session (see 'mock-interviewer sessions')")
+    if resume:
+        session = store.load(resume)
+        if plan.given():
+            ctx.say(f"note: {', '.join(plan.given())} ignored: a resumed session keeps its plan")
+    else:
+        session = _plan_session(loaded, plan)
+    check_transcripts_dir(store.directory)
+    with store.lock(session.id):
+        if resume:  # read again under the lock: what the interview that held it saved last
+            session = store.load(resume)
+        _conduct(ctx, settings, loaded, store, session, resumed=bool(resume), banks=bank)
+
+
+def _settings(ctx: Context, context_budget: int | None) -> Settings:
+    from mock_interviewer.errors import InputError
+
+    settings: Settings = ctx.settings()
     if context_budget is not None:
         if context_budget < MIN_CONTEXT_BUDGET:
             raise InputError(f"--context-budget {context_budget}: give at least {MIN_CONTEXT_BUDGET} tokens")
         settings = settings.model_copy(update={"context_budget": context_budget})
-    loaded = ctx.load_bank()
-    store = SessionStore(settings.transcripts_dir)
-    if resume is not None and not resume.strip():  # not a new session: the user meant to resume one
-        raise InputError("--resume: give the id of a saved session (see 'mock-interviewer sessions')")
-    if resume:
-        plan_options = (("--track", track), ("--questions", questions), ("--minutes", minutes), ("--seed", seed))
-        given = [name for name, value in plan_options if value is not None]
-        session = store.load(resume)
-        if given:
-            ctx.say(f"note: {', '.join(given)} ignored: a resumed session keeps its plan")
-    else:
-        track_id = track or next(iter(loaded.tracks), None)
-        if track_id is None:
-            raise InputError("no tracks loaded: check --bank and MOCK_INTERVIEWER_BANK")
-        track_obj = loaded.track(track_id)
-        session = new_session(
-            loaded,
-            track=track_id,
-            questions=questions if questions is not None else min(DEFAULT_QUESTIONS, len(loaded.in_track(track_id))),
-            minutes=resolve_minutes(minutes, track_obj),
-            follow_ups=follow_ups,
-            feedback=feedback,
-            seed=seed,
-        )
-    check_transcripts_dir(store.directory)
+    return settings
+
+
+def _plan_session(loaded: Bank, plan: PlanOptions) -> Session:
+    from mock_interviewer.errors import InputError
+    from mock_interviewer.interview.plan import new_session, resolve_minutes
+
+    track_id = plan.track or next(iter(loaded.tracks), None)
+    if track_id is None:
+        raise InputError("no tracks loaded: check --bank and MOCK_INTERVIEWER_BANK")
+    track_obj = loaded.track(track_id)
+    count = plan.questions if plan.questions is not None else min(DEFAULT_QUESTIONS, len(loaded.in_track(track_id)))
+    return new_session(
+        loaded,
+        track=track_id,
+        questions=count,
+        minutes=resolve_minutes(plan.minutes, track_obj),
+        follow_ups=plan.follow_ups,
+        feedback=plan.feedback,
+        seed=plan.seed,
+    )
+
+
+def _conduct(
+    ctx: Context, settings: Settings, loaded: Bank, store: SessionStore, session: Session, *, resumed: bool, banks: list[Path] | None
+) -> None:
+    """Run the interview in this terminal, then say how to see it again or resume it."""
+    import sys
+
+    from rich.markup import escape  # paths may hold '[': shown as they are, never read as markup
+
+    from mock_interviewer.errors import ServiceError
+    from mock_interviewer.interview.loop import Interview
+    from mock_interviewer.scrub import unscrubbed
+    from mock_interviewer.storage import WriteError
+    from mock_interviewer.terminal import TerminalFrontend, make_reader
+
     model_backend = ctx.make_backend()
-    if not resume:
+    if not resumed:
         session.backend, session.model = model_backend.name, model_backend.model
     console = ctx.err if ctx.json else ctx.out
     reconfigure = getattr(sys.stdin, "reconfigure", None)
     if reconfigure is not None:  # a byte that is not UTF-8 in an answer must not end the interview
         reconfigure(errors="replace")
-    frontend = TerminalFrontend(console, make_reader(stdin=sys.stdin, out=console.file))
+    # the answer box draws exactly what it writes (it shows only what the candidate types): not scrubbed
+    frontend = TerminalFrontend(console, make_reader(stdin=sys.stdin, out=unscrubbed(console.file)))
     runner = Interview(session, bank=loaded, backend=model_backend, settings=settings, store=store, frontend=frontend)
-    hint = resume_command(session.id, settings.transcripts_dir, bank)
-    from rich.markup import escape  # paths may hold '[': shown as they are, never read as markup
-    if not resume:
+    hint = resume_command(session.id, settings.transcripts_dir, banks)
+    if not resumed:
         _announce(console, runner)
     try:
         summary = drive(runner, model_backend)
     except KeyboardInterrupt:
-        runner.pause()
-        draft = frontend.unsent_draft()
-        if draft:
-            from rich.text import Text
-
-            console.print("\n[bold]Your unsent answer[/bold] (not saved; copy it if you want it):", highlight=False)
-            console.print(Text(draft, style="dim"))
-        console.print(f"\n[bold]Paused.[/bold] Your session is saved. Resume with:\n  {escape(hint)}", highlight=False, soft_wrap=True)
-        if ctx.json:
-            ctx.print_json(_result(runner, None, hint))
-        raise typer.Exit(130) from None
+        _paused(ctx, console, runner, frontend, hint, banks)
+    except WriteError as exc:
+        _not_saved(console, runner, exc, banks)
     except ServiceError as exc:
         raise ServiceError(f"{exc}; your answers are saved, resume with: {hint}") from None
     if summary is None:
@@ -178,32 +243,91 @@ def interview(
         ctx.print_json(_result(runner, summary, hint))
 
 
-def _announce(console: Any, runner: Interview) -> None:
+def _paused(
+    ctx: Context, console: Console, runner: Interview, frontend: TerminalFrontend, hint: str, banks: list[Path] | None
+) -> NoReturn:
+    """Ctrl-C: save, show the unsent draft, print the resume command, exit 130."""
+    from rich.markup import escape
     from rich.text import Text
 
-    from mock_interviewer.render import plural, time_box
+    from mock_interviewer.storage import WriteError
+
+    try:
+        runner.pause()
+    except WriteError as exc:
+        _not_saved(console, runner, exc, banks)
+    draft = frontend.unsent_draft()
+    if draft:
+        console.print("\n[bold]Your unsent answer[/bold] (not saved; copy it if you want it):", highlight=False)
+        console.print(Text(draft, style="dim"))
+    # soft_wrap: the command stays on one line however long, so it can be copied (it wrapped at 80 when piped)
+    console.print(f"\n[bold]Paused.[/bold] Your session is saved. Resume with:\n  {escape(hint)}", highlight=False, soft_wrap=True)
+    if ctx.json:
+        ctx.print_json(_result(runner, None, hint))
+    raise typer.Exit(130) from None
+
+
+def _not_saved(console: Console, runner: Interview, exc: WriteError, banks: list[Path] | None) -> NoReturn:
+    """The session file could not be written (a full disk): keep what was said elsewhere, say where, and how to go on.
+
+    A copy of the session, the last answer included, goes to a temporary directory and the resume command
+    reads it from there. When no copy can be written either, the last answer is printed back to be copied.
+    """
+    import errno
+
+    from rich.text import Text
+
+    from mock_interviewer.errors import MockInterviewerError
+    from mock_interviewer.safetext import for_terminal
+    from mock_interviewer.session_store import save_recovery_copy
+
+    session = runner.session
+    then = "free some space, then" if exc.errno == errno.ENOSPC else "once it can be written,"
+    copy = save_recovery_copy(session)
+    if copy is not None:
+        hint = resume_command(str(copy), runner.store.directory, banks)
+        raise MockInterviewerError(
+            f"{exc}; everything said so far, your last answer included, is kept in {copy}: {then} resume with: {hint}"
+        ) from None
+    last = next((t for r in reversed(session.records) for t in reversed(r.turns) if t.kind == "answer"), None)
+    if last is not None:
+        console.print("\n[bold]Your last answer[/bold] (not saved; copy it):", highlight=False)
+        console.print(Text(for_terminal(last.text)), soft_wrap=True)  # unwrapped: it is copied
+    hint = resume_command(session.id, runner.store.directory, banks)
+    raise MockInterviewerError(
+        f"{exc}; no copy could be written anywhere either{', your last answer is printed above' if last else ''}: "
+        f"{then} resume with: {hint}"
+    ) from None
+
+
+def _announce(console: Console, runner: Interview) -> None:
+    from rich.text import Text
+
+    from mock_interviewer.render import follow_up_limit, plural, time_box
 
     session = runner.session
     options = session.options
     track = runner.bank.tracks[session.track]
     count = len(session.records)
     facts = [track.title, plural(count, "question"), time_box(options.minutes)]
-    follow = f"up to {plural(options.follow_ups, 'follow-up')} per question"
+    follow = f"{follow_up_limit(options.follow_ups)} per question"
     when = "feedback after each answer" if options.feedback == "now" else "feedback at the end"
     console.print(Text.assemble(("Mock interview", "bold"), " · " + " · ".join(facts)))
     console.print(Text(f"{follow} · {when} · /help for commands", style="dim"))
     console.print(Text(f"Session {session.id}, saved after every answer.", style="dim"))
 
 
-def _result(runner: Interview, summary: Summary | None, hint: str) -> dict[str, Any]:
+def _result(runner: Interview, summary: Summary | None, hint: str) -> dict[str, object]:
+    from mock_interviewer.interview.result import InterviewResult
+
     session = runner.session
-    return {
-        "session_id": session.id,
-        "status": session.status,
-        "path": str(runner.store.path_for(session.id)),
-        "resume": hint if session.status in ("quit", "in_progress") else None,
-        "summary": summary.model_dump(mode="json") if summary else None,
-    }
+    return InterviewResult(
+        session_id=session.id,
+        status=session.status,
+        path=str(runner.store.path_for(session.id)),
+        resume=hint if session.status in ("quit", "in_progress") else None,
+        summary=summary,
+    ).model_dump(mode="json")
 
 
 def register(app: typer.Typer) -> None:

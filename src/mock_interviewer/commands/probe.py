@@ -105,6 +105,7 @@ def _probe_sheet(ctx: Any, track: str, count: int, out: Path | None) -> None:
     from mock_interviewer.errors import InputError, ServiceError
     from mock_interviewer.probes import SheetEntry, probe_track
     from mock_interviewer.render.probes import sheet_markdown
+    from mock_interviewer.scrub import configured_secrets, scrub
     from mock_interviewer.storage import atomic_write_text
 
     if out is not None and out.is_dir():
@@ -134,7 +135,7 @@ def _probe_sheet(ctx: Any, track: str, count: int, out: Path | None) -> None:
         if progress is not None:
             progress.stop()
 
-    markdown = sheet_markdown(sheet)
+    markdown = scrub(sheet_markdown(sheet), configured_secrets())  # a model's probes may echo the key
     if out is not None:
         atomic_write_text(out, markdown)
         probes = sum(len(entry.probes) for entry in sheet.questions)

@@ -20,6 +20,11 @@ def time_box(minutes: float | None) -> str:
     return f"{minutes:g} min"
 
 
+def follow_up_limit(count: int) -> str:
+    """ "no follow-ups", "up to 1 follow-up", "up to 2 follow-ups"."""
+    return f"up to {plural(count, 'follow-up')}" if count else "no follow-ups"
+
+
 def plural(count: int, word: str) -> str:
     """ "1 question", "2 questions"."""
     return f"{count} {word}{'' if count == 1 else 's'}"

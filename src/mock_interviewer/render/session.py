@@ -18,10 +18,10 @@ from rich.text import Text
 from mock_interviewer.bank import Bank, Question
 from mock_interviewer.errors import InputError
 from mock_interviewer.grades import Grade
-from mock_interviewer.interviewer import QuestionInfo
-from mock_interviewer.render import TIER_LABEL, TIER_STYLE, plural, sentence_case, time_box
+from mock_interviewer.interview.frontend import Feedback, QuestionInfo
+from mock_interviewer.render import TIER_LABEL, TIER_STYLE, follow_up_limit, plural, sentence_case, time_box
 from mock_interviewer.safetext import for_terminal
-from mock_interviewer.session_store import QuestionRecord, Session
+from mock_interviewer.session_store import QuestionRecord, Session, SessionTurn
 from mock_interviewer.summary import QuestionResult, Summary
 
 STATUS_LABEL = {
@@ -65,17 +65,20 @@ def question_rule(info: QuestionInfo) -> Rule:
 
 
 def result_text(result: QuestionResult) -> Text:
-    if result.tier and result.score:
-        colour = TIER_STYLE[result.tier].split()[-1]
-        text = Text.assemble(
-            (f"{TIER_LABEL[result.tier]} ", TIER_STYLE[result.tier]),
-            ("●" * result.score, colour),
-            ("○" * (5 - result.score), "dim"),
-            f" {result.score}/5",
+    return score_text(result.tier, result.score, result.status)
+
+
+def score_text(tier: str | None, score: int | None, status: str) -> Text:
+    """``MEDIOCRE ●●●○○ 3/5``, or the status (ungraded, skipped) when there is no grade."""
+    if tier and score:
+        colour = TIER_STYLE[tier].split()[-1]
+        return Text.assemble(
+            (f"{TIER_LABEL[tier]} ", TIER_STYLE[tier]),
+            ("●" * score, colour),
+            ("○" * (5 - score), "dim"),
+            f" {score}/5",
         )
-    else:
-        text = Text(RESULT_LABEL.get(result.status, result.status), style="dim")
-    return text
+    return Text(RESULT_LABEL.get(status, status), style="dim")
 
 
 def feedback_view(position: int, question: Question, grade: Grade, *, width: int = 80) -> RenderableType:
@@ -91,6 +94,26 @@ def feedback_view(position: int, question: Question, grade: Grade, *, width: int
         Text.assemble(("Ungraded: ", "bold yellow"), grade.reason or "no reason given"),
         Text("Your answer is saved; resuming the session tries the grade again.", style="dim"),
     )
+
+
+def feedback_overview(items: Sequence[Feedback]) -> RenderableType:
+    """``--feedback end``: every answer's result on one line each, before the feedback question by question."""
+    # expand + ratio: the last column takes what is left and ends in "…" (without them Rich drops a column)
+    table = Table(box=None, pad_edge=False, show_edge=False, padding=(0, 1), header_style="bold", expand=True)
+    table.add_column("#", justify="right", style="dim", no_wrap=True, min_width=len(str(len(items))))
+    table.add_column("question", style="cyan", no_wrap=True, min_width=max(len(i.question.id) for i in items))
+    table.add_column("result", no_wrap=True, min_width=len("Mediocre ●●●○○ 3/5"))
+    table.add_column("the main thing to add", overflow="ellipsis", no_wrap=True, ratio=1)
+    for item in items:
+        grade = item.grade
+        if grade.status != "graded":
+            main = Text(grade.reason or "no reason given", style="yellow")
+        elif grade.gaps:
+            main = Text(sentence_case(grade.gaps[0].point))
+        else:
+            main = Text("nothing missing", style="dim")
+        table.add_row(str(item.position), item.question.id, score_text(grade.tier, grade.score, grade.status), main)
+    return Group(Rule(Text("Your answers at a glance", style="bold"), align="left", style="cyan"), table)
 
 
 def _bullets(items: Sequence[str], style: str = "") -> Table:
@@ -196,12 +219,15 @@ def sessions_table(items: Sequence[tuple[Path, Session | InputError]]) -> Table:
 
 def _turn_lines(record: QuestionRecord) -> list[RenderableType]:
     """The turns of a question as a two-column grid: wrapped and multi-paragraph text hangs under itself."""
-    if not record.turns:
-        return []
+    return [turns_grid(record.turns)] if record.turns else []
+
+
+def turns_grid(turns: Sequence[SessionTurn]) -> Table:
+    """Turns as a two-column grid (who, what was said); also the recap of a resumed question."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")
-    for turn in record.turns:
+    for turn in turns:
         if turn.kind == "skip":
             grid.add_row(Text("You:", style="bold"), Text("(skipped)", style="dim italic"))
         elif turn.speaker == "interviewer":
@@ -209,7 +235,7 @@ def _turn_lines(record: QuestionRecord) -> list[RenderableType]:
             grid.add_row(Text(label, style="bold cyan"), Text(for_terminal(turn.text), style="cyan"))
         else:
             grid.add_row(Text("You:", style="bold"), Text(for_terminal(turn.text)))
-    return [grid]
+    return grid
 
 
 def session_view(session: Session, bank: Bank, summary: Summary) -> RenderableType:
@@ -224,7 +250,7 @@ def session_view(session: Session, bank: Bank, summary: Summary) -> RenderableTy
     limits = [
         plural(options.questions, "question"),
         time_box(options.minutes),
-        f"up to {plural(options.follow_ups, 'follow-up')}",
+        follow_up_limit(options.follow_ups),
         f"feedback {options.feedback}",
         f"seed {options.seed}",
     ]
@@ -299,7 +325,7 @@ def session_markdown(session: Session, bank: Bank, summary: Summary) -> str:
         f"- Started: {session.created_at:%Y-%m-%d %H:%M} UTC; status: {STATUS_LABEL.get(session.status, session.status)}",
         f"- Backend: {session.backend} ({session.model})" + ("; grades are offline estimates" if summary.estimate else ""),
         f"- Options: {plural(options.questions, 'question')}, {time_box(options.minutes)}, "
-        f"up to {plural(options.follow_ups, 'follow-up')} per question, feedback {options.feedback}, seed {options.seed}",
+        f"{follow_up_limit(options.follow_ups)} per question, feedback {options.feedback}, seed {options.seed}",
         f"- Time used: {duration(session.elapsed_seconds)}",
         "",
     ]
