@@ -138,14 +138,13 @@ class BatchEvents:
 # ---------------------------------------------------------------- the client
 
 
-def make_client(settings: Settings, env: dict[str, str] | None = None) -> Any:
-    """An async OpenAI client for files and batches (the SDK reads OPENAI_API_KEY and OPENAI_BASE_URL)."""
-    env = dict(os.environ) if env is None else env
-    if not env.get("OPENAI_API_KEY"):
+def make_client(settings: Settings) -> Any:
+    """An async OpenAI client for files and batches (``openai_service.make_client``, the SDK's retries)."""
+    if settings.api_key is None:
         raise InputError("--batch-api needs OPENAI_API_KEY: the Batch API is an OpenAI service")
-    import openai
+    from mock_interviewer.openai_service import make_client as service_client
 
-    return openai.AsyncOpenAI(max_retries=settings.max_retries, timeout=settings.timeout_seconds)
+    return service_client(settings)
 
 
 def api_object(found: Any, action: str, client: Any) -> Any:
@@ -154,7 +153,7 @@ def api_object(found: Any, action: str, client: Any) -> Any:
     A 200 answer that is not JSON (a web page at the wrong OPENAI_BASE_URL) comes back as a plain string.
     """
     if not hasattr(found, "id"):
-        from mock_interviewer.backends.openai_backend import redact_url
+        from mock_interviewer.openai_service import redact_url
 
         raise ServiceError(
             f"Batch API: {action} failed: the server at {redact_url(str(client.base_url))} did not answer like the "
@@ -169,26 +168,18 @@ async def service(action: str, secrets: tuple[str, ...] = ()) -> AsyncIterator[N
     """Turn an SDK failure during ``action`` into one ServiceError line (never with the key in it)."""
     import openai
 
+    from mock_interviewer.openai_service import one_line, root_cause, server_message
+
     try:
         yield
     except openai.APIStatusError as exc:
-        message = scrub(_server_message(exc), secrets)
+        message = scrub(one_line(server_message(exc)), secrets)
         raise ServiceError(f"Batch API: {action} failed (HTTP {exc.status_code}){': ' + message if message else ''}") from None
     except openai.APIConnectionError as exc:
-        raise ServiceError(f"Batch API: {action} failed: cannot reach the service ({scrub(str(exc), secrets)})") from None
+        reason = "timed out" if isinstance(exc, openai.APITimeoutError) else root_cause(exc)
+        raise ServiceError(f"Batch API: {action} failed: cannot reach the service ({scrub(reason, secrets)})") from None
     except openai.OpenAIError as exc:
-        raise ServiceError(f"Batch API: {action} failed: {scrub(str(exc), secrets)}") from None
-
-
-def _server_message(exc: Any) -> str:
-    body = getattr(exc, "body", None)
-    if isinstance(body, dict):
-        message = body.get("message") or body.get("error")
-        if isinstance(message, dict):
-            message = message.get("message")
-        if message:
-            return " ".join(str(message).split())[:300]
-    return ""
+        raise ServiceError(f"Batch API: {action} failed: {scrub(one_line(str(exc)), secrets)}") from None
 
 
 # ---------------------------------------------------------------- building and submitting
@@ -363,7 +354,8 @@ def grade_from_line(
 ) -> tuple[Grade, str | None]:
     """The grade in one output (or error) line, validated like a live reply."""
     question_id = job.item.question_id
-    common: dict[str, Any] = {"backend": "openai", "estimate": False, "prompt_version": prompt_version}
+    common: dict[str, Any] = {"backend": "openai", "estimate": False, "prompt_version": prompt_version,
+                              "response_format": settings.response_format or "json_schema"}  # what each line asked for
     response = line.get("response") if isinstance(line.get("response"), dict) else None
     status = response.get("status_code") if response else None
     if response is None or status != 200:
@@ -377,7 +369,7 @@ def grade_from_line(
     except StructuredFailure as failure:
         return (
             Grade.ungraded(question_id, failure.reason, model=reply.model, suspicious=prepared.suspicious,
-                           truncated=prepared.truncated, **common),
+                           truncated=prepared.truncated, usage=reply.usage, **common),
             "model_reply",
         )
     grade = Grade.from_verdict(

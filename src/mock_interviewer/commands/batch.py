@@ -19,6 +19,7 @@ from typing import Annotated, Any
 import typer
 
 from mock_interviewer.commands.common import BackendOpt, BankOpt, JsonOpt, ModelOpt, make_context, print_error
+from mock_interviewer.openai_service import secrets_of
 
 DEFAULT_OUT = Path("batch-out")
 MAX_PROBLEMS_PRINTED = 50
@@ -42,11 +43,6 @@ Run the same command again after an interruption: it grades only what is left.
 Exit status: 0 every answer graded; 1 some answers ungraded (a re-run retries
 them) or the run stopped early; 2 some inputs skipped (named on stderr).
 """
-
-
-def _secrets() -> tuple[str, ...]:
-    key = os.environ.get("OPENAI_API_KEY", "")
-    return (key,) if len(key) >= 8 else ()
 
 
 class _Problems:
@@ -118,7 +114,7 @@ def batch(
     ] = 30.0,
     json_output: JsonOpt = False,
     bank: BankOpt = None,
-    backend: BackendOpt = "auto",
+    backend: BackendOpt = None,
     model: ModelOpt = None,
 ) -> None:
     """Grade saved transcripts and answer files at scale: concurrent, resumable, with a report.
@@ -183,7 +179,7 @@ def batch(
             interrupted = False
             live = BatchProgress(ctx.err, enabled=not ctx.json and ctx.err.is_terminal and plan.requests > 0)
             try:
-                with store.writer(_secrets()) as writer, live:
+                with store.writer(secrets_of(settings)) as writer, live:
                     if batch_api:
                         summary = _run_batch_api(ctx, plan, loaded, settings, store, writer, model_backend, prompt_version,
                                                  poll_seconds, live)
@@ -224,7 +220,7 @@ def _run_batch_api(ctx: Any, plan: Any, loaded: Any, settings: Any, store: Any, 
             client,
             run_batch_api(client, plan, loaded, settings, store, writer, state, BodyBuilder(settings),
                           model=model_backend.model, prompt_version=prompt_version, poll_seconds=poll_seconds,
-                          events=live, secrets=_secrets()),
+                          events=live, secrets=secrets_of(settings)),
         )
     )
 
