@@ -174,7 +174,7 @@ def test_the_whole_flow_matches_shuffled_results_by_custom_id(tmp_path, cli, bat
 
 
 def test_each_line_carries_the_request_a_live_run_would_send(tmp_path, cli, batch_api):
-    from mock_interviewer.backends.openai_backend import chat_request_body
+    from mock_interviewer.openai_service import chat_request_body
 
     rows = answer_rows(3)
     source = write_jsonl(tmp_path / "answers.jsonl", rows)

@@ -21,6 +21,7 @@ from mock_interviewer.envvars import (
     ENV_BANK,
     ENV_BASE_URL,
     ENV_CONTEXT_BUDGET,
+    ENV_LOCAL_PORTS,
     ENV_MAX_OUTPUT_TOKENS,
     ENV_MAX_RETRIES,
     ENV_MODEL,
@@ -53,6 +54,9 @@ class Settings(BaseModel):
     base_url: str | None = Field(default=None, description="OPENAI_BASE_URL; None means OpenAI's own.")
     response_format: FormatMode | None = Field(
         default=None, description="Force a step of the structured-output ladder (None: start at json_schema)."
+    )
+    local_ports: list[int] | None = Field(
+        default=None, description="Ports --backend auto looks for a local server on (None: the servers' defaults)."
     )
 
 
@@ -110,6 +114,8 @@ def load_settings(env: Mapping[str, str], *, bank: list[Path] | None = None, **g
             values[name] = value
             origin[name] = f"{_OPTIONS.get(name, name)} {value!r}"
     values["bank_paths"] = bank_paths_from_env(env) + list(bank or [])
+    if ENV_LOCAL_PORTS in env:
+        values["local_ports"] = _ports(env[ENV_LOCAL_PORTS])
     try:
         return Settings(**values)  # type: ignore[arg-type]
     except ValidationError as exc:
@@ -117,6 +123,16 @@ def load_settings(env: Mapping[str, str], *, bank: list[Path] | None = None, **g
         name = str(error["loc"][0]) if error["loc"] else ""
         where = origin.get(name, name)
         raise InputError(f"{where}: expected {_EXPECTED.get(name, error['msg'])}") from None
+
+
+def _ports(raw: str) -> list[int]:
+    """``MOCK_INTERVIEWER_LOCAL_PORTS``: port numbers separated by commas; empty means look nowhere."""
+    from mock_interviewer.errors import InputError
+
+    parts = [part.strip() for part in raw.split(",") if part.strip()]
+    if not all(part.isdigit() and 0 < int(part) < 65536 for part in parts):
+        raise InputError(f"{ENV_LOCAL_PORTS}={raw!r}: expected port numbers separated by commas")
+    return [int(part) for part in parts]
 
 
 def resolve_backend(choice: str, env: Mapping[str, str]) -> tuple[str, str]:

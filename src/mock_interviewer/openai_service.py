@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Collection
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
 from mock_interviewer.config import FormatMode, Settings
 from mock_interviewer.scrub import scrub
+
+if TYPE_CHECKING:
+    from mock_interviewer.backends.base import ModelRequest
 
 PLACEHOLDER_KEY = "no-key-needed"
 """Sent when only ``OPENAI_BASE_URL`` is set: local servers ignore the key, but the SDK requires one."""
@@ -103,6 +107,44 @@ def response_format(mode: FormatMode, output: type[BaseModel]) -> dict[str, Any]
     if mode == "json_object":
         return {"type": "json_object"}
     return None
+
+
+def request_body(
+    request: ModelRequest,
+    *,
+    model: str,
+    format_mode: FormatMode = "json_schema",
+    token_param: str = "max_tokens",
+    dropped: Collection[str] = (),
+    stream: bool = False,
+) -> dict[str, Any]:
+    """The Chat Completions body for ``request``, given what the server has been found to accept.
+
+    ``dropped`` names optional parameters a server refused (``temperature``, ``seed``).
+    """
+    body: dict[str, Any] = {"model": model, "messages": [m.as_dict() for m in request.messages]}
+    if "temperature" not in dropped:
+        body["temperature"] = request.temperature
+    if request.seed is not None and "seed" not in dropped:
+        body["seed"] = request.seed
+    if request.max_tokens is not None:
+        body[token_param] = request.max_tokens
+    if request.output is not None and not stream:
+        fmt = response_format(format_mode, request.output)
+        if fmt is not None:
+            body["response_format"] = fmt
+    if stream:
+        body["stream"] = True
+    return body
+
+
+def chat_request_body(request: ModelRequest, settings: Settings) -> dict[str, Any]:
+    """The body a fresh backend sends first for ``request`` (the ladder's top step, or the forced one).
+
+    ``batch --batch-api`` puts this very request in each Batch API line, and ``batch --dry-run`` counts
+    the very tokens a live run would send.
+    """
+    return request_body(request, model=settings.model, format_mode=settings.response_format or "json_schema")
 
 
 def format_of(params: dict[str, Any]) -> FormatMode:

@@ -44,12 +44,12 @@ from mock_interviewer.openai_service import (
     one_line,
     redact_url,
     rejects_format,
-    response_format,
+    request_body,
     scrubbed,
     server_message,
 )
 
-__all__ = ["OpenAIBackend", "chat_request_body", "redact_url"]
+__all__ = ["OpenAIBackend", "redact_url"]
 
 MAX_BACKOFF = 8.0
 RETRY_STATUSES = (408, 409, 429)
@@ -99,20 +99,10 @@ class OpenAIBackend:
     # ------------------------------------------------------------------ requests
 
     def _params(self, request: ModelRequest, *, stream: bool) -> dict[str, Any]:
-        params: dict[str, Any] = {"model": self.model, "messages": [m.as_dict() for m in request.messages]}
-        if "temperature" not in self.dropped:
-            params["temperature"] = request.temperature
-        if request.seed is not None and "seed" not in self.dropped:
-            params["seed"] = request.seed
-        if request.max_tokens is not None:
-            params[self.token_param] = request.max_tokens
-        if request.output is not None and not stream:
-            fmt = response_format(self.format_mode, request.output)
-            if fmt is not None:
-                params["response_format"] = fmt
-        if stream:
-            params["stream"] = True
-        return params
+        return request_body(
+            request, model=self.model, format_mode=self.format_mode, token_param=self.token_param,
+            dropped=self.dropped, stream=stream,
+        )
 
     def _step_down(self, error: Any, params: dict[str, Any]) -> None:
         """Take the next step of the ladder below the one ``params`` used, and say so the first time."""
@@ -316,12 +306,3 @@ def _usage(usage: Any) -> Usage | None:
         completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
         cached_tokens=int(cached or 0),
     )
-
-
-def chat_request_body(request: ModelRequest, settings: Settings) -> dict[str, Any]:
-    """The Chat Completions body a fresh backend sends for ``request`` (strict json_schema first).
-
-    Public so ``batch --batch-api`` puts the very same request in each Batch API line, and
-    ``batch --dry-run`` counts the very tokens a live run would send.
-    """
-    return OpenAIBackend(settings)._params(request, stream=False)
