@@ -243,3 +243,19 @@ def test_results_files_never_hold_the_key(cli, chat_api, tmp_path):
     for path in Path(tmp_path).rglob("*"):
         if path.is_file():
             assert API_KEY.encode() not in path.read_bytes()
+
+
+def test_probe_and_follow_up_strings_are_trimmed_and_a_blank_probe_is_invalid():
+    from pydantic import ValidationError
+
+    from mock_interviewer.replies import FollowUpDecision, Probe
+
+    probe = {"question": " How did you measure it? ", "targets": "numbers", "refers_to": "",
+             "strong_reply": "A before and after.", "red_flag": "No numbers."}
+    assert Probe.model_validate(probe).question == "How did you measure it?"
+    with pytest.raises(ValidationError, match="must not be blank"):
+        Probe.model_validate({**probe, "question": "  "})
+    decision = FollowUpDecision.model_validate(
+        {"missing": [" numbers "], "target": "", "ask_follow_up": False, "follow_up": " "}
+    )
+    assert (decision.missing, decision.follow_up) == (["numbers"], "")

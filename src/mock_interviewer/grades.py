@@ -6,13 +6,13 @@ an ungraded answer never gets a default tier.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AfterValidator, Field, SerializerFunctionWrapHandler, model_serializer, model_validator
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from mock_interviewer.bank import ANCHOR_SCORES, Tier
-from mock_interviewer.strict import StrictModel
+from mock_interviewer.strict import StrictModel, Text
 
 
 def tier_for_score(score: int) -> Tier:
@@ -27,21 +27,6 @@ def tier_for_score(score: int) -> Tier:
 def score_agrees(tier: str, score: int) -> bool:
     """A score agrees with a tier when it lies within one point of the tier's anchor."""
     return abs(ANCHOR_SCORES[tier] - score) <= 1
-
-
-def _trimmed_text(value: str) -> str:
-    """A model's string, trimmed; blank is an error (a verdict with an empty explanation is no verdict).
-
-    A validator, not ``min_length``: the schema sent to the model stays within what strict
-    structured outputs accept.
-    """
-    text = value.strip()
-    if not text:
-        raise ValueError("must not be blank")
-    return text
-
-
-Text = Annotated[str, AfterValidator(_trimmed_text)]
 
 
 class Gap(StrictModel):
