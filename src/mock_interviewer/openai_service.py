@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
+from mock_interviewer.backends.base import ModelReply, ModelRequest
 from mock_interviewer.config import FormatMode, Settings
+from mock_interviewer.grades import Usage
 from mock_interviewer.scrub import scrub
-
-if TYPE_CHECKING:
-    from mock_interviewer.backends.base import ModelRequest
 
 PLACEHOLDER_KEY = "no-key-needed"
 """Sent when only ``OPENAI_BASE_URL`` is set: local servers ignore the key, but the SDK requires one."""
@@ -155,6 +154,56 @@ def format_of(params: dict[str, Any]) -> FormatMode:
     if fmt.get("type") == "json_schema":
         return "json_schema"
     return "json_object_schema" if "schema" in fmt else "json_object"
+
+
+# ---------------------------------------------------------------- what a reply says
+
+
+def reply_from_body(body: Mapping[str, Any], model: str) -> ModelReply:
+    """A Chat Completions response body (a live one's ``model_dump()``, or a Batch API output line's) as a reply.
+
+    A reply only in ``reasoning_content`` or ``reasoning`` (vLLM, DeepSeek, llama.cpp with a reasoning
+    parser) is used when ``content`` is empty; ``extra["text_from"]`` says so.
+    """
+    name = str(body.get("model") or model)
+    fingerprint = body.get("system_fingerprint")
+    usage = usage_from(body.get("usage"))
+    choices = body.get("choices") or []
+    if not choices:
+        return ModelReply(text="", model=name, finish_reason=None, system_fingerprint=fingerprint, usage=usage)
+    choice = choices[0]
+    message = choice.get("message") or {}
+    text = message.get("content") or ""
+    extra: dict[str, object] = {}
+    if not text.strip():
+        reasoning = message.get("reasoning_content") or message.get("reasoning") or ""
+        if isinstance(reasoning, str) and reasoning.strip():
+            text = reasoning
+            extra["text_from"] = "reasoning_content"
+    return ModelReply(
+        text=text,
+        model=name,
+        finish_reason=choice.get("finish_reason"),
+        refusal=message.get("refusal"),
+        system_fingerprint=fingerprint,
+        usage=usage,
+        extra=extra,
+    )
+
+
+def usage_from(data: object) -> Usage | None:
+    """The tokens of one request from a response's ``usage`` (cached tokens by OpenAI's name or DeepSeek's)."""
+    if not isinstance(data, Mapping):
+        return None
+    details = data.get("prompt_tokens_details")
+    cached = details.get("cached_tokens") if isinstance(details, Mapping) else None
+    if cached is None:
+        cached = data.get("prompt_cache_hit_tokens")
+    return Usage(
+        prompt_tokens=int(data.get("prompt_tokens") or 0),
+        completion_tokens=int(data.get("completion_tokens") or 0),
+        cached_tokens=int(cached or 0),
+    )
 
 
 # ---------------------------------------------------------------- what a failure says

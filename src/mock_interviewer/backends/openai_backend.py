@@ -34,7 +34,6 @@ from typing import Any, Literal
 from mock_interviewer.backends.base import ModelReply, ModelRequest
 from mock_interviewer.config import FORMAT_LADDER, FormatMode, Settings
 from mock_interviewer.errors import ServiceError
-from mock_interviewer.grades import Usage
 from mock_interviewer.openai_service import (
     describe,
     endpoint,
@@ -44,6 +43,7 @@ from mock_interviewer.openai_service import (
     one_line,
     redact_url,
     rejects_format,
+    reply_from_body,
     request_body,
     scrubbed,
     server_message,
@@ -188,29 +188,9 @@ class OpenAIBackend:
                 f"the server at {self.endpoint} did not answer like an OpenAI-compatible API; "
                 "check OPENAI_BASE_URL (it usually ends in /v1)"
             )
-        model = getattr(response, "model", None) or self.model
-        usage = _usage(getattr(response, "usage", None))
-        fingerprint = getattr(response, "system_fingerprint", None)
-        extra: dict[str, object] = {"response_format": mode}
-        if not response.choices:
-            return ModelReply(text="", model=model, finish_reason=None, system_fingerprint=fingerprint, usage=usage)
-        choice = response.choices[0]
-        message = choice.message
-        text = message.content or ""
-        if not text.strip():
-            reasoning = _reasoning_text(message)
-            if reasoning:
-                text = reasoning
-                extra["text_from"] = "reasoning_content"
-        return ModelReply(
-            text=text,
-            model=model,
-            finish_reason=choice.finish_reason,
-            refusal=getattr(message, "refusal", None),
-            system_fingerprint=fingerprint,
-            usage=usage,
-            extra=extra,
-        )
+        reply = reply_from_body(response.model_dump(), self.model)
+        reply.extra["response_format"] = mode
+        return reply
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[str]:
         """Yield the reply's text as it arrives; a reply only in ``reasoning_content`` is yielded at the end."""
@@ -292,17 +272,3 @@ def _reasoning_text(message: Any) -> str:
         if isinstance(value, str) and value.strip():
             return value
     return ""
-
-
-def _usage(usage: Any) -> Usage | None:
-    if usage is None:
-        return None
-    details = getattr(usage, "prompt_tokens_details", None)
-    cached = getattr(details, "cached_tokens", None) if details is not None else None
-    if cached is None:
-        cached = getattr(usage, "prompt_cache_hit_tokens", None)  # DeepSeek's name for it
-    return Usage(
-        prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
-        completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
-        cached_tokens=int(cached or 0),
-    )

@@ -30,7 +30,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
-from mock_interviewer.backends.base import ModelReply
 from mock_interviewer.bank import Bank
 from mock_interviewer.batch import BATCH_STATE_FILE
 from mock_interviewer.batch.keys import short
@@ -40,7 +39,8 @@ from mock_interviewer.batch.results import ResultWriter, make_record
 from mock_interviewer.batch.runner import RunSummary, apply_reuse, start_summary
 from mock_interviewer.config import Settings
 from mock_interviewer.errors import InputError, ServiceError
-from mock_interviewer.grades import Grade, GradeVerdict, Usage
+from mock_interviewer.grades import Grade, GradeVerdict
+from mock_interviewer.openai_service import reply_from_body
 from mock_interviewer.scrub import scrub
 from mock_interviewer.storage import atomic_write_text
 from mock_interviewer.structured import StructuredFailure, validate_reply
@@ -316,37 +316,6 @@ async def download(client: Any, file_id: str, path: Path, secrets: tuple[str, ..
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
-
-
-def reply_from_body(body: dict[str, Any], model: str) -> ModelReply:
-    """A Chat Completions response body (a Batch API output line's) as the seam's ModelReply."""
-    usage = body.get("usage") if isinstance(body.get("usage"), dict) else None
-    reply_usage = None
-    if usage is not None:
-        details = usage.get("prompt_tokens_details") or {}
-        reply_usage = Usage(
-            prompt_tokens=int(usage.get("prompt_tokens") or 0),
-            completion_tokens=int(usage.get("completion_tokens") or 0),
-            cached_tokens=int(details.get("cached_tokens") or 0) if isinstance(details, dict) else 0,
-        )
-    name = str(body.get("model") or model)
-    fingerprint = body.get("system_fingerprint")
-    choices = body.get("choices") or []
-    if not choices:
-        return ModelReply(text="", model=name, finish_reason=None, system_fingerprint=fingerprint, usage=reply_usage)
-    choice = choices[0]
-    message = choice.get("message") or {}
-    text = message.get("content") or ""
-    if not text.strip():
-        text = message.get("reasoning_content") or message.get("reasoning") or ""
-    return ModelReply(
-        text=text,
-        model=name,
-        finish_reason=choice.get("finish_reason"),
-        refusal=message.get("refusal"),
-        system_fingerprint=fingerprint,
-        usage=reply_usage,
-    )
 
 
 def grade_from_line(
