@@ -81,8 +81,13 @@ def _no_network_no_keys(monkeypatch: pytest.MonkeyPatch) -> None:
         "MOCK_INTERVIEWER_TIMEOUT",
         "MOCK_INTERVIEWER_MAX_RETRIES",
         "MOCK_INTERVIEWER_MAX_OUTPUT_TOKENS",
+        "MOCK_INTERVIEWER_CONTEXT_BUDGET",
+        "MOCK_INTERVIEWER_RESPONSE_FORMAT",
     ):
         monkeypatch.delenv(name, raising=False)
+    # --backend auto looks for a local model server (Ollama, llama-server, LM Studio) on its default port;
+    # tests never find one by chance: tests of that search point it at their own server.
+    monkeypatch.setenv("MOCK_INTERVIEWER_LOCAL_PORTS", "")
 
 
 @pytest.fixture

@@ -160,7 +160,7 @@ def test_import_line_based_document_with_continuations(cli, tmp_path):
     result = cli("bank", "import", str(source), "--track", "mine", "--out", str(out))
     assert result.exit_code == 0, result.stderr
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
-    assert data["track"] == {"id": "mine", "title": "My Questions", "time_limit_minutes": 15}
+    assert data["track"] == {"id": "mine", "title": "My Questions", "role": "a mine role", "time_limit_minutes": 15}
     first, second = data["questions"]
     assert first["exemplars"]["great"] == (
         "A cache keeps hot data close, see https://example.com/a /b for details. It trades memory for latency."

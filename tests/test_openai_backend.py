@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 from typing import Any
@@ -14,7 +15,7 @@ import pytest
 from mock_interviewer.backends.base import Message, ModelRequest, Task
 from mock_interviewer.backends.openai_backend import OpenAIBackend, redact_url
 from mock_interviewer.bank import load_bank
-from mock_interviewer.config import Settings
+from mock_interviewer.config import Settings, load_settings
 from mock_interviewer.errors import ServiceError
 from mock_interviewer.grader import grade_answer
 from mock_interviewer.grades import Grade
@@ -35,7 +36,7 @@ ANSWER = "I would add a composite index on the filtered columns and check the pl
 
 
 def settings(**overrides: Any) -> Settings:
-    return Settings(**{"backend": "openai", "model": "gpt-test", "max_retries": 2, "timeout_seconds": 5, **overrides})
+    return load_settings(os.environ, **{"backend": "openai", "model": "gpt-test", "max_retries": 2, "timeout_seconds": 5, **overrides})
 
 
 def grade(answer: str = ANSWER, backend: OpenAIBackend | None = None, **overrides: Any) -> Grade:
@@ -332,7 +333,7 @@ def test_text_in_reasoning_content_is_used(chat_api):
     assert result.status == "graded" and result.tier == "mediocre"
 
 
-def test_json_schema_rejected_falls_back_to_json_object_and_remembers(chat_api):
+def test_json_schema_rejected_falls_back_to_json_object_with_the_schema_and_remembers(chat_api):
     rejected = error_response(
         400, "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model.",
         param="response_format",
@@ -344,8 +345,9 @@ def test_json_schema_rejected_falls_back_to_json_object_and_remembers(chat_api):
     asyncio.run(backend.aclose())
     formats = [sent_json(call).get("response_format") for call in chat_api.calls]
     assert formats[0]["type"] == "json_schema"
-    assert formats[1:] == [{"type": "json_object"}, {"type": "json_object"}]
-    assert backend.format_mode == "json_object"
+    schema = formats[0]["json_schema"]["schema"]
+    assert formats[1:] == [{"type": "json_object", "schema": schema}, {"type": "json_object", "schema": schema}]
+    assert backend.format_mode == "json_object_schema"
 
 
 def test_concurrent_rejections_step_down_only_once(chat_api):
@@ -367,7 +369,7 @@ def test_concurrent_rejections_step_down_only_once(chat_api):
 
     grades = asyncio.run(run())
     assert all(g.status == "graded" for g in grades)
-    assert backend.format_mode == "json_object"
+    assert backend.format_mode == "json_object_schema"
     sent = [sent_json(call).get("response_format", {}).get("type") for call in chat_api.calls]
     assert None not in sent and sent.count("json_object") == 4
 
@@ -376,12 +378,15 @@ def test_json_object_rejected_too_falls_back_to_the_prompt_alone(chat_api):
     chat_api.side_effect = [
         error_response(400, "response_format json_schema is not supported"),
         error_response(400, "'response_format.type' must be 'json_schema'"),
+        error_response(400, "'response_format.type' must be 'json_schema'"),
         chat_response(verdict_json()),
     ]
-    assert grade().status == "graded"
+    result = grade()
+    assert result.status == "graded" and result.response_format == "text"
     bodies = [sent_json(call) for call in chat_api.calls]
-    assert "response_format" not in bodies[2]
-    assert bodies[2]["messages"] == bodies[0]["messages"]
+    assert [b.get("response_format", {}).get("type") for b in bodies] == ["json_schema", "json_object", "json_object", None]
+    assert "schema" in bodies[1]["response_format"] and "schema" not in bodies[2]["response_format"]
+    assert bodies[3]["messages"] == bodies[0]["messages"]
 
 
 def test_max_completion_tokens_when_the_server_demands_it(chat_api):

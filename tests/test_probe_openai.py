@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from typing import Any
 
 import httpx
 
 from mock_interviewer.backends.openai_backend import OpenAIBackend
 from mock_interviewer.bank import load_bank
-from mock_interviewer.config import Settings
+from mock_interviewer.config import load_settings
 from mock_interviewer.probes import NO_ANSWER_FENCED, ProbeSet, ProbeSheet, probe_answer
 from mock_interviewer.prompts import FENCE_CLOSE, FENCE_OPEN
 from mock_interviewer.replies import ProbeList
@@ -45,7 +46,7 @@ RANKED = probes(
 
 
 def run_probe(answer: str = ANSWER, count: int = 3) -> ProbeSet:
-    backend = OpenAIBackend(Settings(backend="openai", model="gpt-test", max_retries=2, timeout_seconds=5))
+    backend = OpenAIBackend(load_settings(os.environ, backend="openai", model="gpt-test", max_retries=2, timeout_seconds=5))
 
     async def go() -> ProbeSet:
         try:

@@ -10,13 +10,14 @@ so the shared prefix must also reach that.
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import Any
 
 import pytest
 
 from mock_interviewer.backends.openai_backend import OpenAIBackend
 from mock_interviewer.bank import load_bank
-from mock_interviewer.config import Settings
+from mock_interviewer.config import Settings, load_settings
 from mock_interviewer.grader import grade_answer
 from mock_interviewer.prompts import FENCE_OPEN
 from openai_fakes import chat_response, sent_json, verdict_json
@@ -41,7 +42,7 @@ def encoding() -> Any:
 
 def sent_messages(question_id: str, chat_api: Any) -> list[list[dict[str, str]]]:
     chat_api.side_effect = [chat_response(verdict_json()) for _ in ANSWERS]
-    backend = OpenAIBackend(Settings(backend="openai", max_retries=0))
+    backend = OpenAIBackend(load_settings(os.environ, backend="openai", max_retries=0))
     question = BANK.get(question_id)
 
     async def run() -> None:

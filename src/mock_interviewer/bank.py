@@ -125,7 +125,23 @@ class Question(StrictModel):
 class Track(StrictModel):
     id: str = Field(pattern=TRACK_PATTERN)
     title: str = Field(min_length=1)
+    role: str | None = Field(
+        default=None,
+        min_length=1,
+        description="The job the track interviews for, as the interviewer says it: 'an engineering director role'.",
+    )
     time_limit_minutes: int | None = Field(default=None, ge=1)
+
+    @property
+    def described(self) -> str:
+        """How the interviewer names what the candidate is interviewing for: the role, else the track."""
+        return self.role or f'the "{self.title}" track'
+
+
+def default_role(track_id: str) -> str:
+    """A role named after a track id ("engineering-manager" -> "an engineering manager role"), for imports."""
+    words = track_id.replace("-", " ").replace("_", " ").strip()
+    return f"{'an' if words[:1].lower() in 'aeiou' else 'a'} {words} role"
 
 
 class BankFile(StrictModel):
@@ -331,6 +347,11 @@ def validate_paths(paths: Iterable[Path], notes: list[str] | None = None) -> lis
             problems.extend(found)
             if bank_file is not None:
                 loaded.append((file, bank_file))
+                if bank_file.track.role is None:
+                    problems.append(
+                        f"{file}: track.role: missing; name the job this track interviews for, "
+                        "e.g. 'role: an engineering director role'"
+                    )
                 if notes is not None:
                     notes.extend(missing_notes(bank_file, file))
     return problems + _clashes(loaded)

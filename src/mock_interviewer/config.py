@@ -1,17 +1,39 @@
-"""Settings from options and environment, and which backend they select."""
+"""Settings, loaded once: the command line over the environment over the defaults.
+
+``load_settings`` is the one place the tool's settings are read from the environment
+(the variables are named in ``envvars``). A bad value is one ``InputError`` naming the
+variable (or option) and what was expected. The API key is a ``SecretStr``: it never
+shows in a repr, a log line or a saved file.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
-from mock_interviewer.envvars import ENV_BANK, ENV_MAX_OUTPUT_TOKENS, ENV_MAX_RETRIES, ENV_TIMEOUT
+from mock_interviewer.envvars import (
+    ENV_API_KEY,
+    ENV_BACKEND,
+    ENV_BANK,
+    ENV_BASE_URL,
+    ENV_CONTEXT_BUDGET,
+    ENV_LOCAL_PORTS,
+    ENV_MAX_OUTPUT_TOKENS,
+    ENV_MAX_RETRIES,
+    ENV_MODEL,
+    ENV_RESPONSE_FORMAT,
+    ENV_TIMEOUT,
+    ENV_TRANSCRIPTS,
+)
 
 BackendChoice = Literal["auto", "openai", "offline"]
+FormatMode = Literal["json_schema", "json_object_schema", "json_object", "text"]
+"""The structured-output ladder, most to least strict (see ``openai_service.response_format``)."""
+FORMAT_LADDER: tuple[FormatMode, ...] = get_args(FormatMode)
 DEFAULT_MODEL = "gpt-4.1-mini"
 
 
@@ -25,9 +47,42 @@ class Settings(BaseModel):
     max_answer_tokens: int = Field(default=3000, ge=50, description="Longer answers are truncated before grading.")
     context_budget: int = Field(default=12000, ge=1000, description="Most tokens of conversation sent per request.")
     max_output_tokens: int = Field(default=1500, ge=100)
-    timeout_seconds: float = Field(default=60.0, gt=0)
+    timeout_seconds: float = Field(default=60.0, gt=0, allow_inf_nan=False)
     max_retries: int = Field(default=3, ge=0)
     seed: int = 7
+    api_key: SecretStr | None = Field(default=None, description="OPENAI_API_KEY; never printed.")
+    base_url: str | None = Field(default=None, description="OPENAI_BASE_URL; None means OpenAI's own.")
+    response_format: FormatMode | None = Field(
+        default=None, description="Force a step of the structured-output ladder (None: start at json_schema)."
+    )
+    local_ports: list[int] | None = Field(
+        default=None, description="Ports --backend auto looks for a local server on (None: the servers' defaults)."
+    )
+
+
+# Each variable: the field it sets and how its text becomes a value (pydantic then checks the bounds).
+_SOURCES: dict[str, tuple[str, Callable[[str], object]]] = {
+    ENV_BACKEND: ("backend", str),
+    ENV_MODEL: ("model", str),
+    ENV_TRANSCRIPTS: ("transcripts_dir", Path),
+    ENV_TIMEOUT: ("timeout_seconds", float),
+    ENV_MAX_RETRIES: ("max_retries", int),
+    ENV_MAX_OUTPUT_TOKENS: ("max_output_tokens", int),
+    ENV_CONTEXT_BUDGET: ("context_budget", int),
+    ENV_RESPONSE_FORMAT: ("response_format", str),
+    ENV_API_KEY: ("api_key", str),
+    ENV_BASE_URL: ("base_url", str),
+}
+_EXPECTED: dict[str, str] = {
+    "backend": "auto, openai or offline",
+    "timeout_seconds": "a positive number of seconds",
+    "max_retries": "a whole number, 0 or more",
+    "max_output_tokens": "a whole number, 100 or more",
+    "context_budget": "a whole number, 1000 or more",
+    "response_format": ", ".join(FORMAT_LADDER),
+}
+_OPTIONS: dict[str, str] = {"backend": "--backend", "model": "--model", "transcripts_dir": "--transcripts-dir",
+                            "context_budget": "--context-budget"}
 
 
 def bank_paths_from_env(env: Mapping[str, str]) -> list[Path]:
@@ -35,38 +90,66 @@ def bank_paths_from_env(env: Mapping[str, str]) -> list[Path]:
     return [Path(p) for p in raw.split(os.pathsep) if p.strip()]
 
 
-def service_settings_from_env(env: Mapping[str, str]) -> dict[str, Any]:
-    """Timeout (seconds), retries and output budget for the model service, from the environment when set.
+def load_settings(env: Mapping[str, str], *, bank: list[Path] | None = None, **given: object) -> Settings:
+    """Settings from the command line (``given``; None means not given) over ``env`` over the defaults.
 
-    Slow local models (Ollama on a CPU) need a longer timeout than the default;
-    reasoning models spend output tokens thinking and may need a larger budget.
+    Bank paths add up: the environment's first, then ``bank``. Raises ``InputError`` naming the first
+    bad variable or option.
     """
     from mock_interviewer.errors import InputError
 
-    found: dict[str, Any] = {}
-    raw = env.get(ENV_TIMEOUT, "").strip()
-    if raw:
-        try:
-            seconds = float(raw)
-        except ValueError:
-            seconds = float("nan")
-        if not 0 < seconds < float("inf"):
-            raise InputError(f"{ENV_TIMEOUT}={raw!r}: expected a positive number of seconds")
-        found["timeout_seconds"] = seconds
-    for var, key, least in ((ENV_MAX_RETRIES, "max_retries", 0), (ENV_MAX_OUTPUT_TOKENS, "max_output_tokens", 100)):
+    values: dict[str, object] = {}
+    origin: dict[str, str] = {}
+    for var, (name, parse) in _SOURCES.items():
         raw = env.get(var, "").strip()
-        if raw:
-            if not raw.isdigit() or int(raw) < least:
-                raise InputError(f"{var}={raw!r}: expected a whole number, {least} or more")
-            found[key] = int(raw)
-    return found
+        if not raw:
+            continue
+        origin[name] = f"{var}={raw!r}" if name != "api_key" else var
+        try:
+            values[name] = parse(raw)
+        except ValueError:
+            raise InputError(f"{origin[name]}: expected {_EXPECTED.get(name, 'a value')}") from None
+    for name, value in given.items():
+        if value is not None:
+            values[name] = value
+            origin[name] = f"{_OPTIONS.get(name, name)} {value!r}"
+    values["bank_paths"] = bank_paths_from_env(env) + list(bank or [])
+    if ENV_LOCAL_PORTS in env:
+        values["local_ports"] = _ports(env[ENV_LOCAL_PORTS])
+    try:
+        return Settings(**values)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]) if error["loc"] else ""
+        where = origin.get(name, name)
+        raise InputError(f"{where}: expected {_EXPECTED.get(name, error['msg'])}") from None
+
+
+def _ports(raw: str) -> list[int]:
+    """``MOCK_INTERVIEWER_LOCAL_PORTS``: port numbers separated by commas; empty means look nowhere."""
+    from mock_interviewer.errors import InputError
+
+    parts = [part.strip() for part in raw.split(",") if part.strip()]
+    if not all(part.isdigit() and 0 < int(part) < 65536 for part in parts):
+        raise InputError(f"{ENV_LOCAL_PORTS}={raw!r}: expected port numbers separated by commas")
+    return [int(part) for part in parts]
 
 
 def resolve_backend(choice: str, env: Mapping[str, str]) -> tuple[str, str]:
     """The backend ``auto`` stands for, and a sentence saying why."""
     if choice != "auto":
         return choice, f"using the {choice} backend"
-    if env.get("OPENAI_API_KEY") or env.get("OPENAI_BASE_URL"):
-        which = "OPENAI_API_KEY" if env.get("OPENAI_API_KEY") else "OPENAI_BASE_URL"
+    if env.get(ENV_API_KEY) or env.get(ENV_BASE_URL):
+        which = ENV_API_KEY if env.get(ENV_API_KEY) else ENV_BASE_URL
         return "openai", f"using the openai backend ({which} is set)"
     return "offline", "using the offline backend (no OPENAI_API_KEY or OPENAI_BASE_URL): grades are estimates"
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The service variables as ``resolve_backend`` reads them, from loaded settings."""
+    env: dict[str, str] = {}
+    if settings.api_key is not None:
+        env[ENV_API_KEY] = settings.api_key.get_secret_value()
+    if settings.base_url:
+        env[ENV_BASE_URL] = settings.base_url
+    return env

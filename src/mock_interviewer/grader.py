@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mock_interviewer.backends.base import Backend, ModelRequest, Task, Turn
+from mock_interviewer.backends.base import Backend, ModelReply, ModelRequest, Task, Turn
 from mock_interviewer.bank import Question
 from mock_interviewer.config import Settings
 from mock_interviewer.errors import InputError
@@ -110,16 +110,31 @@ async def grade_answer(
     try:
         verdict, reply = await complete_structured(backend, request, GradeVerdict)
     except StructuredFailure as failure:
-        model = failure.reply.model if failure.reply else backend.model
-        return Grade.ungraded(question.id, failure.reason, model=model, suspicious=prepared.suspicious, **common)
+        failed = failure.reply
+        return Grade.ungraded(
+            question.id,
+            failure.reason,
+            model=failed.model if failed else backend.model,
+            suspicious=prepared.suspicious,
+            usage=failed.usage if failed else None,
+            response_format=_format_of(failed),
+            **common,
+        )
     grade = Grade.from_verdict(
         question.id,
         verdict,
         model=reply.model,
         system_fingerprint=reply.system_fingerprint,
         usage=reply.usage,
+        response_format=_format_of(reply),
         **common,
     )
     if prepared.suspicious and not grade.suspicious:
         grade = grade.model_copy(update={"suspicious": True})
     return grade
+
+
+def _format_of(reply: ModelReply | None) -> str | None:
+    """The structured-output step a reply came through, when its backend says (the openai one does)."""
+    found = reply.extra.get("response_format") if reply is not None else None
+    return found if isinstance(found, str) else None

@@ -31,6 +31,7 @@ from mock_interviewer.bank import (
     Question,
     Track,
     _read_text,
+    default_role,
     normalise_whitespace,
 )
 from mock_interviewer.errors import InputError
@@ -248,6 +249,7 @@ def import_document(
     *,
     question_set: int | None = None,
     title: str | None = None,
+    role: str | None = None,
     time_limit_minutes: int | None = None,
 ) -> ImportResult:
     """Import the question sets of a document as bank files, one per track id given.
@@ -282,6 +284,7 @@ def import_document(
         track = Track(
             id=track_id,
             title=title or raw.title or f"{track_id.replace('-', ' ').replace('_', ' ').title()} questions",
+            role=(role or '').strip() or default_role(track_id),
             time_limit_minutes=time_limit_minutes if time_limit_minutes is not None else raw.time_limit_minutes,
         )
         questions = []

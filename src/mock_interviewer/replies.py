@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from mock_interviewer.strict import StrictModel
+from mock_interviewer.strict import StrictModel, Text, Trimmed
 
 
 class FollowUpDecision(StrictModel):
     """After an answer: is a follow-up warranted, and what to ask."""
 
-    missing: list[str] = Field(description="Key points of a great answer this candidate has not yet shown.")
-    target: str = Field(description="The single largest gap the follow-up aims at ('' when none).")
+    missing: list[Text] = Field(description="Key points of a great answer this candidate has not yet shown.")
+    target: Trimmed = Field(description="The single largest gap the follow-up aims at ('' when none).")
     ask_follow_up: bool = Field(description="True when a follow-up would help the candidate show more substance.")
-    follow_up: str = Field(
+    follow_up: Trimmed = Field(
         description="The follow-up question, in the interviewer's voice; never reveals the exemplar ('' when none)."
     )
 
@@ -25,13 +25,13 @@ class FollowUpDecision(StrictModel):
 class Probe(StrictModel):
     """One follow-up question a team lead can ask."""
 
-    question: str = Field(
+    question: Text = Field(
         description="The question to ask, in the interviewer's voice; it must not give the answer away."
     )
-    targets: str = Field(description="The element of the great exemplar that is missing or unproven.")
-    refers_to: str = Field(description="What the candidate said that this probe builds on ('' without an answer).")
-    strong_reply: str = Field(description="What a strong reply would contain.")
-    red_flag: str = Field(description="A red flag to listen for in the reply.")
+    targets: Text = Field(description="The element of the great exemplar that is missing or unproven.")
+    refers_to: Trimmed = Field(description="What the candidate said that this probe builds on ('' without an answer).")
+    strong_reply: Text = Field(description="What a strong reply would contain.")
+    red_flag: Text = Field(description="A red flag to listen for in the reply.")
 
 
 class ProbeList(StrictModel):

@@ -15,6 +15,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from mock_interviewer.backends.base import Backend, Message, ModelReply, ModelRequest
+from mock_interviewer.grades import add_usage
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -85,7 +86,10 @@ def parse_reply(reply: ModelReply, output: type[T]) -> T:
 
 
 async def complete_structured(backend: Backend, request: ModelRequest, output: type[T]) -> tuple[T, ModelReply]:
-    """Ask for ``output``; on an invalid reply re-ask once with the validation error."""
+    """Ask for ``output``; on an invalid reply re-ask once with the validation error.
+
+    The reply returned (or carried by the failure) reports the usage of every request sent.
+    """
     reply = await backend.complete(request)
     _check_finish(reply)
     try:
@@ -100,7 +104,9 @@ async def complete_structured(backend: Backend, request: ModelRequest, output: t
             Message("user", REPAIR_INSTRUCTION.format(error=first_error)),
         ),
     )
+    first_usage = reply.usage
     reply = await backend.complete(repair)
+    reply = replace(reply, usage=add_usage(first_usage, reply.usage))
     _check_finish(reply)
     try:
         return parse_reply(reply, output), reply

@@ -30,7 +30,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
-from mock_interviewer.backends.base import ModelReply
 from mock_interviewer.bank import Bank
 from mock_interviewer.batch import BATCH_STATE_FILE
 from mock_interviewer.batch.estimate import BodyFor
@@ -41,7 +40,8 @@ from mock_interviewer.batch.results import Failure, ResultWriter, make_record
 from mock_interviewer.batch.runner import RunSummary, apply_reuse, start_summary
 from mock_interviewer.config import Settings
 from mock_interviewer.errors import InputError, ServiceError
-from mock_interviewer.grades import Grade, GradeVerdict, Usage
+from mock_interviewer.grades import Grade, GradeVerdict
+from mock_interviewer.openai_service import reply_from_body
 from mock_interviewer.scrub import scrub
 from mock_interviewer.storage import atomic_write_text
 from mock_interviewer.structured import StructuredFailure, validate_reply
@@ -147,14 +147,13 @@ class BatchEvents:
 # ---------------------------------------------------------------- the client
 
 
-def make_client(settings: Settings, env: dict[str, str] | None = None) -> AsyncOpenAI:
-    """An async OpenAI client for files and batches (the SDK reads OPENAI_API_KEY and OPENAI_BASE_URL)."""
-    env = dict(os.environ) if env is None else env
-    if not env.get("OPENAI_API_KEY"):
+def make_client(settings: Settings) -> AsyncOpenAI:
+    """An async OpenAI client for files and batches (``openai_service.make_client``, the SDK's retries)."""
+    if settings.api_key is None:
         raise InputError("--batch-api needs OPENAI_API_KEY: the Batch API is an OpenAI service")
-    import openai
+    from mock_interviewer.openai_service import make_client as service_client
 
-    return openai.AsyncOpenAI(max_retries=settings.max_retries, timeout=settings.timeout_seconds)
+    return service_client(settings)
 
 
 def api_object(found: T, action: str, client: AsyncOpenAI) -> T:
@@ -163,7 +162,7 @@ def api_object(found: T, action: str, client: AsyncOpenAI) -> T:
     A 200 answer that is not JSON (a web page at the wrong OPENAI_BASE_URL) comes back as a plain string.
     """
     if not hasattr(found, "id"):
-        from mock_interviewer.backends.openai_backend import redact_url
+        from mock_interviewer.openai_service import redact_url
 
         raise ServiceError(
             f"Batch API: {action} failed: the server at {redact_url(str(client.base_url))} did not answer like the "
@@ -178,26 +177,18 @@ async def service(action: str, secrets: tuple[str, ...] = ()) -> AsyncIterator[N
     """Turn an SDK failure during ``action`` into one ServiceError line (never with the key in it)."""
     import openai
 
+    from mock_interviewer.openai_service import one_line, root_cause, server_message
+
     try:
         yield
     except openai.APIStatusError as exc:
-        message = scrub(_server_message(exc), secrets)
+        message = scrub(one_line(server_message(exc)), secrets)
         raise ServiceError(f"Batch API: {action} failed (HTTP {exc.status_code}){': ' + message if message else ''}") from None
     except openai.APIConnectionError as exc:
-        raise ServiceError(f"Batch API: {action} failed: cannot reach the service ({scrub(str(exc), secrets)})") from None
+        reason = "timed out" if isinstance(exc, openai.APITimeoutError) else root_cause(exc)
+        raise ServiceError(f"Batch API: {action} failed: cannot reach the service ({scrub(reason, secrets)})") from None
     except openai.OpenAIError as exc:
-        raise ServiceError(f"Batch API: {action} failed: {scrub(str(exc), secrets)}") from None
-
-
-def _server_message(exc: object) -> str:
-    body = getattr(exc, "body", None)
-    if isinstance(body, dict):
-        message = body.get("message") or body.get("error")
-        if isinstance(message, dict):
-            message = message.get("message")
-        if message:
-            return " ".join(str(message).split())[:300]
-    return ""
+        raise ServiceError(f"Batch API: {action} failed: {scrub(one_line(str(exc)), secrets)}") from None
 
 
 # ---------------------------------------------------------------- building and submitting
@@ -352,43 +343,13 @@ async def download(client: AsyncOpenAI, file_id: str, path: Path, secrets: tuple
     return path
 
 
-def reply_from_body(body: dict[str, Any], model: str) -> ModelReply:
-    """A Chat Completions response body (a Batch API output line's) as the seam's ModelReply."""
-    usage = body.get("usage") if isinstance(body.get("usage"), dict) else None
-    reply_usage = None
-    if usage is not None:
-        details = usage.get("prompt_tokens_details") or {}
-        reply_usage = Usage(
-            prompt_tokens=int(usage.get("prompt_tokens") or 0),
-            completion_tokens=int(usage.get("completion_tokens") or 0),
-            cached_tokens=int(details.get("cached_tokens") or 0) if isinstance(details, dict) else 0,
-        )
-    name = str(body.get("model") or model)
-    fingerprint = body.get("system_fingerprint")
-    choices = body.get("choices") or []
-    if not choices:
-        return ModelReply(text="", model=name, finish_reason=None, system_fingerprint=fingerprint, usage=reply_usage)
-    choice = choices[0]
-    message = choice.get("message") or {}
-    text = message.get("content") or ""
-    if not text.strip():
-        text = message.get("reasoning_content") or message.get("reasoning") or ""
-    return ModelReply(
-        text=text,
-        model=name,
-        finish_reason=choice.get("finish_reason"),
-        refusal=message.get("refusal"),
-        system_fingerprint=fingerprint,
-        usage=reply_usage,
-    )
-
-
 def grade_from_line(
     line: dict[str, Any], job: Job, bank: Bank, settings: Settings, *, model: str, prompt_version: str
 ) -> tuple[Grade, Failure | None]:
     """The grade in one output (or error) line, validated like a live reply."""
     question_id = job.item.question_id
-    common: dict[str, Any] = {"backend": "openai", "estimate": False, "prompt_version": prompt_version}
+    common: dict[str, Any] = {"backend": "openai", "estimate": False, "prompt_version": prompt_version,
+                              "response_format": settings.response_format or "json_schema"}  # what each line asked for
     response = line.get("response") if isinstance(line.get("response"), dict) else None
     status = response.get("status_code") if response else None
     if response is None or status != 200:
@@ -402,7 +363,7 @@ def grade_from_line(
     except StructuredFailure as failure:
         return (
             Grade.ungraded(question_id, failure.reason, model=reply.model, suspicious=prepared.suspicious,
-                           truncated=prepared.truncated, **common),
+                           truncated=prepared.truncated, usage=reply.usage, **common),
             "model_reply",
         )
     grade = Grade.from_verdict(

@@ -2,7 +2,7 @@
 
 ``request_for`` goes through the grader's own ``prepare_answer`` and
 ``build_grade_request`` (same truncation, same prompt, same fence), and
-``BodyBuilder`` through the OpenAI backend's ``chat_request_body``, so what is
+``BodyBuilder`` through ``openai_service.chat_request_body``, so what is
 counted or uploaded is what a live run sends.
 """
 
@@ -37,7 +37,7 @@ class BodyBuilder:
 
     def __init__(self, settings: Settings, build: Callable[[ModelRequest, Settings], dict[str, Any]] | None = None) -> None:
         if build is None:
-            from mock_interviewer.backends.openai_backend import chat_request_body
+            from mock_interviewer.openai_service import chat_request_body
 
             build = chat_request_body
         self.settings = settings

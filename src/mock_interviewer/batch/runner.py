@@ -71,7 +71,7 @@ class RunSummary:
 
     def count(self, job: Job, grade: Grade, failure: Failure | None) -> None:
         n = len(job.items)
-        self.requests += 1
+        self.requests += grade.usage.requests if grade.usage is not None else 1
         if grade.status == "graded":
             self.graded += n
         else:

@@ -77,6 +77,14 @@ def import_bank(
         int | None, typer.Option("--set", min=1, help="Import only the Nth question set of the document.")
     ] = None,
     title: Annotated[str | None, typer.Option("--title", help="Track title (default: the document's heading).")] = None,
+    role: Annotated[
+        str | None,
+        typer.Option(
+            "--role",
+            help="The job the track interviews for, as the interviewer says it, e.g. 'an engineering manager role' "
+            "(default: named after the track id).",
+        ),
+    ] = None,
     minutes: Annotated[
         int | None, typer.Option("--minutes", min=1, help="Time limit in minutes (default: from the document).")
     ] = None,
@@ -94,7 +102,9 @@ def import_bank(
     from mock_interviewer.storage import atomic_write_text
 
     ctx = make_context()
-    result = import_document(file, track, question_set=question_set, title=title, time_limit_minutes=minutes)
+    result = import_document(
+        file, track, question_set=question_set, title=title, role=role, time_limit_minutes=minutes
+    )
     for warning in result.warnings:
         ctx.say(warning, label="warning:")
     if out is None:

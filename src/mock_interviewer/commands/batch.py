@@ -14,6 +14,7 @@ import typer
 
 from mock_interviewer.batch import DEFAULT_OUT_DIR
 from mock_interviewer.commands.common import BackendOpt, BankOpt, JsonOpt, ModelOpt, make_context, print_error
+from mock_interviewer.openai_service import secrets_of
 
 DEFAULT_OUT = Path(DEFAULT_OUT_DIR)
 
@@ -77,11 +78,6 @@ PollOpt = Annotated[
 ]
 
 
-def _secrets() -> tuple[str, ...]:
-    key = os.environ.get("OPENAI_API_KEY", "")
-    return (key,) if len(key) >= 8 else ()
-
-
 def batch(
     paths: PathsArg,
     out: OutOpt = DEFAULT_OUT,
@@ -93,7 +89,7 @@ def batch(
     poll_seconds: PollOpt = 30.0,
     json_output: JsonOpt = False,
     bank: BankOpt = None,
-    backend: BackendOpt = "auto",
+    backend: BackendOpt = None,
     model: ModelOpt = None,
 ) -> None:
     """Grade saved transcripts and answer files at scale: concurrent, resumable, with a report.
@@ -107,10 +103,11 @@ def batch(
     from mock_interviewer.render.batch_run import TerminalView, closing_line, dry_run_json, outcome_json
 
     ctx = make_context(json_output=json_output, bank=bank, backend=backend, model=model)
+    settings = ctx.settings()
     options = BatchOptions(paths=tuple(paths), out=out, concurrency=concurrency, batch_api=batch_api,
-                           formats=tuple(formats or ()), poll_seconds=poll_seconds, secrets=_secrets())
+                           formats=tuple(formats or ()), poll_seconds=poll_seconds, secrets=secrets_of(settings))
     price_table = load_prices(prices, os.environ)
-    settings, loaded, model_backend = ctx.settings(), ctx.load_bank(), ctx.make_backend()
+    loaded, model_backend = ctx.load_bank(), ctx.make_backend()
     view = TerminalView(ctx.err, ctx.say, live=not ctx.json and ctx.err.is_terminal, quiet=ctx.json)
     if dry_run:
         planned = dry_run_batch(options, settings, loaded, model_backend, prices=price_table, view=view)

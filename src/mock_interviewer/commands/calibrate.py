@@ -45,7 +45,7 @@ def calibrate(
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64, help="Grades in flight at once.")] = 4,
     json_output: JsonOpt = False,
     bank: BankOpt = None,
-    backend: BackendOpt = "auto",
+    backend: BackendOpt = None,
     model: ModelOpt = None,
 ) -> None:
     """Measure the grader: accuracy, quadratic-weighted kappa, confusion matrix, exemplar ordering."""

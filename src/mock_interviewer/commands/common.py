@@ -37,17 +37,20 @@ BankOpt = Annotated[
     ),
 ]
 BackendOpt = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--backend",
-        envvar=ENV_BACKEND,
-        help="auto (openai when OPENAI_API_KEY or OPENAI_BASE_URL is set, else offline), openai, or offline.",
+        help=(
+            "auto (openai when OPENAI_API_KEY or OPENAI_BASE_URL is set or a local server answers, else offline), "
+            f"openai, or offline; also {ENV_BACKEND}. Default: auto."
+        ),
+        show_default=False,
     ),
 ]
 ModelOpt = Annotated[
     str | None,
     typer.Option(
-        "--model", envvar=ENV_MODEL, help="Model name for the openai backend.", show_default=False
+        "--model", help=f"Model name for the openai backend; also {ENV_MODEL}.", show_default=False
     ),
 ]
 AnswerOpt = Annotated[
@@ -67,37 +70,45 @@ AnswerFileOpt = Annotated[
     ),
 ]
 TranscriptsOpt = Annotated[
-    Path,
-    typer.Option("--transcripts-dir", envvar=ENV_TRANSCRIPTS, help="Where sessions are saved."),
+    Path | None,
+    typer.Option(
+        "--transcripts-dir",
+        help=f"Where sessions are saved; also {ENV_TRANSCRIPTS}. Default: ./transcripts.",
+        show_default=False,
+    ),
 ]
 
 
 @dataclass
 class Context:
-    """What every command needs: settings, the consoles, and output mode."""
+    """What every command needs: settings (loaded once), the consoles, and output mode."""
 
     json: bool = False
-    bank_paths: list[Path] = field(default_factory=list)
-    backend: str = "auto"
+    bank: list[Path] = field(default_factory=list)
+    backend: str | None = None
     model: str | None = None
-    transcripts_dir: Path = Path("transcripts")
+    transcripts: Path | None = None
     out: Console = field(default_factory=Console)
     err: Console = field(default_factory=lambda: Console(stderr=True))
+    _settings: Settings | None = None
 
     def settings(self) -> Settings:
-        from mock_interviewer.config import DEFAULT_MODEL, Settings, service_settings_from_env
+        """The command line over the environment over the defaults, read once (``config.load_settings``)."""
+        if self._settings is None:
+            from mock_interviewer.config import load_settings
 
-        if self.backend not in ("auto", "openai", "offline"):
-            from mock_interviewer.errors import InputError
+            self._settings = load_settings(
+                os.environ, bank=self.bank, backend=self.backend, model=self.model, transcripts_dir=self.transcripts
+            )
+        return self._settings
 
-            raise InputError(f"--backend: unknown backend {self.backend!r} (choose auto, openai or offline)")
-        return Settings(
-            backend=self.backend,  # type: ignore[arg-type]
-            model=self.model or DEFAULT_MODEL,
-            bank_paths=self.bank_paths,
-            transcripts_dir=self.transcripts_dir,
-            **service_settings_from_env(os.environ),
-        )
+    @property
+    def bank_paths(self) -> list[Path]:
+        return self.settings().bank_paths
+
+    @property
+    def transcripts_dir(self) -> Path:
+        return self.settings().transcripts_dir
 
     def load_bank(self) -> Bank:
         from mock_interviewer.bank import load_bank
@@ -107,7 +118,7 @@ class Context:
     def make_backend(self) -> Backend:
         from mock_interviewer.backends import make_backend
 
-        backend, why = make_backend(self.settings(), os.environ)
+        backend, why = make_backend(self.settings(), on_notice=lambda text: self.say(text, label="notice:"))
         self.say(why, style="dim")
         return backend
 
@@ -126,19 +137,11 @@ def make_context(
     *,
     json_output: bool = False,
     bank: list[Path] | None = None,
-    backend: str = "auto",
+    backend: str | None = None,
     model: str | None = None,
-    transcripts_dir: Path = Path("transcripts"),
+    transcripts_dir: Path | None = None,
 ) -> Context:
-    from mock_interviewer.config import bank_paths_from_env
-
-    return Context(
-        json=json_output,
-        bank_paths=bank_paths_from_env(os.environ) + list(bank or []),
-        backend=backend,
-        model=model,
-        transcripts_dir=transcripts_dir,
-    )
+    return Context(json=json_output, bank=list(bank or []), backend=backend, model=model, transcripts=transcripts_dir)
 
 
 def message_line(text: str, *, label: str = "", label_style: str = "", style: str = "") -> Text:

@@ -55,7 +55,7 @@ def grade(
     answer_file: AnswerFileOpt = None,
     json_output: JsonOpt = False,
     bank: BankOpt = None,
-    backend: BackendOpt = "auto",
+    backend: BackendOpt = None,
     model: ModelOpt = None,
 ) -> None:
     """Grade one answer: tier, score, the gap to the great exemplar, and what to add.

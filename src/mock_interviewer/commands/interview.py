@@ -132,9 +132,9 @@ def interview(
     context_budget: ContextBudgetOpt = None,
     json_output: JsonOpt = False,
     bank: BankOpt = None,
-    backend: BackendOpt = "auto",
+    backend: BackendOpt = None,
     model: ModelOpt = None,
-    transcripts_dir: TranscriptsOpt = Path("transcripts"),
+    transcripts_dir: TranscriptsOpt = None,
 ) -> None:
     """Run a mock interview: questions, follow-ups, grades against the exemplars, and a summary.
 

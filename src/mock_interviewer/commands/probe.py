@@ -175,7 +175,7 @@ def probe(
     ] = None,
     json_output: JsonOpt = False,
     bank: BankOpt = None,
-    backend: BackendOpt = "auto",
+    backend: BackendOpt = None,
     model: ModelOpt = None,
 ) -> None:
     """Follow-up probes a team lead can ask: for a candidate's answer, for a question, or a sheet for a track.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,7 +15,7 @@ sessions_app = typer.Typer(help="List and show saved interview sessions.", invok
 def list_sessions(
     typer_ctx: typer.Context,
     json_output: JsonOpt = False,
-    transcripts_dir: TranscriptsOpt = Path("transcripts"),
+    transcripts_dir: TranscriptsOpt = None,
 ) -> None:
     """List saved sessions, newest first (a file that cannot be read is listed with the reason)."""
     if typer_ctx.invoked_subcommand is not None:
@@ -58,7 +57,7 @@ def show(
     markdown: Annotated[bool, typer.Option("--markdown", help="Print the session as Markdown (to save or share).")] = False,
     json_output: JsonOpt = False,
     bank: BankOpt = None,
-    transcripts_dir: TranscriptsOpt = Path("transcripts"),
+    transcripts_dir: TranscriptsOpt = None,
 ) -> None:
     """Show one session: every question, answer, follow-up and grade, then the summary."""
     import sys

@@ -192,7 +192,7 @@ class Interview:
             question,
             index=index,
             total=len(self.session.records),
-            track_title=track.title if track else self.session.track,
+            track_title=track.described if track else f'the "{self.session.track}" track',
             history=history,
             settings=self.settings,
         )
