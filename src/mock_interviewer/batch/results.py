@@ -54,6 +54,7 @@ def make_record(key: str, item: Item, grade: Grade, failure: str | None = None) 
         "graded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "failure": failure,
         "grade": grade.model_dump(mode="json"),
+        "answer": item.answer,  # the report shows it beside its grade (the writer scrubs the line)
     }
 
 
