@@ -64,6 +64,7 @@ class CalibrationItem:
     note: str = ""
     id: str | None = None
     suspicious: bool = False
+    borderline: bool = False
 
     @property
     def correct(self) -> bool:
@@ -89,6 +90,8 @@ class CalibrationItem:
             data["note"] = self.note
         if self.suspicious:
             data["suspicious"] = True
+        if self.borderline:
+            data["borderline"] = True
         return data
 
 
@@ -104,6 +107,8 @@ class Metrics:
     confusion: list[list[int]]  # rows: expected great, mediocre, poor; columns: predicted, same order
     poor_graded_great: int
     ordering_violations: list[dict[str, Any]] = field(default_factory=list)
+    borderline: int = 0  # graded items marked too close to call
+    accuracy_not_borderline: float | None = None  # accuracy over the items not marked borderline
 
     @property
     def ungraded(self) -> int:
@@ -120,6 +125,10 @@ class Metrics:
             "confusion": {"labels": list(TIERS), "rows": "expected", "columns": "predicted", "matrix": self.confusion},
             "poor_graded_great": self.poor_graded_great,
             "ordering_violations": self.ordering_violations,
+            "borderline": self.borderline,
+            "accuracy_not_borderline": None
+            if self.accuracy_not_borderline is None
+            else round(self.accuracy_not_borderline, 4),
         }
 
 
@@ -207,7 +216,10 @@ def metrics(items: Sequence[CalibrationItem], *, with_ordering: bool = False) ->
     expected = [item.expected for item in graded]
     predicted = [item.predicted for item in graded if item.predicted is not None]
     correct = sum(item.correct for item in graded)
+    clear = [item for item in items if not item.borderline]
     return Metrics(
+        borderline=len(items) - len(clear),
+        accuracy_not_borderline=sum(item.correct for item in clear) / len(clear) if clear else None,
         count=len(items),
         graded=len(graded),
         correct=correct,
@@ -339,6 +351,7 @@ async def run_calibration(
             note=job.note,
             id=job.id,
             suspicious=grade.suspicious,
+            borderline=grade.borderline is not None,
         )
 
     items = list(await asyncio.gather(*(run(job) for job in jobs)))

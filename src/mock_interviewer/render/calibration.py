@@ -88,6 +88,12 @@ def report_view(report: CalibrationReport) -> RenderableType:
     parts: list[RenderableType] = [summary_table(report)]
     if report.exemplars is not None:
         parts.append(Text(report.exemplar_note, style="yellow" if report.labelled is None else "dim"))
+    labelled = report.labelled
+    if labelled is not None and labelled.borderline and labelled.accuracy_not_borderline is not None:
+        parts.append(Text(
+            f"Borderline (too close to call): {labelled.borderline} of {labelled.count} labelled answers; "
+            f"accuracy on the others {_pct(labelled.accuracy_not_borderline)} (on all {_pct(labelled.accuracy)})."
+        ))  # fmt: skip
     if report.estimate:
         parts.append(Text("The offline backend's grades are estimates from the exemplars and rubric notes.", style="dim"))
     for name, found in (("labelled", report.labelled), ("exemplars", report.exemplars)):
