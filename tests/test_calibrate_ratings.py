@@ -145,3 +145,11 @@ def test_offline_calibration_on_the_exemplars_says_they_are_its_own_anchors(cli)
     assert "exemplars (lookup)" in text and "own anchors" in text and "not a measurement" in text
     data = cli("calibrate", "--backend", "offline", "--track", "technical", "--json").json()
     assert data["exemplars"]["kind"] == "lookup" and "by lookup" in data["exemplars"]["note"]
+
+
+def test_the_documented_example_gives_the_documented_figures(cli):
+    example = Path(__file__).parent.parent / "docs" / "examples" / "ratings.csv"
+    data = cli("calibrate", "--ratings", str(example), "--backend", "offline", "--json").json()
+    assert data["agreement"]["alpha"]["value"] == 0.7072 and data["agreement"]["alpha"]["ci"] == [0.0114, 0.9496]
+    assert [p["kappa"] for p in data["agreement"]["pairs"]] == [0.75, 0.75, 0.5, 1.0, 0.75, 0.75]
+    assert "0.707  [0.01, 0.95]" in (example.parent.parent / "calibration.md").read_text(encoding="utf-8")

@@ -151,7 +151,7 @@ def disagreement_tables(report: RatingsReport) -> list[Table]:
         table.add_column("answer text", max_width=40)
         for item in report.disagreements.items:
             text = " ".join((item.answer or "").split())
-            text = text if len(text) <= 100 else text[:99] + "…"
+            text = text if len(text) <= 60 else text[:59] + "…"
             marks = [item.ratings.get(r, "") for r in report.agreement.raters] + ([item.grader or ""] if graded else [])
             table.add_row(item.item_id, item.question_id or "", *marks, text)
         tables.append(table)

@@ -13,7 +13,7 @@ from mock_interviewer.render import report_tables as tables
 _CSS = """
 body{font:15px/1.5 system-ui,-apple-system,Segoe UI,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#1f2328}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border:1px solid #d0d7de;padding:.3rem .6rem;text-align:left;vertical-align:top}
-th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}td:first-child{white-space:nowrap}
 .great{color:#1a7f37;font-weight:600}.mediocre{color:#9a6700;font-weight:600}.poor{color:#cf222e;font-weight:600}
 .ungraded{color:#6e7781;font-weight:600}.bar{background:#0969da;height:.8rem;display:inline-block}
 .answer{border-left:3px solid #d0d7de;padding:.2rem .8rem;margin:.8rem 0}.meta{color:#6e7781;font-size:.9em}
