@@ -70,6 +70,7 @@ def test_a_batch_of_60_answers_writes_report_json_with_question_analysis_and_eve
     assert sum(r["answer"] == BANK.get("technical-06").exemplars.mediocre for r in rows) == 10
     assert "## Per question" in markdown and "does not separate candidates" in markdown
     assert "discrimination" in markdown and "<details><summary>The answer</summary>" in html
+    assert "### cand-0\n\n6 answers · mean score 1.33 · great 0, mediocre 1, poor 5" in markdown  # a page per candidate
     assert str(out / "report.json") in result.stdout or "report.json" in result.stdout
 
 

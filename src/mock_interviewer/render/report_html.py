@@ -130,12 +130,14 @@ def write_html(report: BatchReport, answers: Iterator[AnswerEntry], out: IO[str]
     _lists(report, out)
     out.write("<h2>Every answer</h2>\n")
     current = None
+    rows = {row.name: row for row in report.candidates}
     for answer in answers:
         if answer.candidate != current:
             if current is not None:
                 out.write("</details>\n")
             current = answer.candidate
-            out.write(f"<details open><summary><b>{h(current)}</b></summary>\n")
+            line = tables.candidate_line(rows.get(current))
+            out.write(f'<details open><summary><b>{h(current)}</b> <span class="meta">{h(line)}</span></summary>\n')
         _answer(out, answer)
     if current is not None:
         out.write("</details>\n")

@@ -125,8 +125,9 @@ def write_markdown(report: BatchReport, answers: Iterator[AnswerEntry], out: IO[
     _lists(report, out)
     out.write("## Every answer\n")
     current = None
+    rows = {row.name: row for row in report.candidates}
     for answer in answers:
         if answer.candidate != current:
             current = answer.candidate
-            out.write(f"\n### {md(current)}\n")
+            out.write(f"\n### {md(current)}\n\n{md(tables.candidate_line(rows.get(current)))}\n")
         _answer(out, answer)

@@ -139,3 +139,12 @@ def flags(answer: AnswerEntry) -> list[str]:
     if answer.borderline:
         found.append("borderline: " + " / ".join(answer.borderline))
     return found
+
+
+def candidate_line(row: GroupRow | None) -> str:
+    """One line heading a candidate's answers: how many, the mean score, the tiers."""
+    if row is None:
+        return ""
+    t = row.tiers
+    line = f"{row.answers} answers · mean score {fmt_mean(row.mean_score)} · great {t.great}, mediocre {t.mediocre}, poor {t.poor}"
+    return line + (f", ungraded {row.ungraded}" if row.ungraded else "")
