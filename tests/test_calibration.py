@@ -181,3 +181,18 @@ def test_calibrate_for_people_and_its_errors(cli, tmp_path: Path) -> None:
     assert result.exit_code == 2 and "unknown track 'nope'" in result.stderr
     result = cli("calibrate", "--backend", "offline", "--no-exemplars")
     assert result.exit_code == 2 and "--labelled" in result.stderr
+
+
+def test_borderline_items_are_counted_and_accuracy_is_given_without_them():
+    from mock_interviewer.calibration import CalibrationItem, metrics
+
+    items = [
+        CalibrationItem("labelled", "technical-01", "great", "great", 5),
+        CalibrationItem("labelled", "technical-01", "poor", "poor", 1),
+        CalibrationItem("labelled", "technical-01", "great", "mediocre", 3, borderline=True),
+        CalibrationItem("labelled", "technical-01", "poor", "mediocre", 3),
+    ]
+    found = metrics(items)
+    assert found.borderline == 1 and found.accuracy == 0.5
+    assert found.accuracy_not_borderline == pytest.approx(2 / 3)
+    assert found.as_dict()["borderline"] == 1 and found.as_dict()["accuracy_not_borderline"] == 0.6667

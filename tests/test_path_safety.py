@@ -178,8 +178,8 @@ def test_batch_ids_and_candidate_names_never_name_a_file(cli, home: Path, tmp_pa
                  "--format", "html", "--format", "csv", "--json")
     assert result.exit_code == 0, result.stderr
     written = snapshot(tmp_path) - before
-    assert written == {"home/out", "home/out/results.jsonl", "home/out/report.md", "home/out/report.html",
-                       "home/out/report.csv", "home/out/.batch.lock"}
+    assert written == {"home/out", "home/out/results.jsonl", "home/out/report.md", "home/out/report.json",
+                       "home/out/report.html", "home/out/report.csv", "home/out/.batch.lock"}
     html = (home / "out" / "report.html").read_text()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
     ids = {json.loads(line)["item_id"] for line in (home / "out" / "results.jsonl").read_text().splitlines()}

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from mock_interviewer import agreement
 from mock_interviewer.answer_input import unpaired_surrogate
 from mock_interviewer.backends.base import Backend
 from mock_interviewer.bank import TIERS, Bank, Question
@@ -28,6 +29,15 @@ from mock_interviewer.jsontext import parse_json
 from mock_interviewer.storage import read_user_file
 
 Source = Literal["exemplar", "labelled"]
+EXEMPLARS_BY_LOOKUP = (
+    "The exemplars are the offline grader's own anchors: it recognises each one by lookup and places it at its "
+    "tier, so its score on them is 100% by construction, not a measurement. Measure it on answers it has not "
+    "seen: --labelled FILE (answers people labelled) or --ratings FILE (people's ratings)."
+)
+EXEMPLARS_IN_PROMPT = (
+    "The exemplars are in the grader's own prompt, so this checks that it places them consistently; it is not "
+    "accuracy on new answers: measure that with --labelled FILE or --ratings FILE."
+)
 ORDER = {"poor": 0, "mediocre": 1, "great": 2}  # ordinal position of each tier, for kappa
 
 
@@ -54,6 +64,7 @@ class CalibrationItem:
     note: str = ""
     id: str | None = None
     suspicious: bool = False
+    borderline: bool = False
 
     @property
     def correct(self) -> bool:
@@ -79,6 +90,8 @@ class CalibrationItem:
             data["note"] = self.note
         if self.suspicious:
             data["suspicious"] = True
+        if self.borderline:
+            data["borderline"] = True
         return data
 
 
@@ -94,6 +107,8 @@ class Metrics:
     confusion: list[list[int]]  # rows: expected great, mediocre, poor; columns: predicted, same order
     poor_graded_great: int
     ordering_violations: list[dict[str, Any]] = field(default_factory=list)
+    borderline: int = 0  # graded items marked too close to call
+    accuracy_not_borderline: float | None = None  # accuracy over the items not marked borderline
 
     @property
     def ungraded(self) -> int:
@@ -110,6 +125,10 @@ class Metrics:
             "confusion": {"labels": list(TIERS), "rows": "expected", "columns": "predicted", "matrix": self.confusion},
             "poor_graded_great": self.poor_graded_great,
             "ordering_violations": self.ordering_violations,
+            "borderline": self.borderline,
+            "accuracy_not_borderline": None
+            if self.accuracy_not_borderline is None
+            else round(self.accuracy_not_borderline, 4),
         }
 
 
@@ -124,14 +143,27 @@ class CalibrationReport:
     labelled_file: str | None
     items: list[CalibrationItem]
 
+    @property
+    def exemplar_note(self) -> str:
+        """What the exemplar figures are: the offline grader's own anchors, or answers a model grader is shown."""
+        if self.backend == "offline":
+            return EXEMPLARS_BY_LOOKUP
+        return EXEMPLARS_IN_PROMPT
+
     def as_dict(self) -> dict[str, Any]:
+        exemplars = None
+        if self.exemplars:
+            kind = "lookup" if self.backend == "offline" else "consistency"
+            exemplars = {"kind": kind, "note": self.exemplar_note, **self.exemplars.as_dict()}
         return {
             "backend": self.backend,
             "model": self.model,
             "estimate": self.estimate,
             "track": self.track,
-            "exemplars": self.exemplars.as_dict() if self.exemplars else None,
-            "labelled": ({"file": self.labelled_file, **self.labelled.as_dict()} if self.labelled else None),
+            "exemplars": exemplars,
+            "labelled": (
+                {"kind": "measurement", "file": self.labelled_file, **self.labelled.as_dict()} if self.labelled else None
+            ),
             "items": [item.as_dict() for item in self.items],
         }
 
@@ -148,29 +180,14 @@ def confusion_matrix(expected: Sequence[str], predicted: Sequence[str]) -> list[
 
 
 def quadratic_weighted_kappa(expected: Sequence[str], predicted: Sequence[str]) -> float | None:
-    """Cohen's kappa with quadratic weights over the ordered tiers poor < mediocre < great.
+    """Cohen's kappa with quadratic weights over the ordered tiers poor < mediocre < great (``agreement.py``).
 
     1 is perfect agreement, 0 is what chance gives, negative is worse than chance. None when
     there is nothing to compare; 1.0 when every answer and every grade is the same tier.
     """
-    n = len(expected)
-    if n == 0:
-        return None
-    k = len(ORDER)
-    observed = [[0.0] * k for _ in range(k)]
-    for truth, guess in zip(expected, predicted, strict=True):
-        observed[ORDER[truth]][ORDER[guess]] += 1
-    rows = [sum(r) for r in observed]
-    cols = [sum(observed[i][j] for i in range(k)) for j in range(k)]
-    num = den = 0.0
-    for i in range(k):
-        for j in range(k):
-            weight = (i - j) ** 2 / (k - 1) ** 2
-            num += weight * observed[i][j]
-            den += weight * rows[i] * cols[j] / n
-    if den == 0:
-        return 1.0 if num == 0 else 0.0
-    return 1.0 - num / den
+    return agreement.quadratic_weighted_kappa(
+        [ORDER[t] for t in expected], [ORDER[t] for t in predicted], sorted(ORDER.values())
+    )
 
 
 def ordering_violations(items: Sequence[CalibrationItem]) -> list[dict[str, Any]]:
@@ -199,7 +216,10 @@ def metrics(items: Sequence[CalibrationItem], *, with_ordering: bool = False) ->
     expected = [item.expected for item in graded]
     predicted = [item.predicted for item in graded if item.predicted is not None]
     correct = sum(item.correct for item in graded)
+    clear = [item for item in items if not item.borderline]
     return Metrics(
+        borderline=len(items) - len(clear),
+        accuracy_not_borderline=sum(item.correct for item in clear) / len(clear) if clear else None,
         count=len(items),
         graded=len(graded),
         correct=correct,
@@ -331,6 +351,7 @@ async def run_calibration(
             note=job.note,
             id=job.id,
             suspicious=grade.suspicious,
+            borderline=grade.borderline is not None,
         )
 
     items = list(await asyncio.gather(*(run(job) for job in jobs)))

@@ -12,6 +12,7 @@ from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, mod
 from pydantic.json_schema import SkipJsonSchema
 
 from mock_interviewer.bank import ANCHOR_SCORES, Tier
+from mock_interviewer.borderline import Borderline
 from mock_interviewer.strict import StrictModel, Text
 
 
@@ -65,6 +66,8 @@ class GradeVerdict(StrictModel):
     score: int = Field(ge=1, le=5, description="1 = poor exemplar, 3 = mediocre exemplar, 5 = great exemplar.")
     # Not asked of a model (left out of the schema sent): the offline grader's typed claims with their evidence.
     claims: SkipJsonSchema[list[Claim]] = Field(default_factory=list)
+    # Not asked of a model either: the offline grader's mark for a tier too close to call (borderline.py).
+    borderline: SkipJsonSchema[Borderline | None] = None
 
     @model_validator(mode="after")
     def _tier_agrees_with_score(self) -> GradeVerdict:
@@ -120,6 +123,7 @@ class Grade(StrictModel):
     response_format: str | None = Field(
         default=None, description="The structured-output step the grade came through (openai backend only)."
     )
+    borderline: Borderline | None = Field(default=None, description="Set when the tier is too close to call.")
 
     @model_validator(mode="after")
     def _consistent(self) -> Grade:
@@ -137,12 +141,15 @@ class Grade(StrictModel):
 
     @model_serializer(mode="wrap")
     def _without_empty_claims(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
-        """A grade without claims (any model grader's) or response format (the offline one's) is saved as before."""
+        """A grade without claims (any model grader's), response format (the offline one's) or borderline mark is
+        saved as before those fields existed."""
         data: dict[str, object] = handler(self)
         if not self.claims:
             data.pop("claims", None)
         if self.response_format is None:
             data.pop("response_format", None)
+        if self.borderline is None:
+            data.pop("borderline", None)
         return data
 
     @classmethod

@@ -47,12 +47,17 @@ class OfflineBackend:
 
             return make_probes(task, self.context)
         if task.kind == "grade":
+            from mock_interviewer.borderline import from_probabilities
             from mock_interviewer.offline.explain import verdict
             from mock_interviewer.offline.followups import candidate_text
             from mock_interviewer.offline.grading import assess
 
             answer = candidate_text(task)
-            return verdict(assess(task.question, answer, self.context), answer, self.context)
+            assessment = assess(task.question, answer, self.context)
+            graded = verdict(assessment, answer, self.context)
+            if assessment.guard == "exemplar":  # placed by lookup: nothing to weigh
+                return graded
+            return graded.model_copy(update={"borderline": from_probabilities(assessment.probabilities, graded.tier)})
         raise ValueError(f"the offline backend cannot handle a {task.kind!r} task")
 
     def reply_text(self, request: ModelRequest) -> str:
