@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from mock_interviewer.backends.base import ModelReply, ModelRequest, Task
 from mock_interviewer.offline.context import OfflineContext
 
-MODEL = "offline-v5"  # the grader version: offline-v3's fitted tier model (model.json), v4's evidence-backed claims, v5's guards
+MODEL = "offline-v6"  # the grader version: offline-v3's fitted tier model (model.json), v4's evidence-backed claims, v5's guards, v6's gating
 TIER_MODEL = "offline-v3"  # the version model.json carries
 
 

@@ -11,10 +11,11 @@ right answer from a wrong one that uses the same words, so:
 - "Addresses X" is never said. Readers agreed with it on strong answers (96.6%), but an answer
   that uses a practice's words while doing it wrong reads the same to a word matcher, and on the
   audit's mix of answers it was true only 67% of the time (hold-out A, offline-v4).
-- "Not in your answer: X" is said of an answer graded poor, or of one graded mediocre that uses
-  no word of X's own vocabulary at all; never of one graded great (strong answers make points
-  in words no list foresees).
-- Red flags are said of answers graded poor or mediocre (they are what holds an answer back).
+- "Not in your answer: X" and red flags are said only of answers graded poor. Across the four
+  judged sets, "Not in your answer" was true 99.4% of the time on answers graded poor (717/721)
+  and 86% on those graded mediocre (272/317), red flags 100% on poor (60/60) and 69% on mediocre
+  (11/16): a mediocre answer often makes a point in words no list foresees, and its red-flag words
+  are as often argued against. Never of an answer graded great.
 """
 
 from __future__ import annotations
@@ -44,11 +45,7 @@ def misses(finding: PointFinding) -> Claim:
 
 def point_claims(findings: Findings, order: list[int], tier: str) -> list[Claim]:
     """The key points known to be missing, in ``order`` (most important first)."""
-    missing: dict[int, PointFinding] = {}
-    if tier == "poor":
-        missing = {p.index: p for p in findings.missing}
-    elif tier == "mediocre":
-        missing = {p.index: p for p in findings.missing if p.vocabulary_used == 0}
+    missing: dict[int, PointFinding] = {p.index: p for p in findings.missing} if tier == "poor" else {}
     return [misses(missing[i]) for i in order if i in missing]
 
 
@@ -59,7 +56,7 @@ def _quoted(kind: ClaimKind, findings: Findings, where: PhraseHit | Span, text: 
 
 
 def flag_claims(findings: Findings, tier: str) -> list[Claim]:
-    if tier == "great":
+    if tier != "poor":
         return []
     return [
         _quoted(

@@ -68,6 +68,11 @@ def next_probe(assessment: Assessment, weights: list[float]) -> str:
     if not question.probes or assessment.guard in (*OFF_QUESTION, "exemplar"):
         return ""
     gaps = rank_gaps(assessment.points, assessment.findings, weights)
+    if assessment.tier == "great":
+        # a strong answer is asked only about a point known to be missing: readers found a probe for a point it
+        # had made in other words confusing (hold-out C)
+        missing = {f.index for f in assessment.findings.missing}
+        gaps = [g for g in gaps if g.index in missing]
     return probe_for(question, gaps[0], assessment.findings.text) if gaps else ""
 
 
