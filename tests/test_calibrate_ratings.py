@@ -100,6 +100,8 @@ def test_the_table_view_names_each_pair_and_the_answers_to_discuss(tmp_path, cli
         ({"item_id": "x", "rater": "a"}, "needs a tier"),
         ({"item_id": "x", "question_id": "nope-01", "rater": "a", "tier": "poor"}, "nope-01"),
         ({"item_id": "x", "rater": "a", "tier": "poor", "grade": 1}, "unknown field 'grade'"),
+        ({"item_id": "x", "rater": "a", "score": 4.5}, "field 'score' must be a whole number from 1 to 5"),
+        ({"item_id": ["x"], "rater": "a", "score": 4}, "field 'item_id' must be text"),
     ],
 )
 def test_a_bad_rating_is_one_error_naming_the_file_and_line(tmp_path, line, message):

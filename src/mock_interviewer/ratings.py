@@ -88,7 +88,8 @@ def _text(row: dict[str, object], name: str, where: str) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise InputError(f"{where}: field {name!r} must be text")
+        kind = "a whole number from 1 to 5" if name == "score" else "text"
+        raise InputError(f"{where}: field {name!r} must be {kind}")
     text = str(value).strip()
     bad = unpaired_surrogate(text)
     if bad:
