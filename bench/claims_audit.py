@@ -40,6 +40,7 @@ SETS = {
     "dev2": ["audit_dev2.jsonl"],  # read once as offline-v4's first hold-out, then tuned on
     "holdout": ["audit_holdout.jsonl"],  # offline-v4's hold-out: written after v4 was frozen, read once
     "holdout_c": ["audit_holdout_c.jsonl"],  # offline-v5's hold-out: written after v5 was frozen, read once
+    "holdout_d": ["audit_holdout_d.jsonl"],  # offline-v6's hold-out: written after v6 was frozen, read once
 }
 PRECISION_BAR = 0.95
 HELPFUL_BAR = 0.90
