@@ -270,7 +270,8 @@ def test_a_name_over_name_max_is_one_line_and_exit_2(cli: Callable[..., Any], tm
     )
     result = cli(*(arg.replace("{tmp}", str(tmp_path)) for arg in args), stdin="")
     assert result.exit_code == 2, result.stderr
-    line = one_line(result.stderr, "error:") if "error:" in result.stderr else one_line(result.stderr, "skipped:")
+    prefix = next(p for p in ("error:", "skipped:", "invalid:") if p in result.stderr)
+    line = one_line(result.stderr, prefix)
     assert LONG in line and ("too long" in line or "File name too long" in line)
 
 

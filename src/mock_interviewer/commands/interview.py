@@ -163,17 +163,17 @@ def interview(
 
             console.print("\n[bold]Your unsent answer[/bold] (not saved; copy it if you want it):", highlight=False)
             console.print(Text(draft, style="dim"))
-        console.print(f"\n[bold]Paused.[/bold] Your session is saved. Resume with:\n  {escape(hint)}", highlight=False, soft_wrap=True)
+        console.print(f"\n[bold]Paused.[/bold] Your session is saved. Resume with:\n  {escape(hint)}", highlight=False, soft_wrap=not console.is_terminal)
         if ctx.json:
             ctx.print_json(_result(runner, None, hint))
         raise typer.Exit(130) from None
     except ServiceError as exc:
         raise ServiceError(f"{exc}; your answers are saved, resume with: {hint}") from None
     if summary is None:
-        console.print(f"\n[bold]Saved.[/bold] Resume with:\n  {escape(hint)}", highlight=False, soft_wrap=True)
+        console.print(f"\n[bold]Saved.[/bold] Resume with:\n  {escape(hint)}", highlight=False, soft_wrap=not console.is_terminal)
     else:
         path = store.path_for(session.id)
-        console.print(f"\n[dim]Session saved to {escape(str(path))}; see it again with: mock-interviewer sessions show {session.id}[/dim]", highlight=False, soft_wrap=True)
+        console.print(f"\n[dim]Session saved to {escape(str(path))}; see it again with: mock-interviewer sessions show {session.id}[/dim]", highlight=False, soft_wrap=not console.is_terminal)
     if ctx.json:
         ctx.print_json(_result(runner, summary, hint))
 
