@@ -7,6 +7,7 @@ exit status 2, nothing lost.
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -270,7 +271,8 @@ def test_a_name_over_name_max_is_one_line_and_exit_2(cli: Callable[..., Any], tm
     )
     result = cli(*(arg.replace("{tmp}", str(tmp_path)) for arg in args), stdin="")
     assert result.exit_code == 2, result.stderr
-    line = one_line(result.stderr, "error:") if "error:" in result.stderr else one_line(result.stderr, "skipped:")
+    prefix = next(p for p in ("error:", "skipped:", "invalid:") if p in result.stderr)
+    line = one_line(result.stderr, prefix)
     assert LONG in line and ("too long" in line or "File name too long" in line)
 
 
@@ -506,3 +508,22 @@ def test_a_huge_piped_interview_answer_is_dropped_and_asked_again(cli: Callable[
     saved = json.loads(next(transcripts.glob("*.json")).read_text(encoding="utf-8"))
     answers = [turn["text"] for turn in saved["records"][0]["turns"] if turn["kind"] == "answer"]
     assert answers == [ANSWER]
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "words"),
+    [(errno.ENAMETOOLONG, 2, "a name in the path is too long for the file system"), (errno.ENOSPC, 1, "no space left on device")],
+)
+def test_an_os_error_no_reader_caught_is_one_line(
+    cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch, code: int, status: int, words: str
+) -> None:
+    """The last net in cli.main: a path error is the user's (exit 2), a machine error is not (exit 1)."""
+    from mock_interviewer.commands import common
+
+    def fail(self: Any) -> Any:
+        raise OSError(code, os.strerror(code), "/somewhere/file")
+
+    monkeypatch.setattr(common.Context, "load_bank", fail)
+    result = cli("bank", "list")
+    assert result.exit_code == status
+    assert one_line(result.stderr) == f"error: /somewhere/file: {words}"

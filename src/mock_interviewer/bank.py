@@ -18,7 +18,7 @@ import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from mock_interviewer.errors import InputError
-from mock_interviewer.reading import MAX_BANK_BYTES, decode_utf8, read_limited, special_file
+from mock_interviewer.reading import MAX_BANK_BYTES, decode_utf8, path_problem, read_limited, special_file
 from mock_interviewer.resources import data_dir
 from mock_interviewer.strict import StrictModel
 from mock_interviewer.yamltext import YamlRefused, load_yaml
@@ -296,8 +296,13 @@ def load_bank_file(path: Path) -> BankFile:
 
 def bank_file_paths(path: Path) -> list[Path]:
     """A bank path is a file or a directory of ``*.yaml`` / ``*.yml`` files."""
-    if path.is_dir():
-        files = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+    try:
+        is_dir = path.is_dir()
+        files = sorted([*path.glob("*.yaml"), *path.glob("*.yml")]) if is_dir else []
+        exists = is_dir or path.exists()
+    except OSError as exc:  # a name over NAME_MAX, a directory without search permission
+        raise InputError(f"{path}: cannot read: {path_problem(exc)}") from None
+    if is_dir:
         if not files:
             raise InputError(f"{path}: directory holds no .yaml bank files")
         for file in files:  # found, not named: a FIFO would block the read, a device never end
@@ -305,7 +310,7 @@ def bank_file_paths(path: Path) -> list[Path]:
             if kind is not None:
                 raise InputError(f"{file}: is {kind}, not a regular file; not read")
         return files
-    if not path.exists():
+    if not exists:
         raise InputError(f"{path}: no such bank file or directory")
     return [path]
 

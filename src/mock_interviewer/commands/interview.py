@@ -235,10 +235,10 @@ def _conduct(
     except ServiceError as exc:
         raise ServiceError(f"{exc}; your answers are saved, resume with: {hint}") from None
     if summary is None:
-        console.print(f"\n[bold]Saved.[/bold] Resume with:\n  {escape(hint)}", highlight=False, soft_wrap=True)
+        console.print(f"\n[bold]Saved.[/bold] Resume with:\n  {escape(hint)}", highlight=False, soft_wrap=not console.is_terminal)
     else:
         path = store.path_for(session.id)
-        console.print(f"\n[dim]Session saved to {escape(str(path))}; see it again with: mock-interviewer sessions show {session.id}[/dim]", highlight=False, soft_wrap=True)
+        console.print(f"\n[dim]Session saved to {escape(str(path))}; see it again with: mock-interviewer sessions show {session.id}[/dim]", highlight=False, soft_wrap=not console.is_terminal)
     if ctx.json:
         ctx.print_json(_result(runner, summary, hint))
 
