@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from mock_interviewer.envvars import ENV_BANK, ENV_MAX_OUTPUT_TOKENS, ENV_MAX_RETRIES, ENV_TIMEOUT
+from mock_interviewer.locations import default_transcripts_dir
 
 BackendChoice = Literal["auto", "openai", "offline"]
 DEFAULT_MODEL = "gpt-4.1-mini"
@@ -21,7 +22,7 @@ class Settings(BaseModel):
     backend: BackendChoice = "auto"
     model: str = DEFAULT_MODEL
     bank_paths: list[Path] = Field(default_factory=list)
-    transcripts_dir: Path = Path("transcripts")
+    transcripts_dir: Path = Field(default_factory=default_transcripts_dir)
     max_answer_tokens: int = Field(default=3000, ge=50, description="Longer answers are truncated before grading.")
     context_budget: int = Field(default=12000, ge=1000, description="Most tokens of conversation sent per request.")
     max_output_tokens: int = Field(default=1500, ge=100)

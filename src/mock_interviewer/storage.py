@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
+import secrets
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
 
@@ -41,7 +41,7 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = temp_file_beside(path)
     except OSError as exc:
         raise InputError(f"{path.parent}: cannot write here: {exc.strerror or exc}") from None
     try:
@@ -58,6 +58,31 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
         Path(tmp).unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)
+
+
+def temp_file_beside(path: Path) -> tuple[int, str]:
+    """A new, empty temporary file in ``path``'s folder, open for writing: ``(fd, name)``.
+
+    Unlike ``tempfile.mkstemp`` (always 0600) it gets the mode any new file gets: 0666 less the user's
+    umask, so a session, a report or a probe sheet is as readable as everything else the user writes.
+    When ``path`` already exists, the new file takes its mode instead (a file the user made private stays
+    private after the rename).
+    """
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        mode = None
+    for _ in range(100):
+        name = str(path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        except FileExistsError:
+            continue
+        if mode is not None:
+            with suppress(OSError, AttributeError):  # no fchmod (Windows): the default mode is kept
+                os.fchmod(fd, mode)
+        return fd, name
+    raise FileExistsError(f"no free temporary name beside {path}")
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from mock_interviewer.envvars import ENV_BACKEND, ENV_BANK, ENV_MODEL, ENV_TRANSCRIPTS
+from mock_interviewer.locations import command_line, legacy_note, resolve_transcripts_dir
 
 # ---------------------------------------------------------------- options shared by commands
 
@@ -60,8 +61,14 @@ AnswerFileOpt = Annotated[
     ),
 ]
 TranscriptsOpt = Annotated[
-    Path,
-    typer.Option("--transcripts-dir", envvar=ENV_TRANSCRIPTS, help="Where sessions are saved."),
+    Path | None,
+    typer.Option(
+        "--transcripts-dir",
+        envvar=ENV_TRANSCRIPTS,
+        metavar="DIR",
+        help="Where sessions are saved (default: the user's data directory, e.g. ~/.local/share/mock-interviewer/transcripts).",
+        show_default=False,
+    ),
 ]
 
 
@@ -73,7 +80,8 @@ class Context:
     bank_paths: list[Path] = field(default_factory=list)
     backend: str = "auto"
     model: str | None = None
-    transcripts_dir: Path = Path("transcripts")
+    transcripts_dir: Path = field(default_factory=lambda: resolve_transcripts_dir(None))
+    transcripts_given: bool = False  # by --transcripts-dir or its variable (else the default data directory)
     out: Console = field(default_factory=Console)
     err: Console = field(default_factory=lambda: Console(stderr=True))
 
@@ -111,6 +119,17 @@ class Context:
         """
         self.err.print(message_line(text, label=label, label_style=label_style, style=style), highlight=False, soft_wrap=True)
 
+    def command(self, *words: str, banks: list[Path] | None = None) -> str:
+        """A printed ``mock-interviewer …`` command that finds this context's sessions from any directory."""
+        return command_line(*words, transcripts_dir=self.transcripts_dir, banks=banks or [])
+
+    def note_legacy_sessions(self) -> None:
+        """A returning user's sessions may still be in ./transcripts (the old default): say so, in one line."""
+        if not self.transcripts_given:
+            note = legacy_note(self.transcripts_dir)
+            if note:
+                self.say(note, style="dim")
+
     def print_json(self, data: Any) -> None:
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
@@ -121,7 +140,7 @@ def make_context(
     bank: list[Path] | None = None,
     backend: str = "auto",
     model: str | None = None,
-    transcripts_dir: Path = Path("transcripts"),
+    transcripts_dir: Path | None = None,
 ) -> Context:
     from mock_interviewer.config import bank_paths_from_env
 
@@ -130,7 +149,8 @@ def make_context(
         bank_paths=bank_paths_from_env(os.environ) + list(bank or []),
         backend=backend,
         model=model,
-        transcripts_dir=transcripts_dir,
+        transcripts_dir=resolve_transcripts_dir(transcripts_dir),
+        transcripts_given=transcripts_dir is not None and str(transcripts_dir).strip() != "",
     )
 
 

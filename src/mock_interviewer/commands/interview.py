@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -10,6 +9,7 @@ import typer
 
 from mock_interviewer.commands.common import BackendOpt, BankOpt, JsonOpt, ModelOpt, TranscriptsOpt, make_context
 from mock_interviewer.envvars import ENV_CONTEXT_BUDGET
+from mock_interviewer.locations import command_line
 
 if TYPE_CHECKING:
     from mock_interviewer.backends.base import Backend
@@ -21,13 +21,8 @@ MIN_CONTEXT_BUDGET = 1000
 
 
 def resume_command(session_id: str, transcripts_dir: Path, banks: list[Path] | None) -> str:
-    """The exact command that resumes this session (with the options that find it again)."""
-    parts = ["mock-interviewer", "interview", "--resume", session_id]
-    if transcripts_dir != Path("transcripts"):
-        parts += ["--transcripts-dir", str(transcripts_dir)]
-    for path in banks or []:
-        parts += ["--bank", str(path)]
-    return " ".join(shlex.quote(p) for p in parts)
+    """The exact command that resumes this session, from any directory (with the options that find it again)."""
+    return command_line("interview", "--resume", session_id, transcripts_dir=transcripts_dir, banks=banks or [])
 
 
 def drive(interview: Interview, backend: Backend) -> Summary | None:
@@ -92,7 +87,7 @@ def interview(
     bank: BankOpt = None,
     backend: BackendOpt = "auto",
     model: ModelOpt = None,
-    transcripts_dir: TranscriptsOpt = Path("transcripts"),
+    transcripts_dir: TranscriptsOpt = None,
 ) -> None:
     """Run a mock interview: questions, follow-ups, grades against the exemplars, and a summary.
 
@@ -173,7 +168,8 @@ def interview(
         console.print(f"\n[bold]Saved.[/bold] Resume with:\n  {escape(hint)}", highlight=False)
     else:
         path = store.path_for(session.id)
-        console.print(f"\n[dim]Session saved to {escape(str(path))}; see it again with: mock-interviewer sessions show {session.id}[/dim]", highlight=False)
+        again = ctx.command("sessions", "show", session.id, banks=bank)
+        console.print(f"\n[dim]Session saved to {escape(str(path))}; see it again with: {escape(again)}[/dim]", highlight=False)
     if ctx.json:
         ctx.print_json(_result(runner, summary, hint))
 

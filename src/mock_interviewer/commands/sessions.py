@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,7 +15,7 @@ sessions_app = typer.Typer(help="List and show saved interview sessions.", invok
 def list_sessions(
     typer_ctx: typer.Context,
     json_output: JsonOpt = False,
-    transcripts_dir: TranscriptsOpt = Path("transcripts"),
+    transcripts_dir: TranscriptsOpt = None,
 ) -> None:
     """List saved sessions, newest first (a file that cannot be read is listed with the reason)."""
     if typer_ctx.invoked_subcommand is not None:
@@ -42,14 +41,15 @@ def list_sessions(
             }
         )
         return
+    ctx.note_legacy_sessions()
     if not items:
-        ctx.say(f"No saved sessions in {store.directory}. Start one with: mock-interviewer interview")
+        ctx.say(f"No saved sessions in {store.directory}. Start one with: {ctx.command('interview')}")
         return
     ctx.out.print(sessions_table(items))
     for _, item in items:
         if isinstance(item, InputError):
             ctx.say(str(item), label="unreadable:")
-    ctx.say(f"{len(items)} in {store.directory}; see one with: mock-interviewer sessions show ID", style="dim")
+    ctx.say(f"{len(items)} in {store.directory}; see one with: {ctx.command('sessions', 'show')} ID", style="dim")
 
 
 @sessions_app.command("show")
@@ -58,7 +58,7 @@ def show(
     markdown: Annotated[bool, typer.Option("--markdown", help="Print the session as Markdown (to save or share).")] = False,
     json_output: JsonOpt = False,
     bank: BankOpt = None,
-    transcripts_dir: TranscriptsOpt = Path("transcripts"),
+    transcripts_dir: TranscriptsOpt = None,
 ) -> None:
     """Show one session: every question, answer, follow-up and grade, then the summary."""
     import sys
