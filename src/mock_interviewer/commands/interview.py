@@ -74,6 +74,13 @@ def interview(
     resume: Annotated[
         str | None, typer.Option("--resume", metavar="ID", help="Continue a saved session where it stopped.", show_default=False)
     ] = None,
+    review: Annotated[
+        bool, typer.Option("--review", help="Practise the questions due for review (weakest first, spaced repetition), then new ones.")
+    ] = False,
+    question: Annotated[
+        list[str] | None,
+        typer.Option("--question", "-q", metavar="ID", help="Practise this question (repeatable).", show_default=False),
+    ] = None,
     context_budget: Annotated[
         int | None,
         typer.Option(
@@ -95,13 +102,17 @@ def interview(
 
     Commands on a line of their own: /edit, /repeat, /skip, /quit, /help.
 
+    --review asks the questions due for review first (see 'mock-interviewer progress'); --question ID asks the ones you name.
+
     The session is saved after every answer; Ctrl-C saves too. Continue it with --resume ID.
     """
     import sys
 
     from mock_interviewer.errors import InputError, ServiceError
     from mock_interviewer.interviewer import Interview, check_transcripts_dir, new_session, resolve_minutes
-    from mock_interviewer.session_store import SessionStore
+    from mock_interviewer.practice import plan_practice, session_track, use_questions
+    from mock_interviewer.render.practice import practice_lines
+    from mock_interviewer.session_store import SessionStore, now
     from mock_interviewer.terminal import TerminalFrontend, make_reader
 
     ctx = make_context(json_output=json_output, bank=bank, backend=backend, model=model, transcripts_dir=transcripts_dir)
@@ -114,14 +125,18 @@ def interview(
     store = SessionStore(settings.transcripts_dir)
     if resume is not None and not resume.strip():  # not a new session: the user meant to resume one
         raise InputError("--resume: give the id of a saved session (see 'mock-interviewer sessions')")
+    picked: list[tuple[str, str]] | None = None
     if resume:
-        plan_options = (("--track", track), ("--questions", questions), ("--minutes", minutes), ("--seed", seed))
+        plan_options = (("--track", track), ("--questions", questions), ("--minutes", minutes), ("--seed", seed),
+                        ("--review", review or None), ("--question", question))
         given = [name for name, value in plan_options if value is not None]
         session = store.load(resume)
         if given:
             ctx.say(f"note: {', '.join(given)} ignored: a resumed session keeps its plan")
     else:
-        track_id = track or next(iter(loaded.tracks), None)
+        picked = plan_practice(loaded, store, review=review, question_ids=question or [], track=track,
+                               count=questions or DEFAULT_QUESTIONS, now=now())
+        track_id = session_track(loaded, picked, track) if picked else track or next(iter(loaded.tracks), None)
         if track_id is None:
             raise InputError("no tracks loaded: check --bank and MOCK_INTERVIEWER_BANK")
         track_obj = loaded.track(track_id)
@@ -134,6 +149,8 @@ def interview(
             feedback=feedback,
             seed=seed,
         )
+        if picked:
+            use_questions(session, picked)
     check_transcripts_dir(store.directory)
     model_backend = ctx.make_backend()
     if not resume:
@@ -148,6 +165,8 @@ def interview(
     from rich.markup import escape  # paths may hold '[': shown as they are, never read as markup
     if not resume:
         _announce(console, runner)
+        if picked and review:
+            console.print(practice_lines(picked), highlight=False)
     try:
         summary = drive(runner, model_backend)
     except KeyboardInterrupt:
