@@ -32,6 +32,9 @@ h2{font-size:17px;margin:0 0 12px}
 .two{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:16px}
 .two .card{margin-bottom:0}
 svg{display:block;width:100%;height:auto}
+svg.spark{width:150px;height:34px}
+svg[data-chart=timeline]{min-width:540px}
+.scroll{overflow-x:auto}
 svg text{font-family:inherit}
 .legend{display:flex;flex-wrap:wrap;gap:14px;font-size:13px;color:#5b6472;margin-top:6px}
 .legend i{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:5px;vertical-align:-1px}
@@ -181,7 +184,7 @@ def _question_rows(questions: Sequence[QuestionProgress], now: datetime) -> str:
             f"<td>{CHANGE_LABEL[q.change]}</td><td>{due}</td></tr>"
         )
     head = "<tr><th>question</th><th>category</th><th>scores over time</th><th>latest</th><th>change</th><th>next review</th></tr>"
-    return f"<table>{head}{''.join(rows)}</table>"
+    return f"<div class=\"scroll\"><table>{head}{''.join(rows)}</table></div>"
 
 
 def _review(report: ProgressReport, review_command: str) -> str:
@@ -210,7 +213,7 @@ def progress_html(report: ProgressReport, *, review_command: str) -> str:
     body = [
         f"<h1>Interview practice progress</h1><p class=\"sub\">{escape(sub)}</p>",
         _kpis(report),
-        f'<section class="card"><h2>Score per session</h2>{timeline_svg(report.timeline, colours)}{_legend(colours)}</section>',
+        f'<section class="card"><h2>Score per session</h2><div class="scroll">{timeline_svg(report.timeline, colours)}</div>{_legend(colours)}</section>',
         f'<div class="two"><section class="card"><h2>By category</h2>{areas_svg("category", report.categories)}'
         f'<p class="caption">{strong}</p></section>'
         f'<section class="card"><h2>By track</h2>{areas_svg("track", report.tracks)}</section></div>'
