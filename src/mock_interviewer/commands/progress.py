@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mock_interviewer.commands.common import BankOpt, JsonOpt, TranscriptsOpt, make_context
+from mock_interviewer.commands.common import BankOpt, Context, JsonOpt, TranscriptsOpt, make_context
+
+if TYPE_CHECKING:
+    from mock_interviewer.bank import Bank
+    from mock_interviewer.session_store import SessionStore
 
 
 def progress(
@@ -18,6 +22,10 @@ def progress(
         Path | None,
         typer.Option("--html", metavar="FILE", help="Also write the report as one self-contained HTML page with charts.", show_default=False),
     ] = None,
+    question: Annotated[
+        str | None,
+        typer.Option("--question", "-q", metavar="ID", help="One question instead: every attempt, what changed each time, and the great answer.", show_default=False),
+    ] = None,
     json_output: JsonOpt = False,
     bank: BankOpt = None,
     transcripts_dir: TranscriptsOpt = None,
@@ -26,6 +34,7 @@ def progress(
     what improved and what did not, and what is due for review (practise it with 'interview --review')."""
     from datetime import datetime, timezone
 
+    from mock_interviewer.errors import InputError
     from mock_interviewer.progress import build_report
     from mock_interviewer.render.progress import progress_json, progress_view
     from mock_interviewer.session_store import SessionStore
@@ -37,6 +46,11 @@ def progress(
         loaded.track(track)  # an unknown track is bad input, named with the known ones
     ctx.note_legacy_sessions()
     store = SessionStore(ctx.transcripts_dir)
+    if question is not None:
+        if html is not None:
+            raise InputError("--html is the report of every question; leave out --question")
+        _one_question(ctx, store, loaded, question, bank)
+        return
     report = build_report(store.list(), loaded, now=datetime.now(timezone.utc), transcripts_dir=store.directory, track=track)
     for problem in report.unreadable:
         ctx.say(problem.error, label="unreadable:")
@@ -54,6 +68,20 @@ def progress(
         ctx.say(f"No graded answers{scope} in {store.directory} yet. Start practising with: {ctx.command('interview', banks=bank)}")
         return
     ctx.out.print(progress_view(report, review_command=review))
+
+
+def _one_question(ctx: Context, store: SessionStore, loaded: Bank, question_id: str, bank: list[Path] | None) -> None:
+    from datetime import datetime, timezone
+
+    from mock_interviewer.history import question_history
+    from mock_interviewer.render.history import history_view
+
+    history = question_history(store.list(), loaded, question_id)
+    if ctx.json:
+        ctx.print_json(history.model_dump(mode="json"))
+        return
+    again = ctx.command("interview", "--question", question_id, banks=bank)
+    ctx.out.print(history_view(history, now=datetime.now(timezone.utc), practise_command=again))
 
 
 def register(app: typer.Typer) -> None:
