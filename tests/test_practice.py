@@ -66,5 +66,5 @@ def test_bad_practice_options_are_refused(cli: Callable[..., Any], tmp_path: Pat
     result = cli(*base, "--question", "nope-99", stdin="")
     assert result.exit_code == 2 and "--question 'nope-99': no such question" in result.stderr
     result = cli(*base, "--question", "technical-01", "--review", stdin="")
-    assert result.exit_code == 2 and "either --review or --question" in result.stderr
+    assert result.exit_code == 2 and "give only one of --review, --question" in result.stderr
     assert not (tmp_path / "t").exists() or not list((tmp_path / "t").glob("*.json"))

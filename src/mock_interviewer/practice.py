@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from mock_interviewer.bank import Bank
 from mock_interviewer.errors import InputError
@@ -53,13 +54,30 @@ def use_questions(session: Session, picked: list[tuple[str, str]]) -> None:
     session.options.questions = len(picked)
 
 
+def job_questions(bank: Bank, path: Path, *, track: str | None, count: int) -> list[tuple[str, str]]:
+    """``--job-description FILE``: the questions most relevant to it, each with the words that made it relevant."""
+    from mock_interviewer.jobfit import rank_for_job
+    from mock_interviewer.storage import read_user_file
+
+    raw = read_user_file(path, "a job description (text)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
+    picks = rank_for_job(bank, text, track=track, count=count)
+    return [(p.question_id, f"{p.why} (relevance {p.relevance:.2f})") for p in picks]
+
+
 def plan_practice(
     bank: Bank, store: SessionStore, *, review: bool, question_ids: list[str], track: str | None, count: int,
-    now: datetime,
+    now: datetime, job_description: Path | None = None,
 ) -> list[tuple[str, str]] | None:
-    """The questions ``--review`` or ``--question`` ask for, with why; None when neither was given."""
-    if review and question_ids:
-        raise InputError("give either --review or --question, not both")
+    """The questions ``--review``, ``--question`` or ``--job-description`` ask for, with why; None without them."""
+    given = [name for name, on in (("--review", review), ("--question", question_ids), ("--job-description", job_description)) if on]
+    if len(given) > 1:
+        raise InputError(f"give only one of {', '.join(given)}")
+    if job_description is not None:
+        return job_questions(bank, job_description, track=track, count=count)
     if question_ids:
         return chosen_questions(bank, question_ids)
     if review:

@@ -81,6 +81,10 @@ def interview(
         list[str] | None,
         typer.Option("--question", "-q", metavar="ID", help="Practise this question (repeatable).", show_default=False),
     ] = None,
+    job_description: Annotated[
+        Path | None,
+        typer.Option("--job-description", metavar="FILE", help="Pick the questions most relevant to this job description (a text file), each with why.", show_default=False),
+    ] = None,
     context_budget: Annotated[
         int | None,
         typer.Option(
@@ -128,14 +132,14 @@ def interview(
     picked: list[tuple[str, str]] | None = None
     if resume:
         plan_options = (("--track", track), ("--questions", questions), ("--minutes", minutes), ("--seed", seed),
-                        ("--review", review or None), ("--question", question))
+                        ("--review", review or None), ("--question", question), ("--job-description", job_description))
         given = [name for name, value in plan_options if value is not None]
         session = store.load(resume)
         if given:
             ctx.say(f"note: {', '.join(given)} ignored: a resumed session keeps its plan")
     else:
         picked = plan_practice(loaded, store, review=review, question_ids=question or [], track=track,
-                               count=questions or DEFAULT_QUESTIONS, now=now())
+                               count=questions or DEFAULT_QUESTIONS, now=now(), job_description=job_description)
         track_id = session_track(loaded, picked, track) if picked else track or next(iter(loaded.tracks), None)
         if track_id is None:
             raise InputError("no tracks loaded: check --bank and MOCK_INTERVIEWER_BANK")
@@ -165,8 +169,8 @@ def interview(
     from rich.markup import escape  # paths may hold '[': shown as they are, never read as markup
     if not resume:
         _announce(console, runner)
-        if picked and review:
-            console.print(practice_lines(picked), highlight=False)
+        if picked and (review or job_description):
+            console.print(practice_lines(picked, "for review (see 'mock-interviewer progress')" if review else "for the job description"), highlight=False)
     try:
         summary = drive(runner, model_backend)
     except KeyboardInterrupt:

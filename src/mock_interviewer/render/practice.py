@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.text import Text
 
 
-def practice_lines(picked: list[tuple[str, str]]) -> Text:
-    """A heading, then one dim line per question: its id and the reason it is asked."""
-    text = Text("Picked for review (see 'mock-interviewer progress'):", style="dim")
+def practice_lines(picked: list[tuple[str, str]], purpose: str) -> Text:
+    """A heading ("Picked <purpose>:"), then one dim line per question: its id and the reason it is asked."""
+    text = Text(f"Picked {purpose}:", style="dim")
     for position, (question_id, why) in enumerate(picked, 1):
         text.append(f"\n  {position}. ")
         text.append(question_id, style="cyan")
