@@ -150,3 +150,15 @@ def test_an_unknown_track_and_an_unreadable_file(cli: Callable[..., Any], twenty
     result = cli("progress", "--transcripts-dir", str(twenty), "--json")
     assert result.exit_code == 0 and result.json()["sessions"] == 20
     assert "unreadable:" in result.stderr and "20261001-000000-dead.json" in result.stderr
+
+
+def test_the_example_page_in_docs_is_current(repo: Path) -> None:
+    """docs/examples/progress.html is what the tool writes for the sample sessions (python docs/gen_progress_example.py)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_progress_example", repo / "docs" / "gen_progress_example.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    actual = (repo / "docs" / "examples" / "progress.html").read_text(encoding="utf-8")
+    assert actual == module.render(), "docs/examples/progress.html is stale: run python docs/gen_progress_example.py"

@@ -23,7 +23,8 @@ pytestmark = pytest.mark.skipif(BROWSER is None, reason="no Chromium on this mac
 
 # Runs after the page is laid out: every chart's box, and each chart mark's own box, into a data attribute.
 MEASURE = """<script>
-const out = {charts: {}, overflow: document.documentElement.scrollWidth - window.innerWidth};
+const out = {charts: {}, overflow: document.documentElement.scrollWidth - window.innerWidth,
+             scrolled: [...document.querySelectorAll('.scroll')].map(e => e.scrollWidth - e.clientWidth)};
 for (const svg of document.querySelectorAll('svg[data-chart]')) {
   const box = svg.getBoundingClientRect();
   const marks = [...svg.querySelectorAll('.mark')].map(e => { const b = e.getBBox(); return [b.width, b.height]; });
@@ -80,6 +81,8 @@ def test_the_charts_are_drawn_with_a_size(page: Path, tmp_path: Path, width: int
         assert len(chart["marks"]) == bars and all(w > 50 and h > 10 for w, h in chart["marks"])
     assert len(charts["spark"]) == 6 and all(s["width"] > 100 and s["height"] > 20 for s in charts["spark"])
     assert found["overflow"] <= 0  # nothing sticks out of the window (the question table scrolls in its card)
+    if width >= 1000:
+        assert found["scrolled"] and max(found["scrolled"]) <= 0  # on a desktop nothing needs scrolling
 
 
 def test_a_screenshot_of_the_page(page: Path, tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ td{padding:8px;border-bottom:1px solid #f0f1f4;vertical-align:middle;white-space
 td.q{white-space:normal}
 .caption{color:#5b6472;font-size:13px;margin:10px 0 0}
 td.q{max-width:360px}
-td.q small{display:block;color:#5b6472;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+td.q small{display:block;max-width:300px;color:#5b6472;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .pill{display:inline-block;white-space:nowrap;padding:1px 9px;border-radius:999px;font-size:12px;font-weight:600;color:#fff}
 .due{color:#b42318;font-weight:600}
