@@ -59,11 +59,14 @@ def test_progress_question_shows_every_attempt_and_the_great_answer(cli: Callabl
     first, second = data["attempts"]
     assert first["score"] < second["score"] and first["against_previous"] is None and first["missing"]
     assert second["against_previous"]["change"] == second["score"] - first["score"]
+    assert (first["delivery"]["words"], first["delivery"]["fillers"]) == (5, [])
+    assert second["delivery"]["words"] > 50 and second["delivery"]["speaking_seconds"] > 20
     assert data["great_answer"] == bank.questions["technical-09"].exemplars.great
     assert data["key_points"] == bank.questions["technical-09"].key_points
 
     text = " ".join(cli("progress", "--transcripts-dir", str(directory), "-q", "technical-09").stdout.split())
     assert "Attempt 1" in text and "Attempt 2" in text and "Against the attempt before:" in text
+    assert "5 words · about 2 s spoken · no fillers" in text
     assert "The great answer" in text and "The key points it covers:" in text
     assert f"Practise it again: mock-interviewer interview --question technical-09 --transcripts-dir {directory}" in text
 

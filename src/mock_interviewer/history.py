@@ -10,6 +10,7 @@ from typing import Literal
 
 from mock_interviewer.bank import Bank
 from mock_interviewer.compare import AttemptComparison, compare_attempts, missing_points
+from mock_interviewer.delivery import Delivery, delivery_of
 from mock_interviewer.errors import InputError
 from mock_interviewer.grades import Grade
 from mock_interviewer.review import due_at
@@ -25,6 +26,7 @@ class AttemptDetail(StrictModel):
     estimate: bool
     answer: str
     missing: list[str]
+    delivery: Delivery
     against_previous: AttemptComparison | None = None
 
 
@@ -68,7 +70,7 @@ def question_history(items: Iterable[tuple[Path, Session | InputError]], bank: B
             continue
         attempts.append(AttemptDetail(
             session_id=session.id, at=at, tier=grade.tier, score=grade.score, estimate=grade.estimate,
-            answer=record.candidate_text(), missing=missing_points(grade, question),
+            answer=record.candidate_text(), missing=missing_points(grade, question), delivery=delivery_of(record.candidate_text()),
             against_previous=compare_attempts(previous, grade, question) if previous else None,
         ))
         previous = grade

@@ -24,6 +24,7 @@ from typing import Literal
 from pydantic import Field
 
 from mock_interviewer.bank import Bank
+from mock_interviewer.delivery import delivery_of
 from mock_interviewer.errors import InputError
 from mock_interviewer.review import due_at, review_order
 from mock_interviewer.session_store import QuestionRecord, Session
@@ -42,6 +43,17 @@ class Attempt(StrictModel):
     score: int = Field(ge=1, le=5)
     backend: str
     estimate: bool = False
+    words: int = 0
+    fillers: int = Field(default=0, description="Fillers and hedges found (delivery.py), an audited count.")
+
+
+class DeliveryTrend(StrictModel):
+    """Delivery over time: the earlier half of the attempts against the later half."""
+
+    earlier_words: float
+    later_words: float
+    earlier_fillers_per_100_words: float
+    later_fillers_per_100_words: float
 
 
 class QuestionProgress(StrictModel):
@@ -98,6 +110,7 @@ class ProgressReport(StrictModel):
     estimate: bool = Field(description="True when any attempt was graded by the offline backend.")
     trend: Trend
     trend_change: float | None
+    delivery: DeliveryTrend | None = None
     timeline: list[SessionPoint]
     questions: list[QuestionProgress]
     categories: list[AreaProgress]
@@ -123,9 +136,11 @@ def attempts_of(session: Session) -> list[tuple[str, Attempt]]:
         grade = record.grade
         if grade is None or grade.status != "graded" or grade.tier is None or grade.score is None:
             continue
+        spoken = delivery_of(record.candidate_text())
         attempt = Attempt(
             session_id=session.id, at=_attempt_time(record, session), tier=grade.tier, score=grade.score,
-            backend=grade.backend, estimate=grade.estimate,
+            backend=grade.backend, estimate=grade.estimate, words=spoken.words,
+            fillers=len(spoken.fillers) + len(spoken.hedges),
         )
         found.append((record.question_id, attempt))
     return found
@@ -186,6 +201,21 @@ def _trend(points: list[SessionPoint]) -> tuple[Trend, float | None]:
     return ("slipping", change) if change <= -TREND_STEP else ("steady", change)
 
 
+def _delivery(questions: list[QuestionProgress]) -> DeliveryTrend | None:
+    attempts = sorted((a for q in questions for a in q.attempts), key=lambda a: a.at)
+    if len(attempts) < 2:
+        return None
+    half = len(attempts) // 2
+    earlier, later = attempts[:half], attempts[-half:]
+
+    def rate(items: list[Attempt]) -> float:
+        words = sum(a.words for a in items)
+        return round(100 * sum(a.fillers for a in items) / words, 1) if words else 0.0
+
+    return DeliveryTrend(earlier_words=_mean(a.words for a in earlier), later_words=_mean(a.words for a in later),
+                         earlier_fillers_per_100_words=rate(earlier), later_fillers_per_100_words=rate(later))
+
+
 def _review_item(item: QuestionProgress) -> ReviewItem:
     return ReviewItem(question_id=item.question_id, due=item.due, latest_score=item.latest_score, text=item.text)
 
@@ -231,7 +261,7 @@ def _assemble(
         generated_at=now, transcripts_dir=str(transcripts_dir), track=track, sessions=len(timeline),
         attempts=sum(len(q.attempts) for q in questions),
         estimate=any(a.estimate for q in questions for a in q.attempts),
-        trend=trend, trend_change=change, timeline=timeline, questions=questions, categories=categories,
+        trend=trend, trend_change=change, delivery=_delivery(questions), timeline=timeline, questions=questions, categories=categories,
         tracks=_areas("track", questions),
         improved=[q.question_id for q in questions if q.change == "improved"],
         not_improved=[q.question_id for q in questions if q.change == "no better"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 
 from rich.console import Group, RenderableType
@@ -11,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mock_interviewer.compare import AttemptComparison
+from mock_interviewer.delivery import Delivery, Found
 from mock_interviewer.history import AttemptDetail, QuestionHistory
 from mock_interviewer.render import TIER_LABEL, TIER_STYLE, sentence_case
 from mock_interviewer.render.progress import when
@@ -45,6 +47,23 @@ def _comparison(change: AttemptComparison) -> list[RenderableType]:
     return [line for line in lines if line is not None]
 
 
+def _counted(found: list[Found]) -> str:
+    counts = Counter(f.text.lower() for f in found)
+    shown = {f.text.lower(): f.text for f in reversed(found)}  # as first written
+    return ", ".join(f"“{shown[t]}” ×{n}" if n > 1 else f"“{shown[t]}”" for t, n in counts.most_common())
+
+
+def delivery_line(delivery: Delivery) -> Text:
+    """Words, estimated speaking time, and the fillers and hedges found, in one dim line."""
+    minutes, seconds = divmod(delivery.speaking_seconds, 60)
+    spoken = f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+    parts = [f"{delivery.words} words", f"about {spoken} spoken"]
+    parts.append(f"fillers: {_counted(delivery.fillers)}" if delivery.fillers else "no fillers")
+    if delivery.hedges:
+        parts.append(f"hedges: {_counted(delivery.hedges)}")
+    return Text(" · ".join(parts), style="dim")
+
+
 def _attempt(number: int, attempt: AttemptDetail) -> RenderableType:
     head = Text.assemble(
         (f"Attempt {number}", "bold"), f" · {attempt.at:%Y-%m-%d %H:%M}  ",
@@ -52,7 +71,7 @@ def _attempt(number: int, attempt: AttemptDetail) -> RenderableType:
         (" · offline estimate" if attempt.estimate else "", "dim"), (f" · session {attempt.session_id}", "dim"),
     )
     answer = attempt.answer if len(attempt.answer) <= EXCERPT else attempt.answer[:EXCERPT].rstrip() + "…"
-    body: list[RenderableType] = [Text(answer or "(no answer text)", style="italic")]
+    body: list[RenderableType] = [Text(answer or "(no answer text)", style="italic"), delivery_line(attempt.delivery)]
     if attempt.against_previous is not None:
         body += _comparison(attempt.against_previous)
     elif attempt.missing:

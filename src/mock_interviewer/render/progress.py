@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mock_interviewer.grades import tier_for_score
-from mock_interviewer.progress import AreaProgress, ProgressReport, QuestionProgress, ReviewItem
+from mock_interviewer.progress import AreaProgress, DeliveryTrend, ProgressReport, QuestionProgress, ReviewItem
 from mock_interviewer.render import TIER_STYLE, plural, sentence_case
 
 BARS = " ▁▃▅▇█"  # score 1..5 as a bar height (index = score)
@@ -57,9 +57,20 @@ def _headline(report: ProgressReport) -> RenderableType:
     sessions.append_text(history([round(p.mean_score) for p in report.timeline]))
     sessions.append(f"  mean {report.timeline[-1].mean_score:.1f}/5 last time", style="dim")
     parts: list[RenderableType] = [line, trend, sessions]
+    if report.delivery is not None:
+        parts.append(delivery_text(report.delivery))
     if report.estimate:
         parts.append(Text("Scores from the offline backend are estimates.", style="dim"))
     return Group(*parts)
+
+
+def delivery_text(d: DeliveryTrend) -> Text:
+    """One line: words per answer and fillers per 100 words, later attempts against earlier ones."""
+    return Text.assemble(
+        ("Delivery: ", "bold"),
+        f"{d.later_words:.0f} words an answer, {d.later_fillers_per_100_words:.1f} fillers or hedges per 100 words",
+        (f" (earlier: {d.earlier_words:.0f} words, {d.earlier_fillers_per_100_words:.1f})", "dim"),
+    )
 
 
 def _areas_table(title: str, areas: Sequence[AreaProgress]) -> Table:

@@ -166,6 +166,10 @@ def _kpis(report: ProgressReport) -> str:
         (f'<span class="trend-{report.trend.split()[0]}">{change}</span>', f"trend: {report.trend}"),
         (str(len(report.due_now)), "due for review now"),
     ]
+    if report.delivery is not None:
+        d = report.delivery
+        cells.append((f"{d.later_fillers_per_100_words:.1f}",
+                      f"fillers per 100 words (earlier {d.earlier_fillers_per_100_words:.1f})"))
     return '<section class="cards">' + "".join(f'<div class="kpi"><b>{value}</b><span>{escape(label)}</span></div>' for value, label in cells) + "</section>"
 
 
