@@ -149,3 +149,14 @@ def test_an_imported_bank_is_0644_under_umask_022(cli: Callable[..., Any], tmp_p
     result = cli("bank", "import", str(seeds[0]), "--track", "mine", "--set", "1", "--out", str(tmp_path / "bank.yaml"))
     assert result.exit_code == 0, result.stderr
     assert mode(tmp_path / "bank.yaml") == 0o644
+
+
+def test_a_resume_that_finds_nothing_mentions_the_old_place(cli: Callable[..., Any], elsewhere: Path, repo: Path) -> None:
+    example = sorted((repo / "transcripts" / "examples").glob("*.json"))[0]
+    (elsewhere / "transcripts").mkdir()
+    (elsewhere / "transcripts" / example.name).write_bytes(example.read_bytes())
+    for args in (("interview", "--backend", "offline", "--resume", example.stem), ("sessions", "show", example.stem)):
+        result = cli(*args, stdin="")
+        assert result.exit_code == 2, result.stderr
+        assert f"note: 1 earlier session in {elsewhere / 'transcripts'}" in flat(result.stderr)
+        assert f"no saved session {example.stem!r}" in flat(result.stderr)

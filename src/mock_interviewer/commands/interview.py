@@ -134,7 +134,11 @@ def interview(
         plan_options = (("--track", track), ("--questions", questions), ("--minutes", minutes), ("--seed", seed),
                         ("--review", review or None), ("--question", question), ("--job-description", job_description))
         given = [name for name, value in plan_options if value is not None]
-        session = store.load(resume)
+        try:
+            session = store.load(resume)
+        except InputError:
+            ctx.note_legacy_sessions()  # a session saved by an earlier version may be in ./transcripts
+            raise
         if given:
             ctx.say(f"note: {', '.join(given)} ignored: a resumed session keeps its plan")
     else:

@@ -65,7 +65,8 @@ def progress(
         return
     if not report.timeline:
         scope = f" on track {track}" if track else ""
-        ctx.say(f"No graded answers{scope} in {store.directory} yet. Start practising with: {ctx.command('interview', banks=bank)}")
+        unwritten = f"; {html} not written" if html is not None else ""
+        ctx.say(f"No graded answers{scope} in {store.directory} yet{unwritten}. Start practising with: {ctx.command('interview', banks=bank)}")
         return
     ctx.out.print(progress_view(report, review_command=review))
 

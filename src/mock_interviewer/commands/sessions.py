@@ -71,7 +71,11 @@ def show(
     if markdown and json_output:
         raise InputError("give either --markdown or --json, not both")
     ctx = make_context(json_output=json_output, bank=bank, transcripts_dir=transcripts_dir)
-    session = SessionStore(ctx.settings().transcripts_dir).load(session_id)
+    try:
+        session = SessionStore(ctx.settings().transcripts_dir).load(session_id)
+    except InputError:
+        ctx.note_legacy_sessions()  # a session saved by an earlier version may be in ./transcripts
+        raise
     loaded = ctx.load_bank()
     summary = summarise(session, loaded)
     if ctx.json:
