@@ -8,6 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
+from pydantic import Field
+
 from mock_interviewer.bank import Bank
 from mock_interviewer.compare import AttemptComparison, compare_attempts, missing_points
 from mock_interviewer.delivery import Delivery, delivery_of
@@ -15,6 +17,7 @@ from mock_interviewer.errors import InputError
 from mock_interviewer.grades import Grade
 from mock_interviewer.review import due_at
 from mock_interviewer.session_store import QuestionRecord, Session
+from mock_interviewer.star import StarPart, star_parts
 from mock_interviewer.strict import StrictModel
 
 
@@ -27,6 +30,7 @@ class AttemptDetail(StrictModel):
     answer: str
     missing: list[str]
     delivery: Delivery
+    star: list[StarPart] | None = Field(default=None, description="Behavioural questions: situation and actions found.")
     against_previous: AttemptComparison | None = None
 
 
@@ -71,6 +75,7 @@ def question_history(items: Iterable[tuple[Path, Session | InputError]], bank: B
         attempts.append(AttemptDetail(
             session_id=session.id, at=at, tier=grade.tier, score=grade.score, estimate=grade.estimate,
             answer=record.candidate_text(), missing=missing_points(grade, question), delivery=delivery_of(record.candidate_text()),
+            star=star_parts(record.candidate_text()) if question.category == "behavioral" else None,
             against_previous=compare_attempts(previous, grade, question) if previous else None,
         ))
         previous = grade

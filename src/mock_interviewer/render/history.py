@@ -16,6 +16,7 @@ from mock_interviewer.delivery import Delivery, Found
 from mock_interviewer.history import AttemptDetail, QuestionHistory
 from mock_interviewer.render import TIER_LABEL, TIER_STYLE, sentence_case
 from mock_interviewer.render.progress import when
+from mock_interviewer.star import StarPart
 
 EXCERPT = 400  # characters of each earlier answer shown
 
@@ -64,6 +65,20 @@ def delivery_line(delivery: Delivery) -> Text:
     return Text(" · ".join(parts), style="dim")
 
 
+def star_line(parts: list[StarPart]) -> Text:
+    """What of a STAR story was found, with the words it was found in (nothing is said about the rest)."""
+    situations = [p.text for p in parts if p.part == "situation"]
+    actions = [p.text for p in parts if p.part == "action"]
+    said = []
+    if situations:
+        first = situations[0] if len(situations[0]) <= 60 else situations[0][:57].rstrip() + "…"
+        said.append(f"a situation (“{first}”)")
+    if actions:
+        shown = ", ".join(f"“{a}”" for a in actions[:4]) + (", …" if len(actions) > 4 else "")
+        said.append(f"{len(actions)} of your own action{'s' if len(actions) != 1 else ''} ({shown})")
+    return Text("STAR: found " + " and ".join(said) if said else "STAR: no situation or action of yours found by the detector", style="dim")
+
+
 def _attempt(number: int, attempt: AttemptDetail) -> RenderableType:
     head = Text.assemble(
         (f"Attempt {number}", "bold"), f" · {attempt.at:%Y-%m-%d %H:%M}  ",
@@ -72,6 +87,8 @@ def _attempt(number: int, attempt: AttemptDetail) -> RenderableType:
     )
     answer = attempt.answer if len(attempt.answer) <= EXCERPT else attempt.answer[:EXCERPT].rstrip() + "…"
     body: list[RenderableType] = [Text(answer or "(no answer text)", style="italic"), delivery_line(attempt.delivery)]
+    if attempt.star is not None:
+        body.append(star_line(attempt.star))
     if attempt.against_previous is not None:
         body += _comparison(attempt.against_previous)
     elif attempt.missing:
