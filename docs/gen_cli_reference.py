@@ -26,6 +26,7 @@ COMMANDS = [
     ["bank", "validate"],
     ["sessions"],
     ["sessions", "show"],
+    ["progress"],
 ]
 HEADER = """# Command reference
 

@@ -90,6 +90,14 @@ def _no_network_no_keys(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MOCK_INTERVIEWER_LOCAL_PORTS", "")
 
 
+@pytest.fixture(autouse=True)
+def _data_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test: the user's data directory (where sessions go by default) is a fresh temporary one."""
+    home = tmp_path_factory.mktemp("data-home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home))
+    return home
+
+
 @pytest.fixture
 def repo() -> Path:
     return REPO

@@ -29,6 +29,7 @@ from mock_interviewer.envvars import (
     ENV_TIMEOUT,
     ENV_TRANSCRIPTS,
 )
+from mock_interviewer.locations import default_transcripts_dir, resolve_transcripts_dir
 
 BackendChoice = Literal["auto", "openai", "offline"]
 FormatMode = Literal["json_schema", "json_object_schema", "json_object", "text"]
@@ -43,7 +44,7 @@ class Settings(BaseModel):
     backend: BackendChoice = "auto"
     model: str = DEFAULT_MODEL
     bank_paths: list[Path] = Field(default_factory=list)
-    transcripts_dir: Path = Path("transcripts")
+    transcripts_dir: Path = Field(default_factory=default_transcripts_dir)
     max_answer_tokens: int = Field(default=3000, ge=50, description="Longer answers are truncated before grading.")
     context_budget: int = Field(default=12000, ge=1000, description="Most tokens of conversation sent per request.")
     max_output_tokens: int = Field(default=1500, ge=100)
@@ -114,6 +115,8 @@ def load_settings(env: Mapping[str, str], *, bank: list[Path] | None = None, **g
             values[name] = value
             origin[name] = f"{_OPTIONS.get(name, name)} {value!r}"
     values["bank_paths"] = bank_paths_from_env(env) + list(bank or [])
+    if "transcripts_dir" in values:  # made absolute: every printed command must work from any directory
+        values["transcripts_dir"] = resolve_transcripts_dir(values["transcripts_dir"])  # type: ignore[arg-type]
     if ENV_LOCAL_PORTS in env:
         values["local_ports"] = _ports(env[ENV_LOCAL_PORTS])
     try:

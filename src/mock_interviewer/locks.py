@@ -76,7 +76,7 @@ class FileLock:
     def _open(self) -> int:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
         except OSError as exc:
             raise InputError(f"{self.path.parent}: cannot write here: {exc.strerror or exc}") from None
 

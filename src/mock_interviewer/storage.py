@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
+import secrets
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
 
@@ -48,12 +48,10 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = temp_file_beside(path)
     except OSError as exc:
         raise WriteError(f"{path.parent}: cannot write here: {exc.strerror or exc}", path, exc.errno) from None
     try:
-        if hasattr(os, "fchmod"):  # mkstemp makes 0600; the file gets what open() would have given it
-            os.fchmod(fd, _mode_for(path))
         text = "b" not in mode
         with os.fdopen(fd, mode, encoding="utf-8" if text else None, newline="\n" if text else None) as handle:
             yield handle
@@ -69,14 +67,6 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
     _fsync_dir(path.parent)
 
 
-def _mode_for(path: Path) -> int:
-    """An existing file keeps its mode; a new one gets 0666 less the user's umask, like any file they create."""
-    try:
-        return os.stat(path).st_mode & 0o7777
-    except OSError:
-        return 0o666 & ~current_umask()
-
-
 def current_umask() -> int:
     """The process's umask, read without changing it where the system says it (Linux), else set and restored."""
     try:
@@ -89,6 +79,31 @@ def current_umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def temp_file_beside(path: Path) -> tuple[int, str]:
+    """A new, empty temporary file in ``path``'s folder, open for writing: ``(fd, name)``.
+
+    Unlike ``tempfile.mkstemp`` (always 0600) it gets the mode any new file gets: 0666 less the user's
+    umask, so a session, a report or a probe sheet is as readable as everything else the user writes.
+    When ``path`` already exists, the new file takes its mode instead (a file the user made private stays
+    private after the rename).
+    """
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        mode = None
+    for _ in range(100):
+        name = str(path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        except FileExistsError:
+            continue
+        if mode is not None:
+            with suppress(OSError, AttributeError):  # no fchmod (Windows): the default mode is kept
+                os.fchmod(fd, mode)
+        return fd, name
+    raise FileExistsError(f"no free temporary name beside {path}")
 
 
 def atomic_write_text(path: Path, text: str) -> None:

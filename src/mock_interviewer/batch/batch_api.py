@@ -22,7 +22,6 @@ import asyncio
 import json
 import os
 import re
-import tempfile
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
@@ -43,7 +42,7 @@ from mock_interviewer.errors import InputError, ServiceError
 from mock_interviewer.grades import Grade, GradeVerdict
 from mock_interviewer.openai_service import reply_from_body
 from mock_interviewer.scrub import scrub
-from mock_interviewer.storage import atomic_write_text
+from mock_interviewer.storage import atomic_write_text, temp_file_beside
 from mock_interviewer.structured import StructuredFailure, validate_reply
 
 if TYPE_CHECKING:
@@ -327,7 +326,7 @@ async def wait(client: AsyncOpenAI, state: BatchState, record: BatchRecord, *, p
 
 async def download(client: AsyncOpenAI, file_id: str, path: Path, secrets: tuple[str, ...] = ()) -> Path:
     """Stream a result file to ``path`` (temporary name, then renamed)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = temp_file_beside(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             async with (

@@ -269,7 +269,7 @@ class ResultWriter:
     def __enter__(self) -> ResultWriter:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
         except OSError as exc:
             raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
         return self

@@ -6,7 +6,7 @@ import importlib
 
 import typer
 
-COMMAND_MODULES = ("interview", "grade", "probe", "batch", "calibrate", "bank", "sessions")  # the order --help lists them
+COMMAND_MODULES = ("interview", "grade", "probe", "batch", "calibrate", "bank", "sessions", "progress")  # the order --help lists them
 
 
 def register_all(app: typer.Typer) -> None:

@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from mock_interviewer.envvars import ENV_BACKEND, ENV_BANK, ENV_MODEL, ENV_TRANSCRIPTS
+from mock_interviewer.locations import command_line, legacy_note
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -73,7 +74,11 @@ TranscriptsOpt = Annotated[
     Path | None,
     typer.Option(
         "--transcripts-dir",
-        help=f"Where sessions are saved; also {ENV_TRANSCRIPTS}. Default: ./transcripts.",
+        metavar="DIR",
+        help=(
+            f"Where sessions are saved; also {ENV_TRANSCRIPTS}. Default: the user's data directory, "
+            "e.g. ~/.local/share/mock-interviewer/transcripts."
+        ),
         show_default=False,
     ),
 ]
@@ -128,6 +133,23 @@ class Context:
         The text is data (paths, ids, a server's words): never parsed as markup, never wrapped.
         """
         self.err.print(message_line(text, label=label, label_style=label_style, style=style), highlight=False, soft_wrap=True)
+
+    @property
+    def transcripts_given(self) -> bool:
+        """The sessions' directory was chosen (--transcripts-dir or its variable), not the default data directory."""
+        chosen = self.transcripts if self.transcripts is not None else os.environ.get(ENV_TRANSCRIPTS)
+        return chosen is not None and str(chosen).strip() != ""
+
+    def command(self, *words: str, banks: list[Path] | None = None) -> str:
+        """A printed ``mock-interviewer …`` command that finds this context's sessions from any directory."""
+        return command_line(*words, transcripts_dir=self.transcripts_dir, banks=banks or [])
+
+    def note_legacy_sessions(self) -> None:
+        """A returning user's sessions may still be in ./transcripts (the old default): say so, in one line."""
+        if not self.transcripts_given:
+            note = legacy_note(self.transcripts_dir)
+            if note:
+                self.say(note, style="dim")
 
     def print_json(self, data: object) -> None:
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -19,6 +18,7 @@ from mock_interviewer.commands.common import (
     make_context,
 )
 from mock_interviewer.envvars import ENV_CONTEXT_BUDGET
+from mock_interviewer.locations import command_line
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -37,13 +37,8 @@ MIN_CONTEXT_BUDGET = 1000
 
 
 def resume_command(session_id: str, transcripts_dir: Path, banks: list[Path] | None) -> str:
-    """The exact command that resumes this session (with the options that find it again)."""
-    parts = ["mock-interviewer", "interview", "--resume", session_id]
-    if transcripts_dir != Path("transcripts"):
-        parts += ["--transcripts-dir", str(transcripts_dir)]
-    for path in banks or []:
-        parts += ["--bank", str(path)]
-    return " ".join(shlex.quote(p) for p in parts)
+    """The exact command that resumes this session, from any directory (with the options that find it again)."""
+    return command_line("interview", "--resume", session_id, transcripts_dir=transcripts_dir, banks=banks or [])
 
 
 def drive(interview: Interview, backend: Backend) -> Summary | None:
@@ -94,6 +89,22 @@ SeedOpt = Annotated[int | None, typer.Option("--seed", help="Seed for choosing q
 ResumeOpt = Annotated[
     str | None, typer.Option("--resume", metavar="ID", help="Continue a saved session where it stopped.", show_default=False)
 ]
+ReviewOpt = Annotated[
+    bool, typer.Option("--review", help="Practise the questions due for review (weakest first, spaced repetition), then new ones.")
+]
+QuestionOpt = Annotated[
+    list[str] | None,
+    typer.Option("--question", "-q", metavar="ID", help="Practise this question (repeatable).", show_default=False),
+]
+JobDescriptionOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--job-description",
+        metavar="FILE",
+        help="Pick the questions most relevant to this job description (a text file), each with why.",
+        show_default=False,
+    ),
+]
 ContextBudgetOpt = Annotated[
     int | None,
     typer.Option(
@@ -115,9 +126,14 @@ class PlanOptions:
     follow_ups: int
     feedback: str
     seed: int | None
+    review: bool = False
+    question: tuple[str, ...] = ()
+    job_description: Path | None = None
 
     def given(self) -> list[str]:
-        plan = (("--track", self.track), ("--questions", self.questions), ("--minutes", self.minutes), ("--seed", self.seed))
+        plan = (("--track", self.track), ("--questions", self.questions), ("--minutes", self.minutes), ("--seed", self.seed),
+                ("--review", self.review or None), ("--question", self.question or None),
+                ("--job-description", self.job_description))
         return [name for name, value in plan if value is not None]
 
 
@@ -129,6 +145,9 @@ def interview(
     feedback: FeedbackOpt = "now",
     seed: SeedOpt = None,
     resume: ResumeOpt = None,
+    review: ReviewOpt = False,
+    question: QuestionOpt = None,
+    job_description: JobDescriptionOpt = None,
     context_budget: ContextBudgetOpt = None,
     json_output: JsonOpt = False,
     bank: BankOpt = None,
@@ -152,20 +171,25 @@ def interview(
     settings = _settings(ctx, context_budget)
     loaded = ctx.load_bank()
     store = SessionStore(settings.transcripts_dir)
-    plan = PlanOptions(track, questions, minutes, follow_ups, feedback, seed)
+    plan = PlanOptions(track, questions, minutes, follow_ups, feedback, seed, review, tuple(question or ()), job_description)
     if resume is not None and not resume.strip():  # not a new session: the user meant to resume one
         raise InputError("--resume: give the id of a saved session (see 'mock-interviewer sessions')")
+    picked: list[tuple[str, str]] = []
     if resume:
-        session = store.load(resume)
+        try:
+            session = store.load(resume)
+        except InputError:
+            ctx.note_legacy_sessions()  # a session saved by an earlier version may be in ./transcripts
+            raise
         if plan.given():
             ctx.say(f"note: {', '.join(plan.given())} ignored: a resumed session keeps its plan")
     else:
-        session = _plan_session(loaded, plan)
+        session, picked = _plan_session(loaded, store, plan)
     check_transcripts_dir(store.directory)
     with store.lock(session.id):
         if resume:  # read again under the lock: what the interview that held it saved last
             session = store.load(resume)
-        _conduct(ctx, settings, loaded, store, session, resumed=bool(resume), banks=bank)
+        _conduct(ctx, settings, loaded, store, session, resumed=bool(resume), banks=bank, plan=plan, picked=picked)
 
 
 def _settings(ctx: Context, context_budget: int | None) -> Settings:
@@ -179,16 +203,21 @@ def _settings(ctx: Context, context_budget: int | None) -> Settings:
     return settings
 
 
-def _plan_session(loaded: Bank, plan: PlanOptions) -> Session:
+def _plan_session(loaded: Bank, store: SessionStore, plan: PlanOptions) -> tuple[Session, list[tuple[str, str]]]:
+    """A new session, and the questions picked for practice (review, named, or for a job description)."""
     from mock_interviewer.errors import InputError
     from mock_interviewer.interview.plan import new_session, resolve_minutes
+    from mock_interviewer.practice import plan_practice, session_track, use_questions
+    from mock_interviewer.session_store import now
 
-    track_id = plan.track or next(iter(loaded.tracks), None)
+    picked = plan_practice(loaded, store, review=plan.review, question_ids=list(plan.question), track=plan.track,
+                           count=plan.questions or DEFAULT_QUESTIONS, now=now(), job_description=plan.job_description) or []
+    track_id = session_track(loaded, picked, plan.track) if picked else plan.track or next(iter(loaded.tracks), None)
     if track_id is None:
         raise InputError("no tracks loaded: check --bank and MOCK_INTERVIEWER_BANK")
     track_obj = loaded.track(track_id)
     count = plan.questions if plan.questions is not None else min(DEFAULT_QUESTIONS, len(loaded.in_track(track_id)))
-    return new_session(
+    session = new_session(
         loaded,
         track=track_id,
         questions=count,
@@ -197,10 +226,22 @@ def _plan_session(loaded: Bank, plan: PlanOptions) -> Session:
         feedback=plan.feedback,
         seed=plan.seed,
     )
+    if picked:
+        use_questions(session, picked)
+    return session, picked
 
 
 def _conduct(
-    ctx: Context, settings: Settings, loaded: Bank, store: SessionStore, session: Session, *, resumed: bool, banks: list[Path] | None
+    ctx: Context,
+    settings: Settings,
+    loaded: Bank,
+    store: SessionStore,
+    session: Session,
+    *,
+    resumed: bool,
+    banks: list[Path] | None,
+    plan: PlanOptions,
+    picked: list[tuple[str, str]],
 ) -> None:
     """Run the interview in this terminal, then say how to see it again or resume it."""
     import sys
@@ -226,6 +267,11 @@ def _conduct(
     hint = resume_command(session.id, settings.transcripts_dir, banks)
     if not resumed:
         _announce(console, runner)
+        if picked and (plan.review or plan.job_description):
+            from mock_interviewer.render.practice import practice_lines
+
+            why = "for review (see 'mock-interviewer progress')" if plan.review else "for the job description"
+            console.print(practice_lines(picked, why), highlight=False)
     try:
         summary = drive(runner, model_backend)
     except KeyboardInterrupt:
@@ -238,7 +284,8 @@ def _conduct(
         console.print(f"\n[bold]Saved.[/bold] Resume with:\n  {escape(hint)}", highlight=False, soft_wrap=not console.is_terminal)
     else:
         path = store.path_for(session.id)
-        console.print(f"\n[dim]Session saved to {escape(str(path))}; see it again with: mock-interviewer sessions show {session.id}[/dim]", highlight=False, soft_wrap=not console.is_terminal)
+        again = ctx.command("sessions", "show", session.id, banks=banks)
+        console.print(f"\n[dim]Session saved to {escape(str(path))}; see it again with: {escape(again)}[/dim]", highlight=False, soft_wrap=not console.is_terminal)
     if ctx.json:
         ctx.print_json(_result(runner, summary, hint))
 

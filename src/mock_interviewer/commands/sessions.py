@@ -41,14 +41,15 @@ def list_sessions(
             }
         )
         return
+    ctx.note_legacy_sessions()
     if not items:
-        ctx.say(f"No saved sessions in {store.directory}. Start one with: mock-interviewer interview")
+        ctx.say(f"No saved sessions in {store.directory}. Start one with: {ctx.command('interview')}")
         return
     ctx.out.print(sessions_table(items))
     for _, item in items:
         if isinstance(item, InputError):
             ctx.say(str(item), label="unreadable:")
-    ctx.say(f"{len(items)} in {store.directory}; see one with: mock-interviewer sessions show ID", style="dim")
+    ctx.say(f"{len(items)} in {store.directory}; see one with: {ctx.command('sessions', 'show')} ID", style="dim")
 
 
 @sessions_app.command("show")
@@ -70,7 +71,11 @@ def show(
     if markdown and json_output:
         raise InputError("give either --markdown or --json, not both")
     ctx = make_context(json_output=json_output, bank=bank, transcripts_dir=transcripts_dir)
-    session = SessionStore(ctx.settings().transcripts_dir).load(session_id)
+    try:
+        session = SessionStore(ctx.settings().transcripts_dir).load(session_id)
+    except InputError:
+        ctx.note_legacy_sessions()  # a session saved by an earlier version may be in ./transcripts
+        raise
     loaded = ctx.load_bank()
     summary = summarise(session, loaded)
     if ctx.json:
