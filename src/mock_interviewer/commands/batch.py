@@ -19,7 +19,6 @@ from typing import Annotated, Any
 import typer
 
 from mock_interviewer.commands.common import BackendOpt, BankOpt, JsonOpt, ModelOpt, make_context, print_error
-from mock_interviewer.openai_service import secrets_of
 
 DEFAULT_OUT = Path("batch-out")
 MAX_PROBLEMS_PRINTED = 50
@@ -43,6 +42,12 @@ Run the same command again after an interruption: it grades only what is left.
 Exit status: 0 every answer graded; 1 some answers ungraded (a re-run retries
 them) or the run stopped early; 2 some inputs skipped (named on stderr).
 """
+
+
+def _secrets(settings: Any) -> tuple[str, ...]:
+    from mock_interviewer.openai_service import secrets_of
+
+    return secrets_of(settings)
 
 
 class _Problems:
@@ -179,7 +184,7 @@ def batch(
             interrupted = False
             live = BatchProgress(ctx.err, enabled=not ctx.json and ctx.err.is_terminal and plan.requests > 0)
             try:
-                with store.writer(secrets_of(settings)) as writer, live:
+                with store.writer(_secrets(settings)) as writer, live:
                     if batch_api:
                         summary = _run_batch_api(ctx, plan, loaded, settings, store, writer, model_backend, prompt_version,
                                                  poll_seconds, live)
@@ -220,7 +225,7 @@ def _run_batch_api(ctx: Any, plan: Any, loaded: Any, settings: Any, store: Any, 
             client,
             run_batch_api(client, plan, loaded, settings, store, writer, state, BodyBuilder(settings),
                           model=model_backend.model, prompt_version=prompt_version, poll_seconds=poll_seconds,
-                          events=live, secrets=secrets_of(settings)),
+                          events=live, secrets=_secrets(settings)),
         )
     )
 
