@@ -294,6 +294,19 @@ def test_grade(fault: Fault, cli, model_env, monkeypatch, tmp_path) -> None:
         assert error_line(result, fault.says).startswith("not graded: ")
 
 
+@pytest.mark.parametrize("fault", FAULTS, ids=FAULT_IDS)
+def test_grade_with_a_placeholder_key_reads_cleanly(fault: Fault, cli, model_env, monkeypatch, tmp_path) -> None:
+    """Local servers take keys such as ``x``: not a secret, so no word of a message is mangled around it."""
+    monkeypatch.setenv("OPENAI_API_KEY", "x")
+    use(model_env, monkeypatch, fault, "GradeVerdict")
+    result = cli("grade", "--question", QUESTION_ID, "--answer", ANSWER, "--json", *OPENAI)
+    assert result.exit_code == (0 if fault.outcome == "ok" else 1)
+    assert "[redacted]" not in result.stdout + result.stderr
+    if fault.outcome != "ok":
+        says = fault.says if fault.outcome == "service" else json.loads(result.stdout)["reason"]
+        assert fault.says in says
+
+
 # ---------------------------------------------------------------- probe
 
 

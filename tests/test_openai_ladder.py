@@ -259,3 +259,34 @@ def test_probe_and_follow_up_strings_are_trimmed_and_a_blank_probe_is_invalid():
         {"missing": [" numbers "], "target": "", "ask_follow_up": False, "follow_up": " "}
     )
     assert (decision.missing, decision.follow_up) == (["numbers"], "")
+
+
+def test_an_interview_against_llama_cpp_python_steps_down_once_and_goes_on(cli, chat_api, retries, tmp_path):
+    from openai_fakes import sse_response
+
+    bodies: list[dict[str, Any]] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        body = sent_json(request)
+        bodies.append(body)
+        if body.get("stream"):
+            return sse_response(["How do you approach technical debt?"])
+        if format_step(body) == "json_schema":
+            return llama_cpp_python_500()
+        schema = body["response_format"]["schema"]
+        if "follow_up" in schema["properties"]:
+            decision = {"missing": ["prioritisation"], "target": "prioritisation", "ask_follow_up": False, "follow_up": ""}
+            return chat_response(decision)
+        return chat_response(verdict_json("great", 5))
+
+    chat_api.side_effect = server
+    args = ["interview", "--backend", "openai", "--model", "gpt-test", "--transcripts-dir", str(tmp_path / "t")]
+    result = cli(*args, "--track", "director", "--questions", "1", "--seed", "4", stdin="We keep a register.\n.\n")
+
+    assert result.exit_code == 0, result.stderr
+    assert len(notices(result.stderr)) == 1
+    structured = [format_step(b) for b in bodies if not b.get("stream")]
+    assert structured[0] == "json_schema" and structured[1:] == ["json_object_schema"] * (len(structured) - 1)
+    [session] = list((tmp_path / "t").glob("*.json"))
+    grade = json.loads(session.read_text())["records"][0]["grade"]
+    assert grade["tier"] == "great" and grade["response_format"] == "json_object_schema"

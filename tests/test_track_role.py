@@ -22,7 +22,7 @@ def test_every_built_in_track_names_its_role() -> None:
 
 
 def test_a_track_without_a_role_loads_but_does_not_validate(cli: Callable[..., Any], tmp_path: Path) -> None:
-    data = {
+    data: dict[str, Any] = {
         "schema_version": 1,
         "track": {"id": "mine", "title": "Mine"},
         "questions": [

@@ -72,7 +72,7 @@ _SOURCES: dict[str, tuple[str, Callable[[str], object]]] = {
     ENV_CONTEXT_BUDGET: ("context_budget", int),
     ENV_RESPONSE_FORMAT: ("response_format", str),
     ENV_API_KEY: ("api_key", str),
-    ENV_BASE_URL: ("base_url", str),
+    ENV_BASE_URL: ("base_url", lambda raw: _http_url(raw)),
 }
 _EXPECTED: dict[str, str] = {
     "backend": "auto, openai or offline",
@@ -81,9 +81,20 @@ _EXPECTED: dict[str, str] = {
     "max_output_tokens": "a whole number, 100 or more",
     "context_budget": "a whole number, 1000 or more",
     "response_format": ", ".join(FORMAT_LADDER),
+    "base_url": "a URL starting with http:// or https://, such as http://localhost:11434/v1",
 }
 _OPTIONS: dict[str, str] = {"backend": "--backend", "model": "--model", "transcripts_dir": "--transcripts-dir",
                             "context_budget": "--context-budget"}
+
+
+_UNQUOTED = ("api_key", "base_url")
+"""Never quoted in a message: a key, and a URL that may carry credentials or a key in its query."""
+
+
+def _http_url(raw: str) -> str:
+    if not raw.lower().startswith(("http://", "https://")):
+        raise ValueError(raw)
+    return raw
 
 
 def bank_paths_from_env(env: Mapping[str, str]) -> list[Path]:
@@ -105,7 +116,7 @@ def load_settings(env: Mapping[str, str], *, bank: list[Path] | None = None, **g
         raw = env.get(var, "").strip()
         if not raw:
             continue
-        origin[name] = f"{var}={raw!r}" if name != "api_key" else var
+        origin[name] = var if name in _UNQUOTED else f"{var}={raw!r}"
         try:
             values[name] = parse(raw)
         except ValueError:

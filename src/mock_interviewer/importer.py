@@ -243,6 +243,15 @@ def parse_document(text: str) -> tuple[list[RawSet], list[str]]:
     return parse_single_line(text) if fmt == "single-line" else parse_line_based(text)
 
 
+def _check_track_ids(tracks: Sequence[str]) -> None:
+    for track_id in tracks:
+        if not re.fullmatch(TRACK_PATTERN, track_id):
+            raise InputError(
+                f"--track {track_id!r}: a track id is lower-case letters, digits, '-' and '_', "
+                "starting with a letter or digit (it names the bank file)"
+            )
+
+
 def import_document(
     path: Path,
     tracks: Sequence[str],
@@ -256,12 +265,7 @@ def import_document(
 
     With ``question_set`` (1-based), only that set is imported, as the single track given.
     """
-    for track_id in tracks:
-        if not re.fullmatch(TRACK_PATTERN, track_id):
-            raise InputError(
-                f"--track {track_id!r}: a track id is lower-case letters, digits, '-' and '_', "
-                "starting with a letter or digit (it names the bank file)"
-            )
+    _check_track_ids(tracks)
     text = _read_text(path)
     try:
         sets, warnings = parse_document(text)
@@ -284,7 +288,7 @@ def import_document(
         track = Track(
             id=track_id,
             title=title or raw.title or f"{track_id.replace('-', ' ').replace('_', ' ').title()} questions",
-            role=(role or '').strip() or default_role(track_id),
+            role=(role or "").strip() or default_role(track_id),
             time_limit_minutes=time_limit_minutes if time_limit_minutes is not None else raw.time_limit_minutes,
         )
         questions = []

@@ -14,7 +14,6 @@ import typer
 
 from mock_interviewer.batch import DEFAULT_OUT_DIR
 from mock_interviewer.commands.common import BackendOpt, BankOpt, JsonOpt, ModelOpt, make_context, print_error
-from mock_interviewer.openai_service import secrets_of
 
 DEFAULT_OUT = Path(DEFAULT_OUT_DIR)
 
@@ -99,6 +98,7 @@ def batch(
     from mock_interviewer.batch.operation import BatchOptions, dry_run_batch, run_batch
     from mock_interviewer.batch.pricing import load_prices
     from mock_interviewer.batch.stopping import StopFlag
+    from mock_interviewer.openai_service import secrets_of
     from mock_interviewer.render.batch import dry_run_view, summary_view
     from mock_interviewer.render.batch_run import TerminalView, closing_line, dry_run_json, outcome_json
 
