@@ -271,5 +271,5 @@ def test_a_transcripts_dir_name_over_name_max_is_one_line(cli: Callable[..., Any
     result = cli(*command, "--transcripts-dir", str(too_long), stdin="")
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
-    assert lines[-1].startswith(f"error: {too_long}") and lines[-1].endswith(": cannot read: File name too long")
+    assert lines[-1].startswith(f"error: {too_long}") and "too long" in lines[-1].rpartition(str(too_long))[2]
     assert "internal error" not in result.stderr

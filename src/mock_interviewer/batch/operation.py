@@ -10,6 +10,7 @@ the true counts that decide the exit status (``outcome``).
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
@@ -75,7 +76,19 @@ class BatchOptions:
         """
         if self.paths and not any(os.path.lexists(p) for p in self.paths):
             others = f" (nor do the {len(self.paths) - 1} other paths given)" if len(self.paths) > 1 else ""
-            raise InputError(f"{self.paths[0]}: no such file or directory{others}; nothing was graded or written")
+            raise InputError(f"{self.paths[0]}: {_why_missing(self.paths[0])}{others}; nothing was graded or written")
+
+
+def _why_missing(path: Path) -> str:
+    """Why a path cannot be found, in words: usually it does not exist; a name too long for the file system says so."""
+    from mock_interviewer.reading import path_problem
+
+    try:
+        os.lstat(path)
+    except OSError as exc:
+        if exc.errno != errno.ENOENT:
+            return f"cannot read: {path_problem(exc)}"
+    return "no such file or directory"
 
 
 class ProgressView(RunListener, BatchListener, Protocol):
