@@ -1,6 +1,6 @@
 """The judged claims as a regression test: what the offline grader says now was judged true by readers.
 
-Readers who did not write the detectors judged every claim the grader made on four audit sets of
+Readers who did not write the detectors judged every claim the grader made on five audit sets of
 answers by other writers (tests/data/claims_judged_*.jsonl). The grader is run again here: every
 claim type it ships must stay at 95% precision on the judged claims it still makes, and it may not
 start making many claims nobody judged (a change that does must be audited again, with
@@ -35,12 +35,12 @@ def audit() -> ModuleType:
 def graded(audit: ModuleType) -> dict[str, list[tuple[dict[str, Any], Any]]]:
     """Each audit set graded once, as the grader grades it now."""
     sets = {}
-    for name in ("dev", "dev2", "holdout", "holdout_c"):
+    for name in ("dev", "dev2", "holdout", "holdout_c", "holdout_d"):
         sets[name] = audit.grade_rows([row for file in audit.SETS[name] for row in audit.read_jsonl(audit.DATA / file)])
     return sets
 
 
-@pytest.mark.parametrize("name", ["dev", "dev2", "holdout", "holdout_c"])
+@pytest.mark.parametrize("name", ["dev", "dev2", "holdout", "holdout_c", "holdout_d"])
 def test_every_shipped_claim_type_stays_true_on_the_judged_claims(
     audit: ModuleType, graded: dict[str, list[tuple[dict[str, Any], Any]]], name: str
 ) -> None:
