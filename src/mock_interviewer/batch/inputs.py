@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from mock_interviewer.answer_input import check_answer, unpaired_surrogate
 from mock_interviewer.backends.base import Turn
@@ -33,6 +33,9 @@ from mock_interviewer.reading import (
     special_file,
 )
 from mock_interviewer.session_store import Session, load_session_file
+
+if TYPE_CHECKING:
+    import _csv
 
 SESSION_SUFFIXES = (".json",)
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -352,7 +355,7 @@ def iter_csv(path: Path, known: KnownQuestion) -> Iterator[Entry]:
 
 
 def _csv_records(
-    reader: Any, lines: _CsvLines, header: list[str], source: str, line: int, known: KnownQuestion, name: str
+    reader: _csv.Reader, lines: _CsvLines, header: list[str], source: str, line: int, known: KnownQuestion, name: str
 ) -> Iterator[Entry]:
     columns = [cell.strip().lower() for cell in header]
     missing = [column for column in REQUIRED_FIELDS if column not in columns]
