@@ -296,3 +296,43 @@ def test_an_interview_against_llama_server_in_a_real_terminal(
     assert record["turns"][1]["text"] == ANSWER
     assert record["status"] == "graded"
     assert (record["grade"]["tier"], record["grade"]["score"], record["grade"]["backend"]) == ("great", 5, "openai")
+
+
+def test_an_interview_with_a_nonsense_model_still_saves_the_answer_and_reports_it_ungraded(
+    server: Callable[[str], LlamaServer], tmp_path: Path
+) -> None:
+    from test_terminal_tmux import TMUX, Pane, base_env, interview_argv, saved_session
+
+    if TMUX is None:
+        pytest.skip("tmux is not installed: the real-terminal test needs it (.ci/run installs it)")
+    srv = server("nonsense")
+    transcripts = tmp_path / "sessions"
+    pane = Pane(tmp_path, "nonsense")
+    env = base_env(tmp_path) | {
+        "OPENAI_BASE_URL": srv.base_url,
+        "OPENAI_API_KEY": "x",
+        "MOCK_INTERVIEWER_TIMEOUT": "120",
+        "MOCK_INTERVIEWER_MAX_OUTPUT_TOKENS": "150",
+    }
+    try:
+        pane.start(
+            interview_argv(transcripts, "--track", "technical", "--questions", "1", "--feedback", "now", "--seed", "3"),
+            env,
+        )
+        pane.wait_for("Esc Enter: submit")
+        pane.type(ANSWER)
+        pane.keys("Escape", "Enter")
+        screen = pane.wait_for("[exited")
+    finally:
+        pane.close()
+
+    assert "[exited 0]" in screen
+    assert "zq vx" in screen  # the gibberish streamed as the interviewer's words, until the ask's token limit
+    assert "(No follow-up: the model's reply was cut off at its token limit" in screen
+    assert "Ungraded: the model's reply was cut off" in screen and "Your answer is saved" in screen
+    data = saved_session(transcripts)
+    record = data["records"][0]
+    assert record["turns"][1]["text"] == ANSWER  # the answer is on disk whatever the model did
+    assert record["status"] == "ungraded" and record["grade"]["tier"] is None
+    assert "token limit" in record["grade"]["reason"]
+    assert "Traceback" not in screen and "[redacted]" not in screen
