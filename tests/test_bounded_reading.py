@@ -448,7 +448,8 @@ def test_a_duplicate_key_is_an_error_naming_its_line(cli: Callable[..., Any], tm
 
 def test_validate_reports_a_file_repeating_a_built_in_track(cli: Callable[..., Any], tmp_path: Path, repo: Path) -> None:
     path = tmp_path / "technical.yaml"
-    path.write_text(BANK_TEXT.replace("mine", "technical"), encoding="utf-8")
+    role = "  title: Mine\n  role: a backend engineering role\n"  # bank validate asks every track for its role
+    path.write_text(BANK_TEXT.replace("mine", "technical").replace("  title: Mine\n", role), encoding="utf-8")
     listed = cli("bank", "list", "--bank", str(path))
     assert listed.exit_code == 2 and "duplicate track 'technical'" in listed.stderr
     result = cli("bank", "validate", str(path))
