@@ -207,3 +207,14 @@ def test_a_resumed_question_recaps_what_the_candidate_said() -> None:
     assert "So far on this question:" in shown
     assert "Interviewer: How do you approach technical debt?" in shown
     assert "You:" in shown and "We track it in a register." in shown
+
+
+def test_the_line_reader_keeps_no_more_of_an_answer_than_can_be_accepted() -> None:
+    from mock_interviewer.interview.answers import MAX_ANSWER_CHARS, answer_problem
+
+    replies, shown = read_all("y" * (5 * MAX_ANSWER_CHARS) + "\nmore\n.\nnext\n.\n", 2)
+    first, second = replies
+    assert isinstance(first, Answer) and MAX_ANSWER_CHARS < len(first.text) <= 2 * MAX_ANSWER_CHARS
+    assert answer_problem(first.text) is not None
+    assert second == Answer("next")
+    assert "yyyy" not in shown  # a refused answer is not echoed

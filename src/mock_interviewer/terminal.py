@@ -35,6 +35,7 @@ from rich.text import Text
 
 from mock_interviewer.bank import Question
 from mock_interviewer.grades import Grade
+from mock_interviewer.interview.answers import MAX_ANSWER_CHARS, answer_problem
 from mock_interviewer.interview.frontend import Answer, AnswerRequest, Command, Feedback, QuestionInfo, Reply
 from mock_interviewer.render import sentence_case
 from mock_interviewer.render.session import clock as format_clock
@@ -50,6 +51,7 @@ _COMMAND_LINE = re.compile(r"^\s*/([a-z]+)\s*$")
 SUBMIT_LINE = "."
 EMPTY_ANSWER = "Empty answer: type or paste your answer, or /skip this question."
 STOP_PAGING = ("q", "quit", "/quit", "/skip")
+READ_CHUNK = 1 << 20  # longer than any accepted answer (MAX_ANSWER_CHARS): a line split here is refused anyway
 FALLBACK_EDITORS = ("editor", "nano", "vim", "vi")
 
 HELP_ROWS = (
@@ -208,34 +210,44 @@ class LineReader:
         self.stream = stream
         self.interactive = interactive
         self.draft: list[str] = []
+        self._kept = 0  # characters in the draft: past MAX_ANSWER_CHARS the rest is read and dropped
+
+    def _keep(self, line: str) -> None:
+        room = MAX_ANSWER_CHARS + 1 - self._kept  # one past the limit is enough to refuse the answer
+        if room > 0:
+            self.draft.append(line[:room])
+            self._kept += min(len(line), room) + 1
+
+    def _take(self) -> str:
+        text = "\n".join(self.draft).strip()
+        self.draft, self._kept = [], 0
+        return text
 
     def hint(self) -> str:
         return "a line with only '.' submits"
 
     async def read(self, request: AnswerRequest, frontend: TerminalFrontend) -> Reply:
         while True:
-            line = self.stream.readline()
+            line = self.stream.readline(READ_CHUNK)  # a 500 MB line is read a chunk at a time, and dropped
             if line == "":
-                text = "\n".join(self.draft).strip()
-                self.draft = []
+                text = self._take()
                 self._echo(frontend, text)
                 return Answer(text) if text else Command("quit")
             line = line.rstrip("\r\n")
             if line.strip() == SUBMIT_LINE:
-                text = "\n".join(self.draft).strip()
-                self.draft = []
+                text = self._take()
                 self._echo(frontend, text)
                 return Answer(text)
             command = parse_command(line)
             if command is None:
-                self.draft.append(line)
+                self._keep(line)
                 continue
             if command == "?":
                 frontend.notice(f"Unknown command {line.strip()}: /help lists them.", level="warning")
             elif command == "edit":
                 self._edit(frontend)
             elif command in ("skip", "quit"):
-                self.draft = []
+                self._take()
                 return Command(command)  # type: ignore[arg-type]
             else:
                 return Command(command)  # type: ignore[arg-type]
@@ -252,8 +264,11 @@ class LineReader:
         return line.strip().lower() not in STOP_PAGING
 
     def _echo(self, frontend: TerminalFrontend, text: str) -> None:
-        """Piped answers are not shown by a terminal: print them, so the output reads as a transcript."""
-        if not self.interactive and text:
+        """Piped answers are not shown by a terminal: print them, so the output reads as a transcript.
+
+        An answer that will be refused (too long) is not printed: a 10 MB answer took a minute to echo.
+        """
+        if not self.interactive and text and answer_problem(text) is None:
             frontend.echo(text)
 
     def _edit(self, frontend: TerminalFrontend) -> None:
@@ -265,7 +280,7 @@ class LineReader:
         except EditorProblem as problem:
             frontend.notice(str(problem), level="warning")
             return
-        self.draft = text.split("\n") if text else []
+        self.draft, self._kept = (text.split("\n") if text else []), len(text)
         frontend.console.print(Text(for_terminal(text) or "(empty)", style="dim"))
         frontend.notice("Your edited answer is above: add lines, or finish with a line containing only '.'.")
 
