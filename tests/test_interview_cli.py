@@ -218,3 +218,16 @@ def test_the_resume_command_is_one_line_however_long(cli: Callable[..., Any], tm
     command = f"mock-interviewer interview --resume {session_id} --transcripts-dir {transcripts}"
     assert len(command) > 80
     assert f"  {command}" in result.stdout.splitlines()
+
+
+@pytest.mark.parametrize("shape", ["words", "no spaces"])
+def test_a_huge_piped_answer_is_refused_at_once_without_being_echoed(cli: Callable[..., Any], tmp_path: Path, shape: str) -> None:
+    """A 10 MB piped answer was echoed whole and refused after 69 s; one without spaces passed the word cap."""
+    huge = ("word " * 200 + "\n") * 10_000 if shape == "words" else "x" * 10_000_000
+    result = cli(*interview_args(tmp_path, "--questions", "1", "--follow-ups", "0", "--seed", "1"),
+                 stdin=f"{huge}\n.\nThe answer I meant.\n.\n")
+    assert result.exit_code == 0, result.stderr
+    assert "That answer is over 200,000 characters, the most accepted" in result.stdout
+    assert len(result.stdout) < 20_000, "the refused answer is not printed back"
+    answers = [t["text"] for t in only_session(tmp_path / "t")["records"][0]["turns"] if t["kind"] == "answer"]
+    assert answers == ["The answer I meant."]

@@ -207,3 +207,13 @@ def test_a_resumed_question_recaps_what_the_candidate_said() -> None:
     assert "So far on this question:" in shown
     assert "Interviewer: How do you approach technical debt?" in shown
     assert "You:" in shown and "We track it in a register." in shown
+
+
+def test_the_line_reader_keeps_no_more_of_an_answer_than_can_be_accepted() -> None:
+    from mock_interviewer.answer_input import MAX_ANSWER_CHARS
+
+    # the reader drops an answer past the limit itself (one bounded line at a time), says so, and reads the next
+    replies, shown = read_all("y" * (5 * MAX_ANSWER_CHARS) + "\nmore\n.\nnext\n.\n", 1)
+    assert replies == [Answer("next")]
+    assert f"over {MAX_ANSWER_CHARS:,} characters" in shown
+    assert "yyyy" not in shown  # a refused answer is not echoed

@@ -36,6 +36,7 @@ from rich.text import Text
 from mock_interviewer.answer_input import MAX_ANSWER_CHARS
 from mock_interviewer.bank import Question
 from mock_interviewer.grades import Grade
+from mock_interviewer.interview.answers import answer_problem
 from mock_interviewer.interview.frontend import Answer, AnswerRequest, Command, Feedback, QuestionInfo, Reply
 from mock_interviewer.render import sentence_case
 from mock_interviewer.render.session import clock as format_clock
@@ -284,8 +285,11 @@ class LineReader:
         return line.strip().lower() not in STOP_PAGING
 
     def _echo(self, frontend: TerminalFrontend, text: str) -> None:
-        """Piped answers are not shown by a terminal: print them, so the output reads as a transcript."""
-        if not self.interactive and text:
+        """Piped answers are not shown by a terminal: print them, so the output reads as a transcript.
+
+        An answer that will be refused (too long) is not printed: a 10 MB answer took a minute to echo.
+        """
+        if not self.interactive and text and answer_problem(text) is None:
             frontend.echo(text)
 
     def _edit(self, frontend: TerminalFrontend) -> None:
@@ -297,7 +301,7 @@ class LineReader:
         except EditorProblem as problem:
             frontend.notice(str(problem), level="warning")
             return
-        self.draft = text.split("\n") if text else []
+        self.draft, self._kept = (text.split("\n") if text else []), len(text)
         frontend.console.print(Text(for_terminal(text) or "(empty)", style="dim"))
         frontend.notice("Your edited answer is above: add lines, or finish with a line containing only '.'.")
 

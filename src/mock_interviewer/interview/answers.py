@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
-from mock_interviewer.answer_input import MAX_ANSWER_WORDS
+from mock_interviewer.answer_input import (
+    MAX_ANSWER_CHARS,  # 200,000: words without spaces count too
+    MAX_ANSWER_WORDS,
+)
 from mock_interviewer.bank import Question
 from mock_interviewer.summary import match_key_point
 
@@ -22,6 +25,8 @@ def answer_problem(text: str) -> str | None:
     """Why an answer cannot be taken as it is (the candidate is asked again), or None."""
     if not text.strip():
         return "An empty answer can't be graded: type or paste your answer, or /skip this question."
+    if len(text) > MAX_ANSWER_CHARS:
+        return f"That answer is over {MAX_ANSWER_CHARS:,} characters, the most accepted. Please shorten it."
     words = len(text.split())
     if words > MAX_ANSWER_WORDS:
         return f"That answer is {words:,} words; the most accepted is {MAX_ANSWER_WORDS:,}. Please shorten it."
