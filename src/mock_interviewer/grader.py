@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mock_interviewer.backends.base import Backend, ModelReply, ModelRequest, Task, Turn
-from mock_interviewer.bank import Question
+from mock_interviewer.bank import TIERS, Question
 from mock_interviewer.config import Settings
 from mock_interviewer.errors import InputError
 from mock_interviewer.grades import Grade, GradeVerdict
@@ -52,6 +52,22 @@ def question_variables(question: Question) -> dict[str, str]:
     }
 
 
+_ANCHOR = {"great": "GREAT exemplar (score 5)", "mediocre": "MEDIOCRE exemplar (score 3)", "poor": "POOR exemplar (score 1)"}
+
+
+def exemplar_block(question: Question, rotation: int = 0) -> str:
+    """The three exemplars, each under its tier and anchor score, great first; ``rotation`` turns the order
+    (1: mediocre, poor, great), so sampling a grade several times shows whether the order sways it."""
+    order = [TIERS[(i + rotation) % len(TIERS)] for i in range(len(TIERS))]
+    return "\n\n".join(f"{_ANCHOR[tier]}:\n{question.exemplars.get(tier)}" for tier in order)
+
+
+def grade_variables(question: Question, rotation: int = 0) -> dict[str, str]:
+    """The grade prompt's variables: the question's, with the exemplars as one block in ``rotation``'s order."""
+    shared = {k: v for k, v in question_variables(question).items() if not k.startswith("exemplar_")}
+    return {**shared, "exemplars": exemplar_block(question, rotation)}
+
+
 def prepare_answer(answer: str, settings: Settings) -> PreparedAnswer:
     """Check an answer is usable, cut it to the token budget, and flag injection attempts."""
     if "\x00" in answer:
@@ -68,13 +84,14 @@ def render_exchange(exchange: Sequence[Turn]) -> str:
 
 
 def build_grade_request(
-    question: Question, prepared: PreparedAnswer, settings: Settings, exchange: Sequence[Turn] = ()
+    question: Question, prepared: PreparedAnswer, settings: Settings, exchange: Sequence[Turn] = (), rotation: int = 0
 ) -> ModelRequest:
-    """The grade request: everything before the answer is the same for every answer to this question."""
+    """The grade request: everything before the answer is the same for every answer to this question
+    (for one ``rotation`` of the exemplars; 0, great first, unless grades are sampled)."""
     template = load_prompt(PROMPT_NAME)
     data = render_exchange(exchange) if exchange else prepared.text
     fenced, _forged = fence(data)
-    messages = template.render(**question_variables(question), answer=fenced)
+    messages = template.render(**grade_variables(question, rotation), answer=fenced)
     return ModelRequest(
         task=Task(kind="grade", question=question, answer=prepared.text, exchange=tuple(exchange)),
         messages=messages,
@@ -93,14 +110,28 @@ async def grade_answer(
     settings: Settings,
     *,
     exchange: Sequence[Turn] = (),
+    samples: int = 1,
 ) -> Grade:
     """Grade ``answer`` (with ``exchange``, the whole conversation about the question, when there is one).
 
+    With ``samples`` K > 1 the answer is graded K times, the exemplars in rotated order, and the
+    grades are combined (``sampling.combine``): a tier that is not unanimous marks the grade borderline.
     Raises InputError for an unusable answer; a model that gives no valid verdict
     yields an ungraded Grade with the reason. Service failures propagate as ServiceError.
     """
+    if samples > 1:
+        from mock_interviewer.sampling import combine
+
+        rounds = [await _grade_once(backend, question, answer, settings, exchange, i) for i in range(samples)]
+        return combine(rounds)
+    return await _grade_once(backend, question, answer, settings, exchange, 0)
+
+
+async def _grade_once(
+    backend: Backend, question: Question, answer: str, settings: Settings, exchange: Sequence[Turn], rotation: int
+) -> Grade:
     prepared = prepare_answer(answer, settings)
-    request = build_grade_request(question, prepared, settings, exchange)
+    request = build_grade_request(question, prepared, settings, exchange, rotation)
     common: dict[str, Any] = {
         "backend": backend.name,
         "estimate": backend.estimate,

@@ -124,6 +124,9 @@ class Grade(StrictModel):
         default=None, description="The structured-output step the grade came through (openai backend only)."
     )
     borderline: Borderline | None = Field(default=None, description="Set when the tier is too close to call.")
+    samples: list[Tier] | None = Field(
+        default=None, description="With --samples: the tier of each graded sample, exemplars in rotated order."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Grade:
@@ -150,6 +153,8 @@ class Grade(StrictModel):
             data.pop("response_format", None)
         if self.borderline is None:
             data.pop("borderline", None)
+        if self.samples is None:
+            data.pop("samples", None)
         return data
 
     @classmethod

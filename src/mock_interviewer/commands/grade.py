@@ -36,12 +36,12 @@ Exit status: 0 graded, 1 model service failed or no usable grade, 2 bad input.
 """
 
 
-async def _grade(backend: Backend, question: Question, answer: str, settings: Settings) -> Grade:
+async def _grade(backend: Backend, question: Question, answer: str, settings: Settings, samples: int = 1) -> Grade:
     """Grade, and always release the backend's connections (also on failure or Ctrl-C)."""
     from mock_interviewer.grader import grade_answer
 
     try:
-        return await grade_answer(backend, question, answer, settings)
+        return await grade_answer(backend, question, answer, settings, samples=samples)
     finally:
         await backend.aclose()
 
@@ -63,6 +63,16 @@ def grade(
     bank: BankOpt = None,
     backend: BackendOpt = None,
     model: ModelOpt = None,
+    samples: Annotated[
+        int,
+        typer.Option(
+            "--samples",
+            min=1,
+            max=9,
+            metavar="K",
+            help="With a model: grade K times, exemplars in rotated order; a split tier is marked borderline.",
+        ),
+    ] = 1,
 ) -> None:
     """Grade one answer: tier, score, the gap to the great exemplar, and what to add.
 
@@ -90,7 +100,11 @@ def grade(
     chosen = ctx.make_backend()
     if chosen.estimate and settings.backend != "auto":  # auto already said "grades are estimates"
         ctx.say("offline estimate: graded from the exemplars and rubric notes, without a language model", style="dim")
-    result = asyncio.run(_grade(chosen, question, text, settings))
+    if samples > 1 and chosen.estimate:
+        ctx.say("--samples: the offline grader gives the same grade every time; graded once (its borderline mark "
+                "comes from its tier model)", label="notice:")
+        samples = 1
+    result = asyncio.run(_grade(chosen, question, text, settings, samples))
 
     if ctx.json:
         ctx.print_json(result.model_dump(mode="json"))

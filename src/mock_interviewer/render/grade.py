@@ -99,6 +99,18 @@ def footer(grade: Grade, width: int = 80) -> Text:
     return Text("\n".join(lines), style="dim")
 
 
+def borderline_line(grade: Grade) -> Text:
+    """Too close to call: the tiers it lies between, and what shows it (the samples, or the tier model's margin)."""
+    mark = grade.borderline
+    assert mark is not None
+    between = " and ".join(mark.tiers)
+    if mark.basis == "samples" and grade.samples:
+        why = f"{len(grade.samples)} samples, exemplars in rotated order, gave {', '.join(grade.samples)}"
+    else:
+        why = f"the tier model's two likeliest tiers are {mark.margin} apart"
+    return Text.assemble(("◐ Borderline: ", "bold yellow"), (f"between {between} ({why}); a person should decide.", "yellow"))
+
+
 def grade_view(grade: Grade, question: Question, *, width: int = 80) -> RenderableType:
     """A graded answer: verdict, the gap explained, what to add, strengths, and who graded it."""
     parts: list[RenderableType] = [
@@ -116,6 +128,8 @@ def grade_view(grade: Grade, question: Question, *, width: int = 80) -> Renderab
     if grade.strengths:
         strengths = [Text(for_terminal(s).strip()) for s in grade.strengths if s.strip()]
         parts += [Text(""), _section("What you did well", _numbered(strengths, marker="✓", marker_style="green"))]
+    if grade.borderline is not None:
+        parts += [Text(""), borderline_line(grade)]
     if grade.suspicious:
         parts += [
             Text(""),

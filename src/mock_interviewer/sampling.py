@@ -1,0 +1,42 @@
+"""Several grades of one answer, made one: the median score, and the tiers seen when they disagree.
+
+With a model, ``grade --samples K`` grades an answer K times with the exemplars in rotated order
+(``grader.exemplar_block``), so a grade that depends on the exemplars' order, or on chance, shows.
+The combined grade is the sample with the median score (the lower one of an even count), its
+usage the sum of every request sent, and ``samples`` the tier of each graded sample in order. When
+the tiers are not unanimous the grade is marked ``borderline`` (basis "samples"), the tiers seen
+likeliest first, for a person to decide.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from functools import reduce
+
+from mock_interviewer.borderline import Borderline
+from mock_interviewer.grades import Grade, add_usage
+
+
+def combine(grades: Sequence[Grade]) -> Grade:
+    """One grade from several of the same answer (at least one)."""
+    usage = reduce(add_usage, (g.usage for g in grades[1:]), grades[0].usage)
+    graded = [g for g in grades if g.status == "graded" and g.tier is not None and g.score is not None]
+    if not graded:
+        return grades[0].model_copy(update={"usage": usage})
+    scores = sorted(g.score for g in graded if g.score is not None)
+    median = scores[(len(scores) - 1) // 2]
+    chosen = next(g for g in graded if g.score == median)
+    seen = Counter(g.tier for g in graded if g.tier is not None)
+    borderline = None
+    if len(seen) > 1:
+        ranked = sorted(seen, key=lambda tier: (-seen[tier], tier != chosen.tier))
+        borderline = Borderline(tiers=ranked, basis="samples")
+    return chosen.model_copy(
+        update={
+            "usage": usage,
+            "borderline": borderline,
+            "samples": [g.tier for g in graded],
+            "suspicious": any(g.suspicious for g in grades),
+        }
+    )
