@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,6 +17,12 @@ from mock_interviewer.commands.common import (
     print_error,
 )
 
+if TYPE_CHECKING:
+    from mock_interviewer.backends.base import Backend
+    from mock_interviewer.bank import Question
+    from mock_interviewer.config import Settings
+    from mock_interviewer.grades import Grade
+
 EPILOG = """\
 Examples:
 
@@ -30,7 +36,7 @@ Exit status: 0 graded, 1 model service failed or no usable grade, 2 bad input.
 """
 
 
-async def _grade(backend: Any, question: Any, answer: str, settings: Any) -> Any:
+async def _grade(backend: Backend, question: Question, answer: str, settings: Settings) -> Grade:
     """Grade, and always release the backend's connections (also on failure or Ctrl-C)."""
     from mock_interviewer.grader import grade_answer
 

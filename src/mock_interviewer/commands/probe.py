@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Awaitable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -17,6 +18,14 @@ from mock_interviewer.commands.common import (
     ModelOpt,
     make_context,
 )
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from mock_interviewer.backends.base import Backend
+    from mock_interviewer.commands.common import Context
+
+T = TypeVar("T")
 
 EPILOG = """\
 Examples:
@@ -62,7 +71,7 @@ def _answer_or_none(answer: str | None, answer_file: Path | None) -> str | None:
     return read_answer(None, None, stdin=io.BytesIO(raw))[0]
 
 
-async def _closing(backend: Any, work: Any) -> Any:
+async def _closing(backend: Backend, work: Awaitable[T]) -> T:
     """Await ``work`` and always release the backend's connections."""
     try:
         return await work
@@ -70,7 +79,7 @@ async def _closing(backend: Any, work: Any) -> Any:
         await backend.aclose()
 
 
-def _probe_one(ctx: Any, question_id: str, answer: str | None, answer_file: Path | None, count: int) -> None:
+def _probe_one(ctx: Context, question_id: str, answer: str | None, answer_file: Path | None, count: int) -> None:
     import asyncio
 
     from mock_interviewer.probes import probe_answer, probe_question
@@ -97,7 +106,7 @@ def _probe_one(ctx: Any, question_id: str, answer: str | None, answer_file: Path
         ctx.out.print(probe_set_view(result, question))
 
 
-def _probe_sheet(ctx: Any, track: str, count: int, out: Path | None) -> None:
+def _probe_sheet(ctx: Context, track: str, count: int, out: Path | None) -> None:
     import asyncio
 
     from mock_interviewer.errors import InputError, ServiceError
@@ -112,8 +121,8 @@ def _probe_sheet(ctx: Any, track: str, count: int, out: Path | None) -> None:
     settings = ctx.settings()
     backend = ctx.make_backend()
 
-    progress: Any = None
-    task_id: Any = None
+    progress: Progress | None = None
+    task_id: TaskID | None = None
     if ctx.err.is_terminal:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -121,7 +130,7 @@ def _probe_sheet(ctx: Any, track: str, count: int, out: Path | None) -> None:
         task_id = progress.add_task("probing", total=len(questions))
 
     def done(_entry: SheetEntry) -> None:
-        if progress is not None:
+        if progress is not None and task_id is not None:
             progress.advance(task_id)
 
     if progress is not None:
