@@ -159,7 +159,7 @@ import respx
 from openai_fakes import BASE_URL, chat_response, verdict_json
 
 async def slow(request):
-    await asyncio.sleep(0.02)
+    await asyncio.sleep({delay})
     return chat_response(verdict_json("mediocre", 3))
 
 with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
@@ -176,7 +176,7 @@ def test_a_killed_run_resumes_with_only_the_rest_and_no_duplicates(tmp_path, cli
     source = write_jsonl(tmp_path / "answers.jsonl", answer_rows(total))
     out = tmp_path / "out"
     env = {**os.environ, "OPENAI_API_KEY": API_KEY, "OPENAI_BASE_URL": BASE_URL}
-    script = KILL_SCRIPT.format(tests=str(TESTS), source=str(source), out=str(out))
+    script = KILL_SCRIPT.format(tests=str(TESTS), source=str(source), out=str(out), delay=0.02)
     child = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
@@ -779,7 +779,7 @@ def test_the_first_ctrl_c_stops_an_openai_batch_the_same_way(tmp_path):
     source = write_jsonl(tmp_path / "answers.jsonl", answer_rows(total))
     out = tmp_path / "out"
     env = {**os.environ, "OPENAI_API_KEY": API_KEY, "OPENAI_BASE_URL": BASE_URL}
-    script = KILL_SCRIPT.format(tests=str(TESTS), source=str(source), out=str(out)).replace("0.02", "0.2")
+    script = KILL_SCRIPT.format(tests=str(TESTS), source=str(source), out=str(out), delay=0.2)
     child = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True)
     try:
