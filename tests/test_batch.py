@@ -801,3 +801,17 @@ def test_the_first_ctrl_c_stops_an_openai_batch_the_same_way(tmp_path):
     assert found, stderr
     assert (int(found.group(1)), int(found.group(2)), int(found.group(3))) == (graded, total, total - graded)
     assert graded < total
+
+
+def test_both_json_documents_carry_a_schema_version(tmp_path, cli):
+    source = write_jsonl(tmp_path / "answers.jsonl", answer_rows(3))
+    out = tmp_path / "out"
+
+    dry = cli("batch", str(source), "--out", str(out), "--backend", "offline", "--dry-run", "--json")
+    run = cli("batch", str(source), "--out", str(out), "--backend", "offline", "--json")
+
+    assert dry.exit_code == 0 and run.exit_code == 0, dry.stderr + run.stderr
+    assert dry.json()["schema_version"] == 1 and dry.json()["dry_run"] is True and dry.json()["answers_to_grade"] == 3
+    document = run.json()
+    assert document["schema_version"] == 1 and document["exit_status"] == 0
+    assert (document["graded_total"], document["ungraded_total"], document["not_attempted"]) == (3, 0, 0)
