@@ -10,7 +10,6 @@ the true counts that decide the exit status (``outcome``).
 from __future__ import annotations
 
 import asyncio
-import errno
 import os
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
@@ -70,25 +69,13 @@ class BatchOptions:
         self._check_paths()
 
     def _check_paths(self) -> None:
-        """Before anything is written: when no path given can be found, one error naming the first (exit 2).
+        """Before anything is written: when no path given exists, one error naming the first (exit 2).
 
-        (A missing or unreadable path among others that exist is a skipped input, named by the reader.)
+        (A missing path among others that exist is a skipped input, like any unreadable one.)
         """
-        first: tuple[Path, OSError] | None = None
-        for path in self.paths:
-            try:
-                os.lstat(path)
-            except OSError as exc:
-                first = first or (path, exc)
-                continue
-            return
-        if first is None:
-            return
-        path, failure = first
-        reason = ("no such file or directory" if failure.errno == errno.ENOENT
-                  else f"cannot read: {failure.strerror or failure}")
-        others = f" (nor can the {len(self.paths) - 1} other paths given)" if len(self.paths) > 1 else ""
-        raise InputError(f"{path}: {reason}{others}; nothing was graded or written")
+        if self.paths and not any(os.path.lexists(p) for p in self.paths):
+            others = f" (nor do the {len(self.paths) - 1} other paths given)" if len(self.paths) > 1 else ""
+            raise InputError(f"{self.paths[0]}: no such file or directory{others}; nothing was graded or written")
 
 
 class ProgressView(RunListener, BatchListener, Protocol):
