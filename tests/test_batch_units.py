@@ -365,8 +365,7 @@ def test_run_batch_is_a_typed_call_with_true_counts(tmp_path):
 
     assert (outcome.counts.answers, outcome.counts.graded, outcome.counts.not_attempted) == (5, 5, 0)
     assert outcome.counts.skipped_inputs == 1 and outcome.exit_status == 2
-    names = [p.name for p in outcome.reports]
-    assert names[0] == "report.md" and "report.csv" in names and "report.html" not in names
+    assert [p.name for p in outcome.reports] == ["report.md", "report.csv"]
     stop = StopFlag()
     stop.request()  # stopped before the first job: everything new is not attempted
     source.write_text(source.read_text(encoding="utf-8") + json.dumps({**rows[0], "id": "new", "answer": "More."}) + "\n",
