@@ -159,7 +159,7 @@ import respx
 from openai_fakes import BASE_URL, chat_response, verdict_json
 
 async def slow(request):
-    await asyncio.sleep(0.02)
+    await asyncio.sleep({delay})
     return chat_response(verdict_json("mediocre", 3))
 
 with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
@@ -176,7 +176,7 @@ def test_a_killed_run_resumes_with_only_the_rest_and_no_duplicates(tmp_path, cli
     source = write_jsonl(tmp_path / "answers.jsonl", answer_rows(total))
     out = tmp_path / "out"
     env = {**os.environ, "OPENAI_API_KEY": API_KEY, "OPENAI_BASE_URL": BASE_URL}
-    script = KILL_SCRIPT.format(tests=str(TESTS), source=str(source), out=str(out))
+    script = KILL_SCRIPT.format(tests=str(TESTS), source=str(source), out=str(out), delay=0.02)
     child = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
@@ -779,7 +779,7 @@ def test_the_first_ctrl_c_stops_an_openai_batch_the_same_way(tmp_path):
     source = write_jsonl(tmp_path / "answers.jsonl", answer_rows(total))
     out = tmp_path / "out"
     env = {**os.environ, "OPENAI_API_KEY": API_KEY, "OPENAI_BASE_URL": BASE_URL}
-    script = KILL_SCRIPT.format(tests=str(TESTS), source=str(source), out=str(out)).replace("0.02", "0.2")
+    script = KILL_SCRIPT.format(tests=str(TESTS), source=str(source), out=str(out), delay=0.2)
     child = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True)
     try:
@@ -801,3 +801,17 @@ def test_the_first_ctrl_c_stops_an_openai_batch_the_same_way(tmp_path):
     assert found, stderr
     assert (int(found.group(1)), int(found.group(2)), int(found.group(3))) == (graded, total, total - graded)
     assert graded < total
+
+
+def test_both_json_documents_carry_a_schema_version(tmp_path, cli):
+    source = write_jsonl(tmp_path / "answers.jsonl", answer_rows(3))
+    out = tmp_path / "out"
+
+    dry = cli("batch", str(source), "--out", str(out), "--backend", "offline", "--dry-run", "--json")
+    run = cli("batch", str(source), "--out", str(out), "--backend", "offline", "--json")
+
+    assert dry.exit_code == 0 and run.exit_code == 0, dry.stderr + run.stderr
+    assert dry.json()["schema_version"] == 1 and dry.json()["dry_run"] is True and dry.json()["answers_to_grade"] == 3
+    document = run.json()
+    assert document["schema_version"] == 1 and document["exit_status"] == 0
+    assert (document["graded_total"], document["ungraded_total"], document["not_attempted"]) == (3, 0, 0)

@@ -112,7 +112,7 @@ def batch(
     if dry_run:
         planned = dry_run_batch(options, settings, loaded, model_backend, prices=price_table, view=view)
         if ctx.json:
-            ctx.print_json(dry_run_json(planned))
+            ctx.print_json(dry_run_json(planned).model_dump(mode="json"))
         else:
             ctx.out.print(dry_run_view(planned.result, model_backend.name == "offline"))
         raise typer.Exit(planned.exit_status)

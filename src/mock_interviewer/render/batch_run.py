@@ -109,8 +109,55 @@ def outcome_json(outcome: BatchOutcome) -> BatchRunJson:
     )
 
 
-def dry_run_json(planned: DryRunOutcome) -> dict[str, object]:
-    return {**planned.result.as_dict(), "problems": [p.as_dict() for p in planned.problems.kept]}
+class DryRunTokens(StrictModel):
+    prompt: int
+    completion_estimate: int
+    completion_max: int
+    prompt_cacheable: int
+    counted_with: str
+
+
+class PriceJson(StrictModel):
+    input: float
+    cached_input: float | None
+    output: float
+
+
+class CostJson(StrictModel):
+    model: str
+    priced_as: str
+    prices_per_million: PriceJson
+    batch_api: bool
+    usd: float
+    usd_with_prompt_cache: float | None
+    usd_max: float
+
+
+class DryRunJson(StrictModel):
+    """``batch --dry-run --json``: what a run would send and cost; nothing was sent."""
+
+    schema_version: Literal[1] = 1
+    dry_run: Literal[True] = True
+    backend: str
+    model: str
+    batch_api: bool
+    answers: int
+    already_done: int
+    reused: int
+    duplicates: int
+    skipped_inputs: int
+    requests: int
+    answers_to_grade: int
+    tokens: DryRunTokens
+    cost: CostJson | None
+    prices: str
+    problems: list[dict[str, object]]
+
+
+def dry_run_json(planned: DryRunOutcome) -> DryRunJson:
+    return DryRunJson.model_validate(
+        {**planned.result.as_dict(), "problems": [p.as_dict() for p in planned.problems.kept]}
+    )
 
 
 # ---------------------------------------------------------------- the closing line
