@@ -25,7 +25,7 @@ from mock_interviewer.bank import TIERS, Bank, Question
 from mock_interviewer.config import Settings
 from mock_interviewer.errors import InputError
 from mock_interviewer.grader import grade_answer
-from mock_interviewer.jsontext import parse_json
+from mock_interviewer.jsontext import jsonl_objects
 from mock_interviewer.storage import read_user_file
 
 Source = Literal["exemplar", "labelled"]
@@ -242,14 +242,7 @@ def load_labelled(path: Path, bank: Bank) -> list[LabelledAnswer]:
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
     items = []
-    # Lines end at "\n" only: str.splitlines() also splits at U+2028, U+0085..., which are legal inside JSON strings.
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        data = parse_json(line, where, one_line_record=True)
-        if not isinstance(data, dict):
-            raise InputError(f"{where}: expected a JSON object with question_id, answer and label")
+    for where, number, data in jsonl_objects(text, str(path), "question_id, answer and label"):
         for name in ("question_id", "answer", "label"):
             if name not in data:
                 raise InputError(f"{where}: missing field {name!r}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from mock_interviewer.errors import InputError
@@ -65,3 +66,19 @@ def parse_json(text: str, where: str, *, one_line_record: bool = False, note: st
         if one_line_record:
             raise InputError(f"{where}: not valid JSON ({problem} at column {column}){note}") from None
         raise InputError(f"{where}:{line}: not valid JSON ({problem}){note}") from None
+
+
+def jsonl_objects(text: str, path: str, expected: str) -> Iterator[tuple[str, int, dict[str, Any]]]:
+    """Each non-blank line of a JSON Lines text as (``path:line``, the line number, its object); one InputError naming the line
+    for a line that is not a JSON object (``expected`` says what it should hold).
+
+    Lines end at "\n" only: ``str.splitlines()`` also splits at U+2028, U+0085…, legal inside JSON strings.
+    """
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        data = parse_json(line, where, one_line_record=True)
+        if not isinstance(data, dict):
+            raise InputError(f"{where}: expected a JSON object with {expected}")
+        yield where, number, data

@@ -26,7 +26,7 @@ from mock_interviewer.answer_input import unpaired_surrogate
 from mock_interviewer.bank import ANCHOR_SCORES, TIERS, Bank
 from mock_interviewer.errors import InputError
 from mock_interviewer.grades import score_agrees, tier_for_score
-from mock_interviewer.jsontext import parse_json
+from mock_interviewer.jsontext import jsonl_objects
 from mock_interviewer.storage import read_user_file
 
 Scale = Literal["score", "tier"]
@@ -159,15 +159,7 @@ def _rows(path: Path, text: str) -> list[tuple[str, dict[str, object]]]:
                 raise InputError(f"{path}:{reader.line_num}: more cells than the header has columns")
             rows.append((f"{path}:{reader.line_num}", {k: v for k, v in row.items() if k}))
         return rows
-    rows = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        data = parse_json(line, where, one_line_record=True)
-        if not isinstance(data, dict):
-            raise InputError(f"{where}: expected a JSON object with rater and tier or score")
-        rows.append((where, data))
+    rows = [(where, data) for where, _line, data in jsonl_objects(text, str(path), "rater and tier or score")]
     return rows
 
 
