@@ -231,3 +231,28 @@ def test_a_huge_piped_answer_is_refused_at_once_without_being_echoed(cli: Callab
     assert len(result.stdout) < 20_000, "the refused answer is not printed back"
     answers = [t["text"] for t in only_session(tmp_path / "t")["records"][0]["turns"] if t["kind"] == "answer"]
     assert answers == ["The answer I meant."]
+
+
+def test_great_after_feedback_shows_the_exemplar_and_its_key_points(cli: Callable[..., Any], tmp_path: Path) -> None:
+    """Issue 13: '/great after feedback shows the great exemplar, with the points it covers'."""
+    from mock_interviewer.bank import load_bank
+
+    stdin = "/great\nI would cache the hot reads.\n.\n/great\n/skip\n"
+    result = cli(*interview_args(tmp_path, "--questions", "2", "--follow-ups", "0", "--seed", "1"), stdin=stdin)
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    assert "No feedback yet: /great shows the great answer to a question once it is graded." in text
+    first = only_session(tmp_path / "t")["records"][0]["question_id"]
+    question = load_bank().get(first)
+    assert f"The great answer to {first} (the bank's exemplar):" in text
+    assert " ".join(question.exemplars.great.split())[:80] in text
+    assert "The key points it covers:" in text and " ".join(question.key_points[0].split()) in text
+    assert text.index("Feedback · question 1") < text.index(f"The great answer to {first}")
+
+
+def test_great_waits_for_the_end_when_feedback_comes_at_the_end(cli: Callable[..., Any], tmp_path: Path) -> None:
+    stdin = "An answer.\n.\n/great\n/skip\n"
+    result = cli(*interview_args(tmp_path, "--questions", "2", "--follow-ups", "0", "--feedback", "end"), stdin=stdin)
+    assert result.exit_code == 0, result.stderr
+    assert "with --feedback end, that is at the end" in " ".join(result.stdout.split())
+    assert "The great answer to" not in result.stdout

@@ -47,7 +47,7 @@ from mock_interviewer.summary import Summary
 if TYPE_CHECKING:
     from prompt_toolkit.key_binding import KeyBindings
 
-COMMANDS = ("edit", "repeat", "skip", "quit", "help")
+COMMANDS = ("edit", "repeat", "great", "skip", "quit", "help")
 _COMMAND_LINE = re.compile(r"^\s*/([a-z]+)\s*$")
 SUBMIT_LINE = "."
 EMPTY_ANSWER = "Empty answer: type or paste your answer, or /skip this question."
@@ -59,6 +59,7 @@ HELP_ROWS = (
     ("Enter", "new line; pasted text stays one answer, blank lines and all"),
     ("/edit", "write the answer in your editor ($VISUAL or $EDITOR)"),
     ("/repeat", "hear the question again"),
+    ("/great", "after feedback: the great answer to the last question, with its key points"),
     ("/skip", "skip this question (or this follow-up: your answer so far is graded)"),
     ("/quit", "stop here; the session is saved and can be resumed"),
     ("/help", "this list"),
@@ -487,6 +488,16 @@ class TerminalFrontend:
         same = " ".join(words.lower().split()).rstrip("?. ") == " ".join(question.text.lower().split()).rstrip("?. ")
         if not same:  # the offline interviewer asks the bank's words: saying them twice helps nobody
             self.console.print(Text(f"(bank question {question.id}: {sentence_case(question.text)})", style="dim"))
+
+    def great(self, question: Question) -> None:
+        from rich.padding import Padding
+
+        self.console.print(Text(f"The great answer to {question.id} (the bank's exemplar):", style="bold"))
+        self.console.print(Padding(Text(for_terminal(question.exemplars.great)), (0, 0, 0, 2)))
+        if question.key_points:
+            self.console.print(Text("The key points it covers:", style="bold"))
+            for point in question.key_points:
+                self.console.print(Padding(Text(f"• {for_terminal(point)}"), (0, 0, 0, 2)))
 
     def recap(self, turns: Sequence[SessionTurn]) -> None:
         from mock_interviewer.render.session import turns_grid

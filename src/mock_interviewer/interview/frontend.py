@@ -43,7 +43,7 @@ class Answer:
 
 @dataclass(frozen=True)
 class Command:
-    name: Literal["repeat", "skip", "quit", "help"]
+    name: Literal["repeat", "skip", "quit", "help", "great"]
 
 
 Reply = Answer | Command
@@ -76,6 +76,10 @@ class Frontend(Protocol):
         ...
 
     def show_help(self) -> None: ...
+
+    def great(self, question: Question) -> None:
+        """``/great`` after feedback: the question's great exemplar, with the key points it covers."""
+        ...
 
     def notice(self, text: str, *, level: Literal["info", "warning", "dim"] = "info") -> None: ...
 

@@ -218,6 +218,9 @@ class Interview:
                 if reply.name == "repeat":
                     self.frontend.repeat(last.text, question)
                     continue
+                if reply.name == "great":
+                    self._great(index)
+                    continue
                 if reply.name == "quit":
                     return "quit"
                 record.turns.append(SessionTurn(speaker="candidate", kind="skip", text="/skip"))
@@ -232,6 +235,19 @@ class Interview:
             record.turns.append(SessionTurn(speaker="candidate", kind="answer", text=text))
             self.save()
             return "answered"
+
+    def _great(self, index: int) -> None:
+        """``/great``: the great exemplar of the last question whose feedback the candidate has seen."""
+        if self.options.feedback == "end":
+            self.frontend.notice("/great shows a question's great answer after its feedback: with --feedback end, "
+                                 "that is at the end (see 'mock-interviewer progress --question ID').", level="dim")
+            return
+        seen = [i for i in range(index) if self.session.records[i].grade is not None]
+        if not seen:
+            self.frontend.notice("No feedback yet: /great shows the great answer to a question once it is graded.",
+                                 level="dim")
+            return
+        self.frontend.great(self.questions[seen[-1]])
 
     async def _follow_up(self, index: int) -> None:
         """After an answer: probe the largest gap (within ``--follow-ups``), or stop probing."""
