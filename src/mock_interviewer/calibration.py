@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from mock_interviewer import agreement
-from mock_interviewer.answer_input import unpaired_surrogate
+from mock_interviewer.answer_input import check_answer, unpaired_surrogate
 from mock_interviewer.backends.base import Backend
 from mock_interviewer.bank import TIERS, Bank, Question
 from mock_interviewer.config import Settings
@@ -251,9 +251,10 @@ def load_labelled(path: Path, bank: Bank) -> list[LabelledAnswer]:
         label = data["label"].strip().lower()
         if label not in TIERS:
             raise InputError(f"{where}: label {data['label']!r} is not one of great, mediocre, poor")
-        if not data["answer"].strip():
-            raise InputError(f"{where}: answer is empty")
-        for name in ("answer", "note", "id"):
+        if "\x00" in data["answer"]:
+            raise InputError(f"{where}: answer: a NUL character; expected text")
+        check_answer(data["answer"], f"{where}: answer")  # what grade refuses, calibrate refuses, naming the line
+        for name in ("note", "id"):
             bad = unpaired_surrogate(data[name]) if isinstance(data.get(name), str) else None
             if bad:
                 raise InputError(f"{where}: {name}: {bad}")
@@ -347,7 +348,15 @@ async def run_calibration(
             borderline=grade.borderline is not None,
         )
 
-    items = list(await asyncio.gather(*(run(job) for job in jobs)))
+    tasks = [asyncio.ensure_future(run(job)) for job in jobs]
+    try:
+        items = list(await asyncio.gather(*tasks))
+    except BaseException:
+        # a service failure stops the run: the other grades are cancelled and awaited, none left pending
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
     exemplar_items = [i for i in items if i.source == "exemplar"]
     labelled_items = [i for i in items if i.source == "labelled"]
     return CalibrationReport(

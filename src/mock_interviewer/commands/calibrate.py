@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from mock_interviewer.commands.common import BackendOpt, BankOpt, Context, JsonOpt, ModelOpt, make_context
+from mock_interviewer.commands.common import BackendOpt, BankOpt, Context, JsonOpt, ModelOpt, make_context, print_error
 
 if TYPE_CHECKING:  # the backends (and pydantic) load with the command, not with --help
     from mock_interviewer.backends.base import Backend
@@ -33,7 +33,7 @@ The labelled file is JSONL: one object per line with question_id, answer and lab
 The ratings file is JSONL or CSV (with a header): one rating per line with rater, item_id (or
 question_id and answer), and tier (great | mediocre | poor) or score (1-5). Answers with their
 question_id and text are graded too, and each rater is compared with the grader.
-Exit status: 0 measured, 1 model service failed, 2 bad input.
+Exit status: 0 measured, 1 model service failed or no answer graded, 2 bad input.
 """
 
 
@@ -142,10 +142,14 @@ def _graded(ctx: Context, track: str | None, labelled: Path | None, exemplars: b
         report = asyncio.run(_closing(chosen, work))
     if ctx.json:
         ctx.print_json(report.as_dict())
-        return
-    from mock_interviewer.render.calibration import report_view
+    else:
+        from mock_interviewer.render.calibration import report_view
 
-    ctx.out.print(report_view(report))
+        ctx.out.print(report_view(report))
+    measured = [m for m in (report.exemplars, report.labelled) if m is not None]
+    if measured and all(m.graded == 0 for m in measured):
+        print_error("not measured", "no answer was graded (every grade failed; the reasons are listed above)")
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
