@@ -106,6 +106,13 @@ def main() -> None:
     sys.stderr = cast(TextIO, ScrubbingStream(err, secrets))
     try:
         _run()
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except BaseException:  # --debug: the traceback goes through the scrubbing stream too (a key may be in it)
+        import traceback
+
+        traceback.print_exc()
+        sys.exit(1)
     finally:
         sys.stdout, sys.stderr = out, err
 
