@@ -106,9 +106,7 @@ def main() -> None:
     sys.stderr = cast(TextIO, ScrubbingStream(err, secrets))
     try:
         _run()
-    except (SystemExit, KeyboardInterrupt):
-        raise
-    except BaseException:  # --debug: the traceback goes through the scrubbing stream too (a key may be in it)
+    except Exception:  # noqa: BLE001 - only --debug gets here: its traceback goes through the scrubbing stream too
         import traceback
 
         traceback.print_exc()
