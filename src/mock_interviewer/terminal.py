@@ -495,9 +495,15 @@ class TerminalFrontend:
         self.console.print(Text(f"The great answer to {question.id} (the bank's exemplar):", style="bold"))
         self.console.print(Padding(Text(for_terminal(question.exemplars.great)), (0, 0, 0, 2)))
         if question.key_points:
+            from rich.table import Table
+
             self.console.print(Text("The key points it covers:", style="bold"))
+            points = Table.grid(padding=(0, 1))  # a wrapped point hangs under its own text, not under the bullet
+            points.add_column(no_wrap=True)
+            points.add_column(overflow="fold")
             for point in question.key_points:
-                self.console.print(Padding(Text(f"• {for_terminal(point)}"), (0, 0, 0, 2)))
+                points.add_row("•", Text(for_terminal(point)))
+            self.console.print(Padding(points, (0, 0, 0, 2)))
 
     def recap(self, turns: Sequence[SessionTurn]) -> None:
         from mock_interviewer.render.session import turns_grid
