@@ -13,10 +13,10 @@ right); kappa and the confusion matrix are over graded items only; both counts a
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from mock_interviewer import agreement
 from mock_interviewer.answer_input import check_answer, unpaired_surrogate
@@ -308,6 +308,21 @@ def jobs_for(questions: Sequence[Question], labelled: Sequence[LabelledAnswer], 
     return jobs
 
 
+T = TypeVar("T")
+
+
+async def _all_or_none(work: Sequence[Coroutine[Any, Any, T]]) -> list[T]:
+    """Every result, in order; on the first failure the others are cancelled and awaited (none left pending)."""
+    tasks = [asyncio.ensure_future(each) for each in work]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
 async def run_calibration(
     backend: Backend,
     bank: Bank,
@@ -348,15 +363,7 @@ async def run_calibration(
             borderline=grade.borderline is not None,
         )
 
-    tasks = [asyncio.ensure_future(run(job)) for job in jobs]
-    try:
-        items = list(await asyncio.gather(*tasks))
-    except BaseException:
-        # a service failure stops the run: the other grades are cancelled and awaited, none left pending
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
+    items = await _all_or_none([run(job) for job in jobs])
     exemplar_items = [i for i in items if i.source == "exemplar"]
     labelled_items = [i for i in items if i.source == "labelled"]
     return CalibrationReport(

@@ -20,6 +20,7 @@ from mock_interviewer.commands.common import (
 if TYPE_CHECKING:
     from mock_interviewer.backends.base import Backend
     from mock_interviewer.bank import Question
+    from mock_interviewer.commands.common import Context
     from mock_interviewer.config import Settings
     from mock_interviewer.grades import Grade
 
@@ -46,33 +47,31 @@ async def _grade(backend: Backend, question: Question, answer: str, settings: Se
         await backend.aclose()
 
 
+QuestionIdOpt = Annotated[
+    str,
+    typer.Option("--question", "-q", metavar="ID", help="Question id, e.g. director-01 (see `bank list`).", show_default=False),
+]
+SamplesOpt = Annotated[
+    int,
+    typer.Option(
+        "--samples",
+        min=1,
+        max=9,
+        metavar="K",
+        help="With a model: grade K times, exemplars in rotated order; a split tier is marked borderline.",
+    ),
+]
+
+
 def grade(
-    question_id: Annotated[
-        str,
-        typer.Option(
-            "--question",
-            "-q",
-            metavar="ID",
-            help="Question id, e.g. director-01 (see `bank list`).",
-            show_default=False,
-        ),
-    ],
+    question_id: QuestionIdOpt,
     answer: AnswerOpt = None,
     answer_file: AnswerFileOpt = None,
     json_output: JsonOpt = False,
     bank: BankOpt = None,
     backend: BackendOpt = None,
     model: ModelOpt = None,
-    samples: Annotated[
-        int,
-        typer.Option(
-            "--samples",
-            min=1,
-            max=9,
-            metavar="K",
-            help="With a model: grade K times, exemplars in rotated order; a split tier is marked borderline.",
-        ),
-    ] = 1,
+    samples: SamplesOpt = 1,
 ) -> None:
     """Grade one answer: tier, score, the gap to the great exemplar, and what to add.
 
@@ -81,22 +80,13 @@ def grade(
     import asyncio
 
     from mock_interviewer.answer_input import read_answer
-    from mock_interviewer.tokens import count_tokens
 
     ctx = make_context(json_output=json_output, bank=bank, backend=backend, model=model)
     settings = ctx.settings()
     question = ctx.load_bank().get(question_id)
     text, source = read_answer(answer, answer_file)
 
-    tokens = count_tokens(text.strip(), settings.model)
-    if tokens > settings.max_answer_tokens:
-
-        ctx.say(
-            f"the answer ({source}) is {tokens:,} tokens; only its first "
-            f"{settings.max_answer_tokens:,} tokens are graded (the grading budget), the rest is ignored",
-            label="notice:",
-        )
-
+    _notice_if_truncated(ctx, text, source, settings)
     chosen = ctx.make_backend()
     if chosen.estimate and settings.backend != "auto":  # auto already said "grades are estimates"
         ctx.say("offline estimate: graded from the exemplars and rubric notes, without a language model", style="dim")
@@ -116,6 +106,19 @@ def grade(
         from mock_interviewer.render.grade import grade_view
 
         ctx.out.print(grade_view(result, question, width=ctx.out.width))
+
+
+def _notice_if_truncated(ctx: Context, text: str, source: str, settings: Settings) -> None:
+    """An answer over the grading budget is graded in part: say so before grading."""
+    from mock_interviewer.tokens import count_tokens
+
+    tokens = count_tokens(text.strip(), settings.model)
+    if tokens > settings.max_answer_tokens:
+        ctx.say(
+            f"the answer ({source}) is {tokens:,} tokens; only its first "
+            f"{settings.max_answer_tokens:,} tokens are graded (the grading budget), the rest is ignored",
+            label="notice:",
+        )
 
 
 def register(app: typer.Typer) -> None:
