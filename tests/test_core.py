@@ -253,3 +253,15 @@ def test_backend_resolution(choice, env, expected):
     name, why = resolve_backend(choice, env)
     assert name == expected and name in why
     assert "sk-x" not in why
+
+
+def test_a_short_answer_is_not_counted_with_an_encoding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An answer of at most ``budget`` bytes cannot be over ``budget`` tokens: no encoding is loaded for it."""
+    from mock_interviewer import tokens
+
+    def no_encoding(model: str) -> None:
+        raise AssertionError("the encoding was loaded")
+
+    monkeypatch.setattr(tokens, "encoding_for", no_encoding)
+    assert tokens.truncate("a short answer", 3000, "gpt-4.1-mini") == ("a short answer", False)
+    assert tokens.fits_without_counting("é" * 1500, 3000) and not tokens.fits_without_counting("é" * 1501, 3000)

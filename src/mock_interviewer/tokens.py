@@ -48,8 +48,19 @@ def count_messages(messages: tuple[Message, ...] | list[Message], model: str) ->
     return sum(count_tokens(m.content, model) + 3 for m in messages) + 3
 
 
+def fits_without_counting(text: str, budget: int) -> bool:
+    """True when ``text`` cannot be over ``budget`` tokens, whatever the encoding: a token is at least one byte.
+
+    Most answers are far under the grading budget; knowing it this way spares loading an encoding
+    (a third of a second) in a command that needs no other count, such as an offline ``grade``.
+    """
+    return len(text.encode("utf-8", "surrogatepass")) <= budget
+
+
 def truncate(text: str, budget: int, model: str) -> tuple[str, bool]:
     """Cut text to at most ``budget`` tokens; return it and whether anything was cut."""
+    if fits_without_counting(text, budget):
+        return text, False
     encoding = encoding_for(model)
     if encoding is None:
         limit = budget * 4

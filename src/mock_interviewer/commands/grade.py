@@ -110,8 +110,10 @@ def grade(
 
 def _notice_if_truncated(ctx: Context, text: str, source: str, settings: Settings) -> None:
     """An answer over the grading budget is graded in part: say so before grading."""
-    from mock_interviewer.tokens import count_tokens
+    from mock_interviewer.tokens import count_tokens, fits_without_counting
 
+    if fits_without_counting(text.strip(), settings.max_answer_tokens):
+        return
     tokens = count_tokens(text.strip(), settings.model)
     if tokens > settings.max_answer_tokens:
         ctx.say(
