@@ -12,16 +12,16 @@ right); kappa and the confusion matrix are over graded items only; both counts a
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from mock_interviewer import agreement
 from mock_interviewer.answer_input import check_answer, unpaired_surrogate
 from mock_interviewer.backends.base import Backend
 from mock_interviewer.bank import TIERS, Bank, Question
+from mock_interviewer.concurrency import bounded_map
 from mock_interviewer.config import Settings
 from mock_interviewer.errors import InputError
 from mock_interviewer.grader import grade_answer
@@ -308,21 +308,6 @@ def jobs_for(questions: Sequence[Question], labelled: Sequence[LabelledAnswer], 
     return jobs
 
 
-T = TypeVar("T")
-
-
-async def _all_or_none(work: Sequence[Coroutine[Any, Any, T]]) -> list[T]:
-    """Every result, in order; on the first failure the others are cancelled and awaited (none left pending)."""
-    tasks = [asyncio.ensure_future(each) for each in work]
-    try:
-        return list(await asyncio.gather(*tasks))
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
-
-
 async def run_calibration(
     backend: Backend,
     bank: Bank,
@@ -338,13 +323,11 @@ async def run_calibration(
     """Grade the exemplars (and labelled answers) of ``track`` (all tracks when None) and measure."""
     questions = bank.in_track(track)
     jobs = jobs_for(questions, labelled, bank, exemplars)
-    limit = asyncio.Semaphore(max(1, concurrency))
     done = 0
 
     async def run(job: Job) -> CalibrationItem:
         nonlocal done
-        async with limit:
-            grade = await grade_answer(backend, job.question, job.answer, settings)
+        grade = await grade_answer(backend, job.question, job.answer, settings)
         done += 1
         if progress is not None:
             progress(done, len(jobs))
@@ -363,7 +346,7 @@ async def run_calibration(
             borderline=grade.borderline is not None,
         )
 
-    items = await _all_or_none([run(job) for job in jobs])
+    items = await bounded_map(jobs, concurrency, run)
     exemplar_items = [i for i in items if i.source == "exemplar"]
     labelled_items = [i for i in items if i.source == "labelled"]
     return CalibrationReport(

@@ -11,14 +11,14 @@ count the user asked for. Ranking is the model's order, best first.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import Literal, TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from typing import Literal
 
 from pydantic import Field, model_validator
 
 from mock_interviewer.backends.base import Backend, ModelReply, ModelRequest, Task
 from mock_interviewer.bank import Bank, Question, Track
+from mock_interviewer.concurrency import bounded_map
 from mock_interviewer.config import Settings
 from mock_interviewer.errors import InputError, ServiceError
 from mock_interviewer.grader import PreparedAnswer, prepare_answer, question_variables
@@ -287,32 +287,6 @@ async def probe_question(
 ) -> ProbeSet:
     """Ranked probes that best separate great from mediocre and poor answers to ``question``."""
     return await _ask(backend, question, None, settings, check_count(count))
-
-
-T = TypeVar("T")
-R = TypeVar("R")
-
-
-async def bounded_map(items: Sequence[T], limit: int, work: Callable[[T], Awaitable[R]]) -> list[R]:
-    """``work`` over ``items``, at most ``limit`` at a time, results in input order.
-
-    The first exception cancels the rest and is raised (plain ``gather`` would leave
-    them running against a service that is already failing). Python 3.10 has no TaskGroup.
-    """
-    gate = asyncio.Semaphore(max(1, limit))
-
-    async def run(item: T) -> R:
-        async with gate:
-            return await work(item)
-
-    tasks = [asyncio.ensure_future(run(item)) for item in items]
-    try:
-        return list(await asyncio.gather(*tasks))
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
 
 
 async def probe_track(

@@ -9,7 +9,6 @@ as a table to discuss. Library code: it returns a ``RatingsReport``; the command
 
 from __future__ import annotations
 
-import asyncio
 import statistics
 from collections.abc import Callable, Sequence
 from itertools import combinations
@@ -29,9 +28,10 @@ from mock_interviewer.agreement import (
 )
 from mock_interviewer.backends.base import Backend
 from mock_interviewer.bank import Bank
+from mock_interviewer.concurrency import bounded_map
 from mock_interviewer.config import Settings
 from mock_interviewer.grader import grade_answer
-from mock_interviewer.ratings import TIER_VALUE, RatingSet, Scale, scale_values
+from mock_interviewer.ratings import TIER_VALUE, RatedItem, RatingSet, Scale, scale_values
 from mock_interviewer.strict import StrictModel
 
 GRADER = "grader"
@@ -208,21 +208,20 @@ async def grade_rated(
 ) -> tuple[dict[str, int], GraderInfo]:
     """Grade every rated item that has its question and answer; the grades' values on the ratings' scale."""
     gradable = [i for i in ratings.items.values() if i.question_id and i.answer]
-    limit = asyncio.Semaphore(max(1, concurrency))
     values: dict[str, int] = {}
     done = 0
 
-    async def run(item_id: str, question_id: str, answer: str) -> None:
+    async def run(rated: RatedItem) -> None:
         nonlocal done
-        async with limit:
-            grade = await grade_answer(backend, bank.get(question_id), answer, settings)
+        item_id, question_id, answer = rated.item, rated.question_id or "", rated.answer or ""
+        grade = await grade_answer(backend, bank.get(question_id), answer, settings)
         done += 1
         if progress is not None:
             progress(done, len(gradable))
         if grade.status == "graded" and grade.score is not None and grade.tier is not None:
             values[item_id] = grade.score if ratings.scale == "score" else TIER_VALUE[grade.tier]
 
-    await asyncio.gather(*(run(i.item, i.question_id or "", i.answer or "") for i in gradable))
+    await bounded_map(gradable, concurrency, run)
     info = GraderInfo(
         backend=backend.name, model=backend.model, estimate=backend.estimate, graded=len(values),
         ungraded=len(gradable) - len(values), without_text=len(ratings.items) - len(gradable),
