@@ -15,9 +15,23 @@ from typing import Any
 
 import pytest
 
-from mock_interviewer.storage import atomic_write_text, current_umask
+from mock_interviewer.storage import atomic_write_text
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+
+
+def current_umask() -> int:
+    """The process's umask (the tool itself never needs it: new files get it from the kernel), read without changing it where the system says it (Linux), else set and restored."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 @pytest.fixture

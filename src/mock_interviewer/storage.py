@@ -67,20 +67,6 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
     _fsync_dir(path.parent)
 
 
-def current_umask() -> int:
-    """The process's umask, read without changing it where the system says it (Linux), else set and restored."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def temp_file_beside(path: Path) -> tuple[int, str]:
     """A new, empty temporary file in ``path``'s folder, open for writing: ``(fd, name)``.
 
