@@ -119,18 +119,23 @@ async def grade_answer(
     Raises InputError for an unusable answer; a model that gives no valid verdict
     yields an ungraded Grade with the reason. Service failures propagate as ServiceError.
     """
+    prepared = prepare_answer(answer, settings)  # once: every sample sends the same words
     if samples > 1:
         from mock_interviewer.sampling import combine
 
-        rounds = [await _grade_once(backend, question, answer, settings, exchange, i) for i in range(samples)]
+        rounds = [await _grade_once(backend, question, prepared, settings, exchange, i) for i in range(samples)]
         return combine(rounds)
-    return await _grade_once(backend, question, answer, settings, exchange, 0)
+    return await _grade_once(backend, question, prepared, settings, exchange, 0)
 
 
 async def _grade_once(
-    backend: Backend, question: Question, answer: str, settings: Settings, exchange: Sequence[Turn], rotation: int
+    backend: Backend,
+    question: Question,
+    prepared: PreparedAnswer,
+    settings: Settings,
+    exchange: Sequence[Turn],
+    rotation: int,
 ) -> Grade:
-    prepared = prepare_answer(answer, settings)
     request = build_grade_request(question, prepared, settings, exchange, rotation)
     common: dict[str, Any] = {
         "backend": backend.name,
