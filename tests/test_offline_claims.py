@@ -308,12 +308,13 @@ def test_an_answer_arguing_for_its_choices_at_every_turn_is_not_graded_great_and
     argued = _dev_answer("director-04", "poor")  # the great exemplar's words, arguing for fixed-ratio estimates
     result = grade(bank, "director-04", argued)
     assert (result.tier, result.score) == ("mediocre", 3)
-    assert "It is graded no higher than mediocre: it argues for its choices" in result.explanation
-    assert "the offline grader cannot check whether those reasons hold" in result.explanation
-    quoted = result.explanation.split("for example: “", 1)[1].split("”", 1)[0].strip("…")
+    # what was counted, and only that: each word and how often it stands, the first in the candidate's words
+    assert "It is graded no higher than mediocre: in 113 words it says “so” 2×, “because” 1×, “which keeps” 1×" in result.explanation
+    assert "the offline grader cannot check whether the reasons an answer gives hold" in result.explanation
+    quoted = result.explanation.split("(the first: “", 1)[1].split("”)", 1)[0].strip("…")
     assert quoted in argued  # the example is the candidate's own words
 
 
 def test_a_strong_answer_that_gives_a_reason_now_and_then_is_still_graded_great(bank: Bank) -> None:
     result = grade(bank, "director-04", _dev_answer("director-04", "great"))
-    assert result.tier == "great" and "argues for its choices" not in result.explanation
+    assert result.tier == "great" and "graded no higher than mediocre" not in result.explanation

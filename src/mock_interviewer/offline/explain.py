@@ -11,11 +11,14 @@ which grade is set in ``offline/claims.py``; no strength is claimed (none passed
 
 from __future__ import annotations
 
+from collections import Counter
+
 from mock_interviewer.grades import Claim, Gap, GradeVerdict
 from mock_interviewer.injection import looks_like_injection
 from mock_interviewer.offline import claims as said
 from mock_interviewer.offline.context import OfflineContext
 from mock_interviewer.offline.coverage import importance
+from mock_interviewer.offline.evidence import Findings
 from mock_interviewer.offline.grading import Assessment
 from mock_interviewer.offline.guards import OFF_QUESTION
 
@@ -104,13 +107,7 @@ def explanation(assessment: Assessment, claims: list[Claim], next_probe: str = "
             "points in your words, so it cannot tell that the answer is strong."
         )
     elif assessment.guard == "argued":
-        findings = assessment.findings
-        example = findings.quote(findings.reasons[0])
-        parts.append(
-            f"It is graded no higher than mediocre: it argues for its choices {len(findings.reasons)} times in "
-            f"{findings.word_count} words (“so”, “since”, “because”; for example: “{example}”), and the offline "
-            "grader cannot check whether those reasons hold."
-        )
+        parts.append(_argued_sentence(assessment.findings))
     parts += holding
     missing = [c.subject for c in claims if c.kind == "misses_point" and c.subject][:2]
     if missing and tier != "great":
@@ -119,6 +116,21 @@ def explanation(assessment: Assessment, claims: list[Claim], next_probe: str = "
         parts.append(f"To go further, answer this: “{next_probe}”")
     parts.append(LIMITS)
     return " ".join(parts)
+
+
+def _argued_sentence(findings: Findings) -> str:
+    """Why an answer dense with reasons is held at mediocre, saying only what was counted.
+
+    The words are counted, not read: whether each "so" gives a reason was not audited by readers, so
+    the sentence names the words and how often they stand, with the first in the candidate's words.
+    """
+    counted = Counter(findings.text[r.start : r.end].strip().lower() for r in findings.reasons)
+    words = ", ".join(f"“{word}” {n}×" for word, n in counted.most_common())
+    return (
+        f"It is graded no higher than mediocre: in {findings.word_count} words it says {words} (the first: "
+        f"“{findings.quote(findings.reasons[0])}”), and the offline grader cannot check whether the reasons "
+        "an answer gives hold."
+    )
 
 
 def gaps(assessment: Assessment, claims: list[Claim]) -> list[Gap]:
