@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime
 
 from rich.console import Group, RenderableType
@@ -12,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mock_interviewer.compare import AttemptComparison
-from mock_interviewer.delivery import Delivery, Found
+from mock_interviewer.delivery import Delivery
 from mock_interviewer.history import AttemptDetail, QuestionHistory
 from mock_interviewer.render import TIER_LABEL, TIER_STYLE, sentence_case
 from mock_interviewer.render.progress import when
@@ -48,35 +47,28 @@ def _comparison(change: AttemptComparison) -> list[RenderableType]:
     return [line for line in lines if line is not None]
 
 
-def _counted(found: list[Found]) -> str:
-    counts = Counter(f.text.lower() for f in found)
-    shown = {f.text.lower(): f.text for f in reversed(found)}  # as first written
-    return ", ".join(f"“{shown[t]}” ×{n}" if n > 1 else f"“{shown[t]}”" for t, n in counts.most_common())
-
-
 def delivery_line(delivery: Delivery) -> Text:
-    """Words, estimated speaking time, and the fillers and hedges found, in one dim line."""
+    """Words and estimated speaking time, in one dim line.
+
+    Fillers and hedges are not named here: their detector's precision was judged by its author only,
+    and an independent reading of written answers found too few to measure (docs/progress.md).
+    """
     minutes, seconds = divmod(delivery.speaking_seconds, 60)
     spoken = f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
-    parts = [f"{delivery.words} words", f"about {spoken} spoken"]
-    parts.append(f"fillers: {_counted(delivery.fillers)}" if delivery.fillers else "no fillers")
-    if delivery.hedges:
-        parts.append(f"hedges: {_counted(delivery.hedges)}")
-    return Text(" · ".join(parts), style="dim")
+    return Text(f"{delivery.words} words · about {spoken} spoken", style="dim")
 
 
 def star_line(parts: list[StarPart]) -> Text:
-    """What of a STAR story was found, with the words it was found in (nothing is said about the rest)."""
-    situations = [p.text for p in parts if p.part == "situation"]
+    """The candidate's own actions found in a story, with their words (nothing is said about the rest).
+
+    Only actions: readers who did not write the detector agreed with 95.8% of them (46 of 48) on answers
+    it was not shaped on; with 5 of 6 situations, the "situation" reading is not said.
+    """
     actions = [p.text for p in parts if p.part == "action"]
-    said = []
-    if situations:
-        first = situations[0] if len(situations[0]) <= 60 else situations[0][:57].rstrip() + "…"
-        said.append(f"a situation (“{first}”)")
-    if actions:
-        shown = ", ".join(f"“{a}”" for a in actions[:4]) + (", …" if len(actions) > 4 else "")
-        said.append(f"{len(actions)} of your own action{'s' if len(actions) != 1 else ''} ({shown})")
-    return Text("STAR: found " + " and ".join(said) if said else "STAR: no situation or action of yours found by the detector", style="dim")
+    if not actions:
+        return Text("STAR: no action of yours found by the detector", style="dim")
+    shown = ", ".join(f"“{a}”" for a in actions[:4]) + (", …" if len(actions) > 4 else "")
+    return Text(f"STAR: found {len(actions)} of your own action{'s' if len(actions) != 1 else ''} ({shown})", style="dim")
 
 
 def _attempt(number: int, attempt: AttemptDetail) -> RenderableType:

@@ -65,11 +65,11 @@ def _headline(report: ProgressReport) -> RenderableType:
 
 
 def delivery_text(d: DeliveryTrend) -> Text:
-    """One line: words per answer and fillers per 100 words, later attempts against earlier ones."""
+    """One line: words per answer, later attempts against earlier ones (fillers are not named: see history.py)."""
     return Text.assemble(
         ("Delivery: ", "bold"),
-        f"{d.later_words:.0f} words an answer, {d.later_fillers_per_100_words:.1f} fillers or hedges per 100 words",
-        (f" (earlier: {d.earlier_words:.0f} words, {d.earlier_fillers_per_100_words:.1f})", "dim"),
+        f"{d.later_words:.0f} words an answer",
+        (f" (earlier: {d.earlier_words:.0f} words)", "dim"),
     )
 
 

@@ -168,8 +168,7 @@ def _kpis(report: ProgressReport) -> str:
     ]
     if report.delivery is not None:
         d = report.delivery
-        cells.append((f"{d.later_fillers_per_100_words:.1f}",
-                      f"fillers per 100 words (earlier {d.earlier_fillers_per_100_words:.1f})"))
+        cells.append((f"{d.later_words:.0f}", f"words an answer (earlier {d.earlier_words:.0f})"))
     return '<section class="cards">' + "".join(f'<div class="kpi"><b>{value}</b><span>{escape(label)}</span></div>' for value, label in cells) + "</section>"
 
 
