@@ -105,7 +105,9 @@ def borderline_line(grade: Grade) -> Text:
     assert mark is not None
     between = " and ".join(mark.tiers)
     if mark.basis == "samples" and grade.samples:
-        why = f"{len(grade.samples)} samples, exemplars in rotated order, gave {', '.join(grade.samples)}"
+        from mock_interviewer.sampling import samples_seen
+
+        why = samples_seen(grade.samples)
     else:
         why = f"the tier model's two likeliest tiers are {mark.margin} apart"
     return Text.assemble(("◐ Borderline: ", "bold yellow"), (f"between {between} ({why}); a person should decide.", "yellow"))
