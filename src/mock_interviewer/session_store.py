@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SerializerFunctionWrapHandler, ValidationError, model_serializer
 
 from mock_interviewer.errors import InputError
 from mock_interviewer.grades import Grade
@@ -44,6 +44,15 @@ class SessionTurn(StrictModel):
     kind: Literal["question", "follow_up", "answer", "skip", "notice"]
     text: str
     at: datetime = Field(default_factory=now)
+    cut_off: bool = False
+    """The model's words stopped at its length limit (finish_reason "length"): written only when true."""
+
+    @model_serializer(mode="wrap")
+    def _without_default_cut_off(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        data: dict[str, object] = handler(self)
+        if not self.cut_off:
+            data.pop("cut_off", None)
+        return data
 
 
 class QuestionRecord(StrictModel):

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 
 from pydantic import BaseModel
 
-from mock_interviewer.backends.base import ModelReply, ModelRequest, Task
+from mock_interviewer.backends.base import ModelReply, ModelRequest, ReplyStream, Task
 from mock_interviewer.offline.context import OfflineContext
 
 MODEL = "offline-v6"  # the grader version: offline-v3's fitted tier model (model.json), v4's evidence-backed claims, v5's guards, v6's gating
@@ -71,10 +71,15 @@ class OfflineBackend:
     async def complete(self, request: ModelRequest) -> ModelReply:
         return ModelReply(text=self.reply_text(request), model=self.model, finish_reason="stop")
 
-    async def stream(self, request: ModelRequest) -> AsyncIterator[str]:
+    def stream(self, request: ModelRequest) -> ReplyStream:
+        """The reply in pieces; never cut off (it has no length limit)."""
+        return ReplyStream(lambda stream: self._pieces(request, stream))
+
+    async def _pieces(self, request: ModelRequest, stream: ReplyStream) -> AsyncIterator[str]:
         text = self.reply_text(request)
         for start in range(0, len(text), 48):
             yield text[start : start + 48]
+        stream.finish("stop")
 
     async def aclose(self) -> None:
         return None

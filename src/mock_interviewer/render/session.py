@@ -24,6 +24,8 @@ from mock_interviewer.safetext import for_terminal
 from mock_interviewer.session_store import QuestionRecord, Session, SessionTurn
 from mock_interviewer.summary import QuestionResult, Summary
 
+CUT_OFF_MARK = "(cut off at the model's length limit)"
+
 STATUS_LABEL = {
     "in_progress": "in progress",
     "completed": "completed",
@@ -232,7 +234,10 @@ def turns_grid(turns: Sequence[SessionTurn]) -> Table:
             grid.add_row(Text("You:", style="bold"), Text("(skipped)", style="dim italic"))
         elif turn.speaker == "interviewer":
             label = "Follow-up:" if turn.kind == "follow_up" else "Interviewer:"
-            grid.add_row(Text(label, style="bold cyan"), Text(for_terminal(turn.text), style="cyan"))
+            words = Text(for_terminal(turn.text), style="cyan")
+            if turn.cut_off:
+                words.append(f" {CUT_OFF_MARK}", style="dim")
+            grid.add_row(Text(label, style="bold cyan"), words)
         else:
             grid.add_row(Text("You:", style="bold"), Text(for_terminal(turn.text)))
     return grid
@@ -342,7 +347,8 @@ def session_markdown(session: Session, bank: Bank, summary: Summary) -> str:
                 lines += ["*Skipped.*", ""]
             elif turn.speaker == "interviewer":
                 label = "Interviewer (follow-up)" if turn.kind == "follow_up" else "Interviewer"
-                lines += [f"**{label}:** {for_terminal(turn.text).strip()}", ""]
+                mark = f" *{CUT_OFF_MARK}*" if turn.cut_off else ""
+                lines += [f"**{label}:** {for_terminal(turn.text).strip()}{mark}", ""]
             else:
                 lines += ["**You:**", "", _quote(for_terminal(turn.text)), ""]
         if record.grade is not None:
