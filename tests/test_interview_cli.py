@@ -37,7 +37,7 @@ def test_a_piped_offline_interview_saves_every_answer(cli: Callable[..., Any], t
     assert "Summary" in out and "Practise next" in out
     assert "offline estimate" in out
     data = only_session(tmp_path / "t")
-    assert data["schema_version"] == 1 and data["status"] == "completed" and data["backend"] == "offline"
+    assert data["schema_version"] == 2 and data["status"] == "completed" and data["backend"] == "offline"
     first, second = data["records"]
     answers = [t["text"] for t in first["turns"] if t["kind"] == "answer"]
     assert answers == [ANSWER_1, FOLLOW_UP_1]
@@ -142,9 +142,9 @@ def test_a_corrupt_session_on_resume_is_reported_and_left_untouched(cli: Callabl
 def test_a_session_file_from_the_future_is_refused(cli: Callable[..., Any], tmp_path: Path) -> None:
     directory = tmp_path / "t"
     directory.mkdir()
-    (directory / "20250101-120000-beef.json").write_text(json.dumps({"schema_version": 2, "id": "x"}))
+    (directory / "20250101-120000-beef.json").write_text(json.dumps({"schema_version": 3, "id": "x"}))
     result = cli(*interview_args(tmp_path, "--resume", "20250101-120000-beef"), stdin="")
-    assert result.exit_code == 2 and "schema_version 2 is newer" in result.stderr
+    assert result.exit_code == 2 and "schema_version 3 is newer" in result.stderr
 
 
 def test_env_var_chooses_the_transcripts_dir(cli: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -176,6 +176,7 @@ def test_resuming_a_finished_session_shows_its_summary(cli: Callable[..., Any], 
     assert "already finished" in result.stdout and "Summary" in result.stdout
     assert "Interviewer:" not in result.stdout
     before, after = json.loads(example.read_text()), json.loads(copy.read_text())
+    assert all(r.pop("earlier_attempts") == [] for r in after["records"])  # saved as version 2
     assert before["records"] == after["records"] and after["status"] == "completed"
 
 

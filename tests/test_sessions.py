@@ -164,7 +164,7 @@ def test_show_renders_the_whole_session(cli: Callable[..., Any], store: SessionS
 
 def test_show_json_holds_session_and_summary(cli: Callable[..., Any], store: SessionStore) -> None:
     document = cli("sessions", "show", SESSION_ID, "--json", "--transcripts-dir", str(store.directory)).json()
-    assert document["session"]["id"] == SESSION_ID and document["session"]["schema_version"] == 1
+    assert document["session"]["id"] == SESSION_ID and document["session"]["schema_version"] == 2
     assert document["summary"]["average_score"] == 2.5
 
 

@@ -3,6 +3,14 @@
 A session file holds the plan (which questions, which options), every turn of
 every question as it was spoken, and each question's grade once it has one.
 It never holds credentials.
+
+A question answered again (``/retry``) keeps every attempt: the record's own ``turns``,
+``follow_ups_asked`` and ``grade`` are its latest attempt (so a reader of version 1 files, and every
+caller, reads the latest answer where it always did), and ``earlier_attempts`` holds the ones before it,
+oldest first, each with its turns and grade. ``record.attempts()`` lists them all.
+
+Schema versions: 1 had no ``earlier_attempts``; 2 added them. A version-1 file is migrated when it is
+read (``MIGRATIONS``) and written as version 2 the next time it is saved.
 """
 
 from __future__ import annotations
@@ -11,10 +19,10 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SerializerFunctionWrapHandler, ValidationError, model_serializer
 
@@ -27,7 +35,7 @@ from mock_interviewer.scrub import configured_secrets, scrub
 from mock_interviewer.storage import atomic_write_text, safe_child
 from mock_interviewer.strict import StrictModel
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[2] = 2
 SUFFIX = ".json"
 RECOVERY_PREFIX = "mock-interviewer-recovery-"
 RECOVERY_PLACES = ("/dev/shm", "/var/tmp")  # tried after the temporary directory: often another filesystem
@@ -55,15 +63,62 @@ class SessionTurn(StrictModel):
         return data
 
 
-class QuestionRecord(StrictModel):
-    question_id: str
-    status: Literal["pending", "asked", "answered", "skipped", "graded", "ungraded"] = "pending"
+def _answers(turns: list[SessionTurn]) -> list[SessionTurn]:
+    return [t for t in turns if t.speaker == "candidate" and t.kind == "answer"]
+
+
+class AnswerAttempt(StrictModel):
+    """One attempt at a question: the question as asked, the answers and follow-ups, and its grade."""
+
     turns: list[SessionTurn] = Field(default_factory=list)
     follow_ups_asked: int = 0
     grade: Grade | None = None
 
     def candidate_text(self) -> str:
-        return "\n\n".join(t.text for t in self.turns if t.speaker == "candidate" and t.kind == "answer")
+        return "\n\n".join(t.text for t in _answers(self.turns))
+
+    def answered_at(self) -> datetime | None:
+        """When the candidate last answered in this attempt (None: no answer)."""
+        answers = _answers(self.turns)
+        return answers[-1].at if answers else None
+
+
+class QuestionRecord(StrictModel):
+    """A question of the session; ``turns``, ``follow_ups_asked`` and ``grade`` are its latest attempt."""
+
+    question_id: str
+    status: Literal["pending", "asked", "answered", "skipped", "graded", "ungraded"] = "pending"
+    turns: list[SessionTurn] = Field(default_factory=list)
+    follow_ups_asked: int = 0
+    grade: Grade | None = None
+    earlier_attempts: list[AnswerAttempt] = Field(
+        default_factory=list, description="Attempts before the latest (/retry), oldest first."
+    )
+
+    def candidate_text(self) -> str:
+        return "\n\n".join(t.text for t in _answers(self.turns))
+
+    def latest(self) -> AnswerAttempt:
+        """The latest attempt (a copy of the record's own turns, follow-ups and grade)."""
+        return AnswerAttempt(turns=list(self.turns), follow_ups_asked=self.follow_ups_asked, grade=self.grade)
+
+    def attempts(self) -> list[AnswerAttempt]:
+        """Every attempt at the question, oldest first; the last is the latest (the record's own)."""
+        return [*self.earlier_attempts, self.latest()] if self.turns or self.earlier_attempts else []
+
+    def start_again(self) -> None:
+        """``/retry``: the latest attempt joins the earlier ones; a new one starts with the same question.
+
+        The new attempt's first turn is the interviewer's question in the words it was first asked.
+        """
+        asked = next((t.text for t in self.turns if t.kind == "question"), None)
+        if asked is None or self.grade is None:
+            raise ValueError("only a question whose answer has its feedback can be answered again")
+        self.earlier_attempts.append(self.latest())
+        self.turns = [SessionTurn(speaker="interviewer", kind="question", text=asked)]
+        self.follow_ups_asked = 0
+        self.grade = None
+        self.status = "asked"
 
 
 class SessionOptions(StrictModel):
@@ -75,7 +130,7 @@ class SessionOptions(StrictModel):
 
 
 class Session(StrictModel):
-    schema_version: Literal[1] = 1
+    schema_version: Literal[2] = SCHEMA_VERSION
     id: str
     track: str
     backend: str
@@ -218,17 +273,36 @@ class SessionLock(FileLock):
         return self
 
 
+def _from_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 to 2: a version-1 record is a version-2 record with no earlier attempts."""
+    return {**data, "schema_version": 2}
+
+
+#: ``{version: the step to the next version}``, applied in turn until the current version.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_v1}
+
+
+def migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """A session file's data brought to the current schema version (other versions are left to validation)."""
+    version = data.get("schema_version", 1)
+    while isinstance(version, int) and version in MIGRATIONS:
+        data = MIGRATIONS[version](data)
+        version = data["schema_version"]
+    return data
+
+
 def load_session_file(path: Path) -> Session:
     """Load and validate one session file; every problem names the file and field."""
     raw = read_limited(path, MAX_JSON_FILE_BYTES, "a session file", regular_only=True)
     data = parse_json(decode_utf8(raw, str(path)), str(path), note="; the session file is corrupt")
     if not isinstance(data, dict):
         raise InputError(f"{path}: expected a session object")
-    version = data.get("schema_version")
-    if isinstance(version, int) and version > SCHEMA_VERSION:
+    version = data.get("schema_version", 1)  # version 1 was the default: a file without one is version 1
+    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
         raise InputError(
             f"{path}: schema_version {version} is newer than this tool supports ({SCHEMA_VERSION}); upgrade mock-interviewer"
         )
+    data = migrate(data)
     try:
         session = Session.model_validate(data)
     except ValidationError as exc:
