@@ -56,6 +56,10 @@ class QuestionRecord(StrictModel):
     def candidate_text(self) -> str:
         return "\n\n".join(t.text for t in self.turns if t.speaker == "candidate" and t.kind == "answer")
 
+    def answer_count(self) -> int:
+        """How many answers ``candidate_text`` joins (the answer and its follow-up answers)."""
+        return sum(t.speaker == "candidate" and t.kind == "answer" for t in self.turns)
+
 
 class SessionOptions(StrictModel):
     questions: int = Field(ge=1)
