@@ -120,6 +120,10 @@ class QuestionRecord(StrictModel):
         self.grade = None
         self.status = "asked"
 
+    def answer_count(self) -> int:
+        """How many answers ``candidate_text`` joins (the answer and its follow-up answers)."""
+        return sum(t.speaker == "candidate" and t.kind == "answer" for t in self.turns)
+
 
 class SessionOptions(StrictModel):
     questions: int = Field(ge=1)

@@ -22,7 +22,7 @@ from mock_interviewer.bank import Question
 from mock_interviewer.grades import Usage
 
 Role = Literal["system", "user", "assistant"]
-TaskKind = Literal["grade", "follow_up", "probe", "ask"]
+TaskKind = Literal["grade", "follow_up", "probe", "ask", "rank"]
 
 
 @dataclass(frozen=True)
@@ -48,15 +48,26 @@ class Task:
 
     ``answer`` is the candidate's words being judged (for grading and probing: the
     whole exchange's answers joined); ``exchange`` is the conversation so far about
-    this question; ``count`` is how many probes are wanted.
+    this question; ``count`` is how many probes (or, to rank, questions) are wanted.
+    A ``rank`` task is about many questions, not one: ``candidates`` are the questions
+    to rank and ``document`` the job description they are ranked for.
     """
 
     kind: TaskKind
-    question: Question
+    question: Question | None
     answer: str | None = None
     exchange: tuple[Turn, ...] = ()
     count: int | None = None
     follow_ups_left: int = 0
+    candidates: tuple[Question, ...] = ()
+    document: str | None = None
+
+    @property
+    def subject(self) -> Question:
+        """The one question a grade, follow-up, probe or ask task is about."""
+        if self.question is None:
+            raise ValueError(f"a {self.kind!r} task is about no single question")
+        return self.question
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ class OfflineBackend:
     def reply_object(self, task: Task) -> BaseModel | str:
         """What this backend answers to a task: a structured reply, or text for ``ask``."""
         if task.kind == "ask":
-            text = task.question.text.strip()
+            text = task.subject.text.strip()
             return text[:1].upper() + text[1:]
         if task.kind == "follow_up":
             from mock_interviewer.offline.followups import decide_follow_up
@@ -53,7 +53,7 @@ class OfflineBackend:
             from mock_interviewer.offline.grading import assess
 
             answer = candidate_text(task)
-            assessment = assess(task.question, answer, self.context)
+            assessment = assess(task.subject, answer, self.context)
             graded = verdict(assessment, answer, self.context)
             if assessment.guard == "exemplar":  # placed by lookup: nothing to weigh
                 return graded

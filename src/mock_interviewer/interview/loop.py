@@ -14,6 +14,7 @@ from mock_interviewer.backends.base import Backend
 from mock_interviewer.bank import Bank, Question
 from mock_interviewer.config import Settings
 from mock_interviewer.context_budget import PastExchange, fit_exchange
+from mock_interviewer.delivery_note import delivery_note
 from mock_interviewer.errors import InputError, ServiceError
 from mock_interviewer.grader import grade_answer
 from mock_interviewer.grades import Grade
@@ -317,6 +318,8 @@ class Interview:
         except Exception as exc:  # noqa: BLE001 - a grading bug must not cost the candidate their session
             reason = f"internal error while grading ({type(exc).__name__}: {exc})"
             grade = Grade.ungraded(question.id, reason, **common)  # type: ignore[arg-type]
+        # words, speaking time and STAR actions come from the detectors, the same on every backend
+        grade.delivery = delivery_note(record.candidate_text(), question.category, answers=record.answer_count())
         record.grade = grade
         record.status = grade.status
         self.save()

@@ -141,5 +141,9 @@ def grade_view(grade: Grade, question: Question, *, width: int = 80) -> Renderab
                 ("Such text is ignored: only the substance is graded.", "yellow"),
             ),
         ]
+    if grade.delivery is not None:  # from the detectors, not the grader: words, speaking time, own actions
+        from mock_interviewer.render.delivery import delivery_lines
+
+        parts += [Text(""), *delivery_lines(grade.delivery)]
     parts += [Text(""), Rule(style="dim"), footer(grade, width)]
     return Group(*parts)
