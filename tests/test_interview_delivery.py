@@ -1,6 +1,7 @@
 """Delivery and structure after each answer (issue 13): words, estimated speaking time and, for a behavioural
 question, the candidate's own actions quoted; saved with the grade; a column and a total in the summary,
-in ``sessions show`` and in its Markdown. Fillers, hedges and situations are found but never said."""
+in ``sessions show`` and in its Markdown. Fillers and hedges are said (an independent reader agreed with 129 of
+131 on spoken answers by another writer); situations are found but never said."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ BANK = load_bank()
 TECHNICAL, BEHAVIOURAL = "director-02", "director-13"
 # 15 words: 6 s at 140 words a minute
 TECHNICAL_ANSWER = "We keep a living register of tech debt and review it in retros every sprint."
-# 46 words (20 s); a situation, three actions of the speaker's own, a hedge and a filler the readers did not pass
+# 46 words (20 s); a situation (not said: under the bar), three actions of the speaker's own, a hedge and a filler
 STORY = (
     "Last year our payments service kept failing at peak. I scheduled a weekly review with the two leads, "
     "and I rewrote the on-call runbook so anyone could follow it. Um, I also pulled the incident data into "
@@ -88,10 +89,11 @@ def between(text: str, start: str, end: str) -> str:
 
 
 def assert_nothing_unaudited_is_said(shown: str) -> None:
-    """Fillers, hedges and situations did not reach 95% with independent readers: never in a human view."""
+    """Situations did not reach 95% with independent readers: never in a human view. Fillers and hedges did."""
     lowered = shown.lower()
-    for word in ("filler", "hedge", "situation", "“um", "“sort of", "“last year"):
+    for word in ("situation", "“last year"):
         assert word not in lowered, word
+    assert "“um” 1×" in lowered and "“sort of” 1×" in lowered
 
 
 # ---------------------------------------------------------------- after each answer
@@ -146,7 +148,7 @@ def test_the_grade_saves_the_note_with_the_detectors_spans(tmp_path: Path) -> No
     for action in actions:
         assert STORY[action["start"]:action["end"]] == action["text"]
         assert STORY[action["start"]:].startswith(action["quote"].rstrip("…"))
-    # kept as data, not said: the situation, the filler, the hedge
+    # kept as data: the situation (not said), the filler and the hedge (said)
     assert [s["text"] for s in story["situations"]] == ["Last year our payments service kept failing at peak."]
     assert [f["text"] for f in story["fillers"]] == ["Um"] and [h["text"] for h in story["hedges"]] == ["sort of"]
 
@@ -179,7 +181,7 @@ def test_after_each_answer_on_the_offline_backend(cli: Callable[..., Any], tmp_p
     summary = result.stdout.split("Summary", 1)[1]
     assert "delivery" in summary
     assert "15 words · 6 s" in summary and "46 words · 20 s" in summary
-    assert "In all" in summary and "61 words · 26 s" in summary
+    assert "In all" in summary and "61 words · 26 s" in summary and "Fillers and hedges found in all: 1 filler, 1 hedge." in summary
 
 
 # ---------------------------------------------------------------- the summary, sessions show and its Markdown
@@ -196,6 +198,7 @@ def _finished_session(tmp_path: Path) -> Path:
     assert "words" not in rows["director-01"]  # skipped: nothing said, nothing counted
     in_all = next(line for line in summary.splitlines() if "In all" in line)
     assert in_all.split("In all")[1].strip() == "61 words · 26 s"
+    assert "Fillers and hedges found in all: 1 filler, 1 hedge." in summary
     assert "Speaking times are estimates at 140 words a minute." in summary
     return tmp_path
 
@@ -211,7 +214,7 @@ def test_sessions_show_and_its_markdown(cli: Callable[..., Any], tmp_path: Path)
     flat = " ".join(shown.stdout.split())
     assert "Delivery: 46 words, about 20 s spoken at 140 words a minute (an estimate)." in flat
     assert "Your actions, in your words: “I scheduled a weekly review with…”" in flat
-    assert "In all" in shown.stdout and "61 words · 26 s" in shown.stdout
+    assert "In all" in shown.stdout and "61 words · 26 s" in shown.stdout and "Fillers and hedges found in all: 1 filler, 1 hedge." in shown.stdout
     assert_nothing_unaudited_is_said(shown.stdout)
 
     markdown = cli("sessions", "show", SESSION_ID, "--markdown", "--transcripts-dir", str(directory))
@@ -222,12 +225,13 @@ def test_sessions_show_and_its_markdown(cli: Callable[..., Any], tmp_path: Path)
     assert f"| 2 | {BEHAVIOURAL} | behavioral | Great 5/5 | 46 words · 20 s |" in text
     assert "| 3 | director-01 | technical | skipped |  |" in text
     assert "| | **In all** | | | 61 words · 26 s |" in text
+    assert "Fillers and hedges found in all: 1 filler, 1 hedge." in text
     assert "*Delivery: 46 words, about 20 s spoken at 140 words a minute (an estimate).*" in text
     assert "*Your actions, in your words: “I scheduled a weekly review with…”, " in text
     assert_nothing_unaudited_is_said(text)
 
     document = cli("sessions", "show", SESSION_ID, "--json", "--transcripts-dir", str(directory)).json()
-    assert document["summary"]["delivery"] == {"questions": 2, "words": 61, "speaking_seconds": 26}
+    assert document["summary"]["delivery"] == {"questions": 2, "words": 61, "speaking_seconds": 26, "fillers": 1, "hedges": 1}
     assert document["summary"]["results"][1]["delivery"]["hedges"][0]["text"] == "sort of"  # data, for --json
 
 

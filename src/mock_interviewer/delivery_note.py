@@ -1,11 +1,11 @@
 """The delivery and structure note saved with each interview answer's grade: words, an estimated speaking
-time, and for a behavioural question the candidate's own actions, quoted.
+time, fillers and hedges, and for a behavioural question the candidate's own actions, quoted.
 
 It comes from the detectors (``delivery.py``, ``star.py``), not from a model, so it is the same on every
 backend. What is *said* to the candidate is only what readers who did not write the detectors agreed
-with at >= 95% precision on answers by other writers (docs/progress.md): word counts and the
-candidate's own STAR actions (46 of 48). The rest the detectors find (fillers, hedges, situations) is
-kept in the note as data, for ``--json`` and the session file, and never rendered.
+with at >= 95% precision on answers by other writers (docs/progress.md): word counts, fillers and hedges
+(129 of 131 on spoken answers) and the candidate's own STAR actions (46 of 48). The situations the
+detector finds are kept in the note as data, for ``--json`` and the session file, and never rendered.
 
 Spans are offsets into the question's answer text as ``QuestionRecord.candidate_text()`` joins it (the
 answer and any follow-up answers, separated by a blank line).
@@ -40,8 +40,8 @@ class DeliveryNote(StrictModel):
     speaking_seconds: int = Field(description="An estimate: the words at words_per_minute.")
     words_per_minute: int = WORDS_PER_MINUTE
     answers: int = Field(default=1, description="Answers the words were counted over (the answer and its follow-up answers).")
-    fillers: list[Found] = Field(default_factory=list, description="Found, not said: below the precision bar.")
-    hedges: list[Found] = Field(default_factory=list, description="Found, not said: below the precision bar.")
+    fillers: list[Found] = Field(default_factory=list, description="Fillers found, each with its span.")
+    hedges: list[Found] = Field(default_factory=list, description="Hedges found, each with its span.")
     situations: list[StarPart] | None = Field(default=None, description="Behavioural questions: found, not said.")
     actions: list[ActionQuote] | None = Field(
         default=None, description="Behavioural questions: the candidate's own actions (None for other questions)."

@@ -160,6 +160,8 @@ class DeliveryTotal(BaseModel):
     questions: int
     words: int
     speaking_seconds: int
+    fillers: int = 0
+    hedges: int = 0
 
 
 class PracticeItem(BaseModel):
@@ -245,7 +247,11 @@ def _delivery_total(results: list[QuestionResult]) -> DeliveryTotal | None:
     if not notes:
         return None
     return DeliveryTotal(
-        questions=len(notes), words=sum(n.words for n in notes), speaking_seconds=sum(n.speaking_seconds for n in notes)
+        questions=len(notes),
+        words=sum(n.words for n in notes),
+        speaking_seconds=sum(n.speaking_seconds for n in notes),
+        fillers=sum(len(n.fillers) for n in notes),
+        hedges=sum(len(n.hedges) for n in notes),
     )
 
 

@@ -12,8 +12,10 @@ from rich.text import Text
 
 from mock_interviewer.compare import AttemptComparison
 from mock_interviewer.delivery import Delivery
+from mock_interviewer.delivery_note import spoken
 from mock_interviewer.history import AttemptDetail, QuestionHistory
 from mock_interviewer.render import TIER_LABEL, TIER_STYLE, sentence_case
+from mock_interviewer.render.delivery import fillers_sentence
 from mock_interviewer.render.progress import when
 from mock_interviewer.star import StarPart
 
@@ -48,14 +50,14 @@ def _comparison(change: AttemptComparison) -> list[RenderableType]:
 
 
 def delivery_line(delivery: Delivery) -> Text:
-    """Words and estimated speaking time, in one dim line.
+    """Words and estimated speaking time, then the fillers and hedges found, in one dim line.
 
-    Fillers and hedges are not named here: their detector's precision was judged by its author only,
-    and an independent reading of written answers found too few to measure (docs/progress.md).
+    Fillers and hedges are named: a reader who wrote neither the detectors nor the answers agreed with 129
+    of 131 found in spoken answers by another writer (docs/progress.md).
     """
-    minutes, seconds = divmod(delivery.speaking_seconds, 60)
-    spoken = f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
-    return Text(f"{delivery.words} words · about {spoken} spoken", style="dim")
+    text = f"{delivery.words} words · about {spoken(delivery.speaking_seconds)} spoken"
+    extra = fillers_sentence(delivery.fillers, delivery.hedges)
+    return Text(f"{text} · {extra}" if extra else text, style="dim")
 
 
 def star_line(parts: list[StarPart]) -> Text:

@@ -21,7 +21,14 @@ from mock_interviewer.errors import InputError
 from mock_interviewer.grades import Grade
 from mock_interviewer.interview.frontend import Feedback, QuestionInfo
 from mock_interviewer.render import TIER_LABEL, TIER_STYLE, follow_up_limit, plural, sentence_case, time_box
-from mock_interviewer.render.delivery import actions_sentence, delivery_cell, delivery_lines, delivery_sentence
+from mock_interviewer.render.delivery import (
+    actions_sentence,
+    delivery_cell,
+    delivery_lines,
+    delivery_sentence,
+    fillers_sentence,
+    fillers_total,
+)
 from mock_interviewer.safetext import for_terminal
 from mock_interviewer.session_store import QuestionRecord, Session, SessionTurn
 from mock_interviewer.summary import QuestionResult, Summary
@@ -162,6 +169,9 @@ def summary_view(summary: Summary) -> RenderableType:
     parts += [Text(""), table]
     if summary.delivery is not None:
         parts.append(Text(f"Speaking times are estimates at {WORDS_PER_MINUTE} words a minute.", style="dim"))
+        found = fillers_total(summary.delivery.fillers, summary.delivery.hedges)
+        if found:
+            parts.append(Text(found, style="dim"))
     if summary.strongest:
         parts += [Text(""), Text("Strongest", style="bold green"), Padding(_bullets(summary.strongest), (0, 0, 0, 2))]
     if summary.weakest:
@@ -374,9 +384,9 @@ def session_markdown(session: Session, bank: Bank, summary: Summary) -> str:
         note = summary.results[position - 1].delivery if position <= len(summary.results) else None
         if note is not None:
             lines += [f"*{delivery_sentence(note)}*", ""]
-            actions = actions_sentence(note)
-            if actions:
-                lines += [f"*{_md_escape_inline(actions)}*", ""]
+            for extra in (fillers_sentence(note.fillers, note.hedges), actions_sentence(note)):
+                if extra:
+                    lines += [f"*{_md_escape_inline(extra)}*", ""]
     lines += [
         "## Summary", "", "| # | Question | Category | Result | Delivery |", "| ---: | --- | --- | --- | --- |"
     ]
@@ -394,7 +404,8 @@ def session_markdown(session: Session, bank: Bank, summary: Summary) -> str:
         lines.append(f"| | **In all** | | | {delivery_cell(total.words, total.speaking_seconds)} |")
     lines.append("")
     if summary.delivery is not None:
-        lines += [f"Speaking times are estimates at {WORDS_PER_MINUTE} words a minute.", ""]
+        found = fillers_total(summary.delivery.fillers, summary.delivery.hedges)
+        lines += [f"Speaking times are estimates at {WORDS_PER_MINUTE} words a minute.", *([found] if found else []), ""]
     if summary.average_score is not None:
         lines += [f"Average score: {summary.average_score:g}/5 over {summary.graded} graded answers.", ""]
     if summary.strongest:
