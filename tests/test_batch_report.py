@@ -100,10 +100,13 @@ def test_the_answer_text_is_escaped_scrubbed_and_the_entry_speaks_about_the_cand
 
     written = write_reports(data, tmp_path, ["html", "csv"])
 
-    assert [p.name for p in written] == ["report.md", "report.json", "report.html", "report.csv"]
+    assert [p.name for p in written] == ["report.md", "report.json", "report.html", "report.csv", "candidates"]
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
-    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    [page] = (tmp_path / "candidates").iterdir()
+    for text in (html, page.read_text(encoding="utf-8")):
+        assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+        assert "sk-abcdefghijklmnop" not in text and "[redacted]" in text
     assert "<script>" not in markdown and "> &lt;script&gt;" in markdown
     for text in (html, markdown, (tmp_path / "report.csv").read_text(encoding="utf-8"),
                  (tmp_path / "report.json").read_text(encoding="utf-8")):

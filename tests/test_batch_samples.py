@@ -7,6 +7,7 @@ comes first, so an answer it would grade mediocre otherwise splits; answers mark
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections import defaultdict
@@ -20,7 +21,7 @@ import respx
 from mock_interviewer.batch.operation import BatchOptions
 from mock_interviewer.batch.report_model import ReportDocument
 from mock_interviewer.errors import InputError
-from openai_fakes import chat_response, sent_json, verdict_json
+from openai_fakes import chat_response, error_response, sent_json, verdict_json
 
 HEADINGS = re.compile(r"^(GREAT|MEDIOCRE|POOR) exemplar \(score \d\):$", re.M)
 FENCED = re.compile(r"<candidate_answer>\n(.*)\n</candidate_answer>", re.DOTALL)
@@ -183,3 +184,51 @@ def test_the_dry_run_counts_every_sample(tmp_path, cli, chat_api):
     # the rotated orders hold the same exemplars: the same tokens give or take the order's few
     assert abs(thrice["tokens"]["prompt"] - 3 * once["tokens"]["prompt"]) <= 0.01 * once["tokens"]["prompt"]
     assert thrice["cost"]["usd"] > 2.9 * once["cost"]["usd"]
+
+
+def test_an_answers_samples_go_one_after_another_within_the_concurrency_bound(tmp_path, cli, chat_api, biased):
+    source = write_jsonl(tmp_path / "answers.jsonl", rows(8))
+    flight = {"now": 0, "most": 0}
+
+    async def counted(request: httpx.Request) -> httpx.Response:
+        flight["now"] += 1
+        flight["most"] = max(flight["most"], flight["now"])
+        try:
+            await asyncio.sleep(0.005)  # hands the loop to the other workers: every worker has a request out
+            return biased(request)
+        finally:
+            flight["now"] -= 1
+
+    chat_api.side_effect = counted
+    result = cli("batch", str(source), "--out", str(tmp_path / "out"), "--samples", "3", "--concurrency", "2", "--json")
+
+    assert result.exit_code == 0, result.stderr
+    assert chat_api.call_count == 24 and flight["most"] == 2, flight
+    assert all(orders == ROTATIONS for orders in biased.orders.values())
+
+
+def test_a_service_failure_between_samples_leaves_the_answer_ungraded_with_every_request_counted(
+    tmp_path, cli, chat_api, biased
+):
+    source = write_jsonl(tmp_path / "answers.jsonl", rows(2))
+    sent: dict[str, int] = defaultdict(int)
+
+    def second_fails(request: httpx.Request) -> httpx.Response:
+        answer = FENCED.search(sent_json(request)["messages"][-1]["content"]).group(1)  # type: ignore[union-attr]
+        sent[answer] += 1
+        if sent[answer] == 2:  # each answer's second sample
+            return error_response(503, "overloaded", type="server_error")
+        return biased(request)
+
+    chat_api.side_effect = second_fails
+    out = tmp_path / "out"
+    result = cli("batch", str(source), "--out", str(out), "--samples", "3", "--concurrency", "1", "--json")
+
+    assert result.exit_code == 1, result.stderr
+    assert chat_api.call_count == 4 and set(sent.values()) == {2}, "an answer's samples stop at the failure"
+    summary = result.json()
+    assert summary["ungraded_total"] == 2 and summary["service_failures"] == 2
+    assert summary["requests"] == 4 and summary["tokens"]["prompt"] == 2 * PROMPT_TOKENS, \
+        "the first sample of each answer came back and is paid for: it is counted"
+    for line in results(out).values():
+        assert line["failure"] == "service" and line["grade"]["usage"]["requests"] == 2

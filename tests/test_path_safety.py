@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -178,8 +179,12 @@ def test_batch_ids_and_candidate_names_never_name_a_file(cli, home: Path, tmp_pa
                  "--format", "html", "--format", "csv", "--json")
     assert result.exit_code == 0, result.stderr
     written = snapshot(tmp_path) - before
-    assert written == {"home/out", "home/out/results.jsonl", "home/out/report.md", "home/out/report.json",
-                       "home/out/report.html", "home/out/report.csv", "home/out/.batch.lock"}
+    pages = {path for path in written if path.startswith("home/out/candidates/")}
+    assert written - pages == {"home/out", "home/out/results.jsonl", "home/out/report.md", "home/out/report.json",
+                               "home/out/report.html", "home/out/report.csv", "home/out/.batch.lock",
+                               "home/out/candidates"}
+    # one page per candidate (the session's answers have none), each a safe name inside candidates/
+    assert len(pages) == len(hostile) + 1 and all(re.fullmatch(r"home/out/candidates/[a-z0-9-]+\.html", p) for p in pages)
     html = (home / "out" / "report.html").read_text()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
     ids = {json.loads(line)["item_id"] for line in (home / "out" / "results.jsonl").read_text().splitlines()}

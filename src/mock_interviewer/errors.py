@@ -6,6 +6,11 @@ Library code raises these with a message that names what is wrong and where
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mock_interviewer.grades import Usage
+
 
 class MockInterviewerError(Exception):
     """Base class: a failure the user should see as one clear line."""
@@ -20,6 +25,11 @@ class InputError(MockInterviewerError):
 
 
 class ServiceError(MockInterviewerError):
-    """The model service failed (after retries). Exit status 1."""
+    """The model service failed (after retries). Exit status 1.
+
+    ``spent``: what the requests of the same grade that had already come back used (the earlier samples of
+    ``--samples``; the failed request counts as one), so a batch's totals count every request it sent.
+    """
 
     exit_code = 1
+    spent: Usage | None = None

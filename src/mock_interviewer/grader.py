@@ -15,8 +15,8 @@ from typing import Any
 from mock_interviewer.backends.base import Backend, ModelReply, ModelRequest, Task, Turn
 from mock_interviewer.bank import TIERS, Question
 from mock_interviewer.config import Settings
-from mock_interviewer.errors import InputError
-from mock_interviewer.grades import Grade, GradeVerdict
+from mock_interviewer.errors import InputError, ServiceError
+from mock_interviewer.grades import Grade, GradeVerdict, Usage, add_usage
 from mock_interviewer.injection import looks_like_injection
 from mock_interviewer.prompts import fence, load_prompt
 from mock_interviewer.structured import StructuredFailure, complete_structured
@@ -123,7 +123,17 @@ async def grade_answer(
     if samples > 1:
         from mock_interviewer.sampling import combine
 
-        rounds = [await _grade_once(backend, question, prepared, settings, exchange, i) for i in range(samples)]
+        rounds: list[Grade] = []
+        for rotation in range(samples):
+            try:
+                rounds.append(await _grade_once(backend, question, prepared, settings, exchange, rotation))
+            except ServiceError as exc:
+                if rounds:  # the samples that came back were paid for: say so, with the failed request
+                    spent: Usage | None = Usage(requests=1)
+                    for done in rounds:
+                        spent = add_usage(spent, done.usage)
+                    exc.spent = spent
+                raise
         return combine(rounds)
     return await _grade_once(backend, question, prepared, settings, exchange, 0)
 

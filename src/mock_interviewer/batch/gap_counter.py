@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from mock_interviewer.batch.report_model import CommonGaps, GapRow
+from mock_interviewer.batch.report_model import CandidateGap, CommonGaps, GapRow
 
 GAP_COUNTER_CAP = 5000
 GENERIC_RULE = (
@@ -67,6 +67,17 @@ class GapCounter:
 
     def most_common(self, n: int) -> list[tuple[str, int]]:
         return [(self.shown[k], c) for k, c in self.counts.most_common(n) if c > 1 or len(self.counts) <= n]
+
+    def ranked(self, n: int, judge: GapCounter | None = None) -> list[CandidateGap]:
+        """The ``n`` most common gaps, even those seen once (one candidate's answers: few of each), each said
+        to be generic or not by ``judge`` (the whole batch's counter, which has seen every question) when it
+        still holds the gap, else by this counter."""
+        rows = []
+        for key, count in self.counts.most_common(n):
+            by = judge if judge is not None and key in judge.counts else self
+            rows.append(CandidateGap(gap=self.shown[key], answers=count, questions=sorted(self.questions.get(key, ())),
+                                     generic=by.is_generic(key)))
+        return rows
 
     def summary(self, n: int) -> CommonGaps:
         """The ``n`` most common specific gaps, and the ``n`` most common generic ones."""

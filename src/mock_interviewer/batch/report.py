@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from itertools import groupby
 from pathlib import Path
 from typing import IO, Any, Literal
 
 from mock_interviewer.bank import TIERS, Question
+from mock_interviewer.batch import slugs
 from mock_interviewer.batch.gap_counter import GapCounter
 from mock_interviewer.batch.inputs import Problem
 from mock_interviewer.batch.question_analysis import ScoreTable, discrimination, flag
@@ -33,6 +35,7 @@ from mock_interviewer.batch.report_model import (
     AnswerEntry,
     BatchReport,
     BorderlineRef,
+    CandidateRow,
     GroupRow,
     ModelCount,
     QuestionAnalysis,
@@ -52,8 +55,11 @@ __all__ = ["FORMATS", "GapCounter", "ReportData", "build_report", "gather", "md"
 
 FORMATS = ("md", "html", "csv")
 REPORT_NAMES = {"md": "report.md", "html": "report.html", "csv": "report.csv", "json": "report.json"}
+CANDIDATES_DIR = "candidates"
 WEAKEST = 5
 COMMON_GAPS = 10
+CANDIDATE_GAPS = 8
+CANDIDATE_GAP_CAP = 200
 MAX_PROBLEMS_LISTED = 200
 
 QuestionLookup = Callable[[str], Question | None]
@@ -108,6 +114,8 @@ class ReportData:
     by_candidate: dict[str, Tally] = field(default_factory=dict)
     by_category: dict[str, Tally] = field(default_factory=dict)
     gaps: GapCounter = field(default_factory=GapCounter)
+    gaps_by_candidate: dict[str, GapCounter] = field(default_factory=dict)
+    estimates_by_candidate: Counter[str] = field(default_factory=Counter)
     scores: ScoreTable = field(default_factory=ScoreTable)
     models: Counter[str] = field(default_factory=Counter)
     estimates: int = 0
@@ -197,7 +205,8 @@ def _add(data: ReportData, record: Record, offset: int, lookup: QuestionLookup) 
             if isinstance(gap, dict) and isinstance(gap.get("point"), str):
                 names_point = question is not None and gap["point"] in question.key_points
                 shown = about_candidate(scrub(gap["point"]))
-                data.gaps.add(shown, question_id, names_point=names_point, estimate=bool(grade.get("estimate")))
+                for counter in (data.gaps, data.gaps_by_candidate.setdefault(candidate, GapCounter(CANDIDATE_GAP_CAP))):
+                    counter.add(shown, question_id, names_point=names_point, estimate=bool(grade.get("estimate")))
         if isinstance(grade.get("borderline"), dict):
             data.borderline_offsets.append(offset)
     else:
@@ -205,6 +214,7 @@ def _add(data: ReportData, record: Record, offset: int, lookup: QuestionLookup) 
     data.models[f"{grade.get('backend', '?')} / {grade.get('model', '?')}"] += 1
     if grade.get("estimate"):
         data.estimates += 1
+        data.estimates_by_candidate[candidate] += 1
     data.order.append((candidate, question_id, str(record.get("item_id") or ""), offset))
 
 
@@ -257,6 +267,18 @@ def _refs(data: ReportData) -> tuple[list[UngradedRef], list[BorderlineRef]]:
     return ungraded, borderline
 
 
+def candidate_rows(data: ReportData) -> list[CandidateRow]:
+    """Each candidate's counts, their page's file (``slugs``: safe and unique) and their most common gaps."""
+    pages = slugs.assign(data.by_candidate)
+    rows = []
+    for name, tally in sorted(data.by_candidate.items()):
+        counter = data.gaps_by_candidate.get(name)
+        gaps = counter.ranked(CANDIDATE_GAPS, judge=data.gaps) if counter is not None else []
+        rows.append(CandidateRow(**tally.row(name).model_dump(), page=f"{CANDIDATES_DIR}/{pages[name]}.html", gaps=gaps,
+                                 estimates=data.estimates_by_candidate[name]))
+    return rows
+
+
 def build_report(data: ReportData) -> BatchReport:
     """The report as data (everything but the answers, which ``data.entries()`` streams)."""
     questions = [question_analysis(data, qid) for qid in sorted(data.by_question)]
@@ -279,7 +301,7 @@ def build_report(data: ReportData) -> BatchReport:
         categories=[t.row(c) for c, t in categories],
         gaps=data.gaps.summary(COMMON_GAPS),
         questions=questions,
-        candidates=[t.row(c) for c, t in sorted(data.by_candidate.items())],
+        candidates=candidate_rows(data),
         ungraded=ungraded,
         borderline=borderline,
         borderline_rule=BORDERLINE_RULE,
@@ -300,7 +322,10 @@ def _writers() -> dict[str, Writer]:
 
 
 def write_reports(data: ReportData, directory: Path, formats: Sequence[str]) -> list[Path]:
-    """Write ``report.md``, ``report.json`` and each other format asked for; return the paths written."""
+    """Write ``report.md``, ``report.json`` and each other format asked for; return the paths written.
+
+    With html, each candidate's page is written to ``candidates/`` too (the directory is in the list).
+    """
     for fmt in formats:
         if fmt not in FORMATS:
             raise InputError(f"--format: unknown report format {fmt!r} (choose md, html or csv)")
@@ -312,7 +337,48 @@ def write_reports(data: ReportData, directory: Path, formats: Sequence[str]) -> 
         with atomic_open(path) as handle:
             writers[fmt](report, data.entries(), handle)
         written.append(path)
+    if "html" in formats:
+        written.append(write_candidate_pages(report, data, directory))
     return written
+
+
+def write_candidate_pages(report: BatchReport, data: ReportData, directory: Path) -> Path:
+    """``candidates/<slug>.html`` for every candidate of the report, each written atomically from one streamed
+    pass over the answers (they come grouped by candidate); pages of candidates no longer in the report are
+    removed, so every page there is linked from ``report.html``. Returns the directory."""
+    from mock_interviewer.render.report_candidate_html import write_candidate_page
+    from mock_interviewer.storage import safe_child
+
+    pages = directory / CANDIDATES_DIR
+    rows = {row.name: row for row in report.candidates}
+    borderline: dict[str, list[BorderlineRef]] = {}
+    for mark in report.borderline:
+        borderline.setdefault(mark.candidate, []).append(mark)
+    ungraded: dict[str, list[UngradedRef]] = {}
+    for ref in report.ungraded:
+        ungraded.setdefault(ref.candidate, []).append(ref)
+    written: set[str] = set()
+
+    def page(name: str, answers: Iterable[AnswerEntry]) -> None:
+        row = rows[name]
+        stem = Path(row.page).stem
+        if not slugs.is_safe(stem):  # made by slugs.assign; checked again before it names a file
+            raise InputError(f"{row.page}: not a safe page name for candidate {name!r}")
+        path = safe_child(pages, stem, ".html")
+        with atomic_open(path) as handle:
+            write_candidate_page(report, row, answers, handle, borderline=borderline.get(name, []),
+                                 ungraded=ungraded.get(name, []))
+        written.add(path.name)
+
+    for name, answers in groupby(data.entries(), key=lambda answer: answer.candidate):
+        page(name, answers)
+    for name, row in rows.items():  # a candidate whose lines could not be read back still gets the page linked
+        if Path(row.page).name not in written:
+            page(name, ())
+    for old in pages.glob("*.html"):
+        if old.name not in written:
+            old.unlink(missing_ok=True)
+    return pages
 
 
 def render_markdown(data: ReportData) -> str:

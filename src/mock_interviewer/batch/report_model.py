@@ -64,6 +64,25 @@ class GapRow(StrictModel):
     questions: list[str] = Field(description="The questions whose answers lack it.")
 
 
+class CandidateGap(GapRow):
+    """A gap in one candidate's answers."""
+
+    generic: bool = Field(description="Seen under two or more questions of the batch (the batch's rule), or offline without a key point.")
+
+
+class CandidateRow(GroupRow):
+    """A candidate's counts, their own page, and the gaps their answers show most."""
+
+    page: str = Field(
+        description="Their page, relative to the report: candidates/<slug>.html (written with --format html); "
+        "the slug is a safe file name, unique in the run."
+    )
+    gaps: list[CandidateGap] = Field(
+        default_factory=list, description="What their answers lack most, most answers first (at most 8)."
+    )
+    estimates: int = Field(default=0, description="Their grades that are the offline backend's estimates.")
+
+
 class CommonGaps(StrictModel):
     specific: list[GapRow] = Field(description="Gaps that name a point of their question, most answers first.")
     generic: list[GapRow] = Field(description="Gaps that apply to any question, listed apart.")
@@ -166,7 +185,7 @@ class BatchReport(StrictModel):
     categories: list[GroupRow]
     gaps: CommonGaps
     questions: list[QuestionAnalysis]
-    candidates: list[GroupRow]
+    candidates: list[CandidateRow]
     ungraded: list[UngradedRef]
     borderline: list[BorderlineRef]
     borderline_rule: str

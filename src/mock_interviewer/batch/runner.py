@@ -133,8 +133,9 @@ async def grade_job(
     common: dict[str, Any] = {"estimate": backend.estimate, "prompt_version": prompt_version}
     try:
         grade = await grade_answer(backend, question, item.answer, settings, exchange=item.exchange, samples=samples)
-    except ServiceError as exc:
-        return Grade.ungraded(question.id, str(exc), backend=backend.name, model=backend.model, **common), "service"
+    except ServiceError as exc:  # with samples, ``spent`` counts the samples that came back before it failed
+        return Grade.ungraded(question.id, str(exc), backend=backend.name, model=backend.model, usage=exc.spent,
+                              **common), "service"
     except InputError as exc:
         reason = f"the answer cannot be graded: {exc}"
         return Grade.ungraded(question.id, reason, backend=backend.name, model=backend.model, **common), "input"

@@ -1,4 +1,8 @@
-"""``report.html``: the batch report as one self-contained page; every text from answers and models is escaped."""
+"""``report.html``: the batch report as one self-contained page; every text from answers and models is escaped.
+
+Each candidate's name links to their own page (``candidates/<slug>.html``, ``report_candidate_html``), which
+is laid out from the same model with the same pieces (``CSS``, ``html_table``, ``answer_block``).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from mock_interviewer.bank import TIERS
 from mock_interviewer.batch.report_model import AnswerEntry, BatchReport
 from mock_interviewer.render import report_tables as tables
 
-_CSS = """
+CSS = """
 body{font:15px/1.5 system-ui,-apple-system,Segoe UI,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#1f2328}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border:1px solid #d0d7de;padding:.3rem .6rem;text-align:left;vertical-align:top}
 th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}td:first-child{white-space:nowrap}
@@ -26,20 +30,33 @@ def h(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def html_table(out: IO[str], header: Sequence[str], rows: Sequence[Sequence[object]], right: Sequence[int] = ()) -> None:
+def link(href: str, text: object) -> str:
+    """A link to one of the report's own pages (``href`` is a relative path the report made, never input)."""
+    return f'<a href="{h(href)}">{h(text)}</a>'
+
+
+def html_table(
+    out: IO[str],
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    right: Sequence[int] = (),
+    links: Sequence[str] | None = None,
+) -> None:
+    """A table; with ``links``, each row's first cell links to ``links[row]``."""
     out.write("<table><thead><tr>" + "".join(f"<th>{h(c)}</th>" for c in header) + "</tr></thead><tbody>\n")
-    for row in rows:
+    for n, row in enumerate(rows):
         cells = []
         for i, cell in enumerate(row):
             css = ' class="n"' if i in right else (f' class="{cell}"' if cell in (*TIERS, "ungraded") else "")
-            cells.append(f"<td{css}>{h(cell)}</td>")
+            text = link(links[n], cell) if links is not None and i == 0 else h(cell)
+            cells.append(f"<td{css}>{text}</td>")
         out.write("<tr>" + "".join(cells) + "</tr>\n")
     out.write("</tbody></table>\n")
 
 
 def _head(report: BatchReport, out: IO[str]) -> None:
     out.write('<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Batch grading report</title>'
-              f"<style>{_CSS}</style></head><body>\n<h1>Batch grading report</h1>\n")  # fmt: skip
+              f"<style>{CSS}</style></head><body>\n<h1>Batch grading report</h1>\n")  # fmt: skip
     out.write(
         f'<p class="meta">Generated {h(report.generated_at)} from {h(report.results_file)}. '
         f"Graded by: {h(tables.graded_by(report) or '–')}.</p>\n"
@@ -75,11 +92,13 @@ def _weakest(report: BatchReport, out: IO[str]) -> None:
         html_table(out, *generic)
 
 
-def _lists(report: BatchReport, out: IO[str]) -> None:
+def _lists(report: BatchReport, out: IO[str], pages: bool) -> None:
     out.write(f"<h2>Per question</h2>\n<p class=\"meta\">{h(tables.DISCRIMINATION_NOTE)}</p>\n")
     html_table(out, *tables.question_table(report))
     out.write("<h2>Per candidate</h2>\n")
-    html_table(out, *tables.candidate_table(report))
+    if pages:
+        out.write('<p class="meta">Each name opens the candidate\'s own page: their answers, grades and gaps.</p>\n')
+    html_table(out, *tables.candidate_table(report), links=[c.page for c in report.candidates] if pages else None)
     out.write(f"<h2>Borderline grades ({len(report.borderline)})</h2>\n")
     out.write(f'<p class="meta">{h(tables.BORDERLINE_NOTE.format(rule=report.borderline_rule))}</p>\n')
     if report.borderline:
@@ -103,7 +122,7 @@ def _answer_text(out: IO[str], text: str | None) -> None:
         out.write(f'<details><summary>The answer</summary><div class="said">{h(text.strip())}</div></details>\n')
 
 
-def _answer(out: IO[str], answer: AnswerEntry) -> None:
+def answer_block(out: IO[str], answer: AnswerEntry) -> None:
     css = answer.tier if answer.status == "graded" else "ungraded"
     out.write(f'<div class="answer"><b>{h(answer.question_id)}</b> · <span class="{h(css)}">{h(tables.verdict(answer))}</span>'
               f' <span class="meta">answer {h(answer.item_id)} · {h(tables.where(answer))}</span>\n')  # fmt: skip
@@ -124,10 +143,11 @@ def _answer(out: IO[str], answer: AnswerEntry) -> None:
     out.write("</div>\n")
 
 
-def write_html(report: BatchReport, answers: Iterator[AnswerEntry], out: IO[str]) -> None:
+def write_html(report: BatchReport, answers: Iterator[AnswerEntry], out: IO[str], *, pages: bool = True) -> None:
+    """The whole report; with ``pages``, each candidate's name links to their page (written beside it)."""
     _head(report, out)
     _weakest(report, out)
-    _lists(report, out)
+    _lists(report, out, pages)
     out.write("<h2>Every answer</h2>\n")
     current = None
     rows = {row.name: row for row in report.candidates}
@@ -136,9 +156,11 @@ def write_html(report: BatchReport, answers: Iterator[AnswerEntry], out: IO[str]
             if current is not None:
                 out.write("</details>\n")
             current = answer.candidate
-            line = tables.candidate_line(rows.get(current))
-            out.write(f'<details open><summary><b>{h(current)}</b> <span class="meta">{h(line)}</span></summary>\n')
-        _answer(out, answer)
+            row = rows.get(current)
+            line = tables.candidate_line(row)
+            own = f' · {link(row.page, "their page")}' if pages and row is not None else ""
+            out.write(f'<details open><summary><b>{h(current)}</b> <span class="meta">{h(line)}{own}</span></summary>\n')
+        answer_block(out, answer)
     if current is not None:
         out.write("</details>\n")
     out.write("</body></html>\n")

@@ -18,6 +18,10 @@ OFFLINE_NOTE = (
     "{n} of these grades come from the offline backend, which compares answers with the exemplars and rubric "
     "notes without a language model."
 )
+CANDIDATE_OFFLINE_NOTE = (
+    "{n} of their grades come from the offline backend, which compares answers with the exemplars and rubric "
+    "notes without a language model."
+)
 DISCRIMINATION_NOTE = (
     "Discrimination: how well a question's score follows the candidate's scores on the other questions "
     "(corrected item-total correlation over candidates who answered at least 3 questions; 0.3 and above "
