@@ -111,6 +111,14 @@ class QuestionRecord(StrictModel):
         self.grade = None
         self.status = "asked"
 
+    def keep_earlier_attempt(self) -> None:
+        """A new attempt given up before any answer (``/skip``): the last earlier attempt is the latest again."""
+        if not self.earlier_attempts or self.candidate_text().strip():
+            raise ValueError("only an attempt with no answer yet can be given up for the earlier one")
+        earlier = self.earlier_attempts.pop()
+        self.turns, self.follow_ups_asked, self.grade = earlier.turns, earlier.follow_ups_asked, earlier.grade
+        self.status = earlier.grade.status if earlier.grade is not None else "answered"
+
 
 class SessionOptions(StrictModel):
     questions: int = Field(ge=1)

@@ -159,7 +159,7 @@ def interview(
 
     Type or paste a multi-line answer; Esc then Enter submits (so does a line with only '.', also when answers are piped).
 
-    Commands on a line of their own: /edit, /repeat, /great, /skip, /quit, /help.
+    Commands on a line of their own: /edit, /repeat, /great, /retry, /skip, /quit, /help.
 
     The session is saved after every answer; Ctrl-C saves too. Continue it with --resume ID.
     """

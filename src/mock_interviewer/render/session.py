@@ -59,6 +59,8 @@ def question_rule(info: QuestionInfo) -> Rule:
     left = clock(info.time_left)
     if left:
         parts.append(left)
+    if info.attempt > 1:
+        parts.append(f"attempt {info.attempt}")
     if info.resumed:
         parts.append("resumed")
     return Rule(Text(" · ".join(parts), style="bold"), align="left", style="cyan")
