@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from mock_interviewer.backends.scripted import ScriptedBackend
+from mock_interviewer.grades import tier_for_score
 from mock_interviewer.interview.frontend import QuestionInfo
-from mock_interviewer.session_store import SessionStore
+from mock_interviewer.progress import build_report, questions_to_review
+from mock_interviewer.session_store import AnswerAttempt, Session, SessionStore, SessionTurn
+from progress_fixtures import saved_session
 from test_interview import BANK, ScriptedFrontend, make_session, run, saved, verdict
 
 DEBT = BANK.get("director-01")
@@ -150,3 +154,70 @@ def test_retry_in_a_piped_offline_interview_shows_the_question_again_and_the_cha
     assert "Question 1 of 2 · technical-09 · technical · attempt 2" in out
     assert f"Against the attempt before: {before}/5 → {after}/5 (+{after - before})" in out
     assert out.index("attempt 2") < out.index("Against the attempt before") < out.rindex("Question 2 of 2")
+
+
+# ---------------------------------------------------------------- every attempt in sessions show and progress
+
+
+def retried_session(directory: Path, scores: dict[str, list[int]], when: datetime) -> Session:
+    """A saved session where each question was answered ``len(scores)`` times (/retry), with these scores."""
+    session = saved_session(directory, when, [(q, found[-1]) for q, found in scores.items()])
+    for record in session.records:
+        latest = record.latest()
+        for number, score in enumerate(scores[record.question_id][:-1]):
+            at = when - timedelta(minutes=10 - number)
+            turns = [SessionTurn(speaker="interviewer", kind="question", text="The question.", at=at),
+                     SessionTurn(speaker="candidate", kind="answer", text=f"Attempt {number + 1}, worth {score}.", at=at)]
+            grade = latest.grade.model_copy(update={"score": score, "tier": tier_for_score(score)})
+            record.earlier_attempts.append(AnswerAttempt(turns=turns, grade=grade))
+    SessionStore(directory).save(session)
+    return session
+
+
+def test_progress_counts_every_attempt_and_review_schedules_by_them(tmp_path: Path, bank: Any) -> None:
+    when = datetime(2026, 10, 1, 9, 0, tzinfo=timezone.utc)
+    retried_session(tmp_path, {"technical-01": [1, 4], "technical-02": [4, 5], "technical-03": [3]}, when)
+    report = build_report(SessionStore(tmp_path).list(), bank, now=when + timedelta(days=20), transcripts_dir=tmp_path)
+    scores = {q.question_id: [a.score for a in q.attempts] for q in report.questions}
+    assert scores == {"technical-01": [1, 4], "technical-02": [4, 5], "technical-03": [3]}
+    assert report.attempts == 5 and report.sessions == 1 and report.timeline[0].graded == 5
+    assert set(report.improved) == {"technical-01", "technical-02"}
+    by_id = {q.question_id: q for q in report.questions}
+    latest = when + timedelta(minutes=3 + 2)  # technical-02's retry, answered at saved_session's second slot
+    assert by_id["technical-02"].due == latest + timedelta(days=28)  # 5 after a 4 in the same session: 14 × 2
+    assert by_id["technical-01"].due == when + timedelta(minutes=2) + timedelta(days=7)
+    order = questions_to_review(report, bank, "technical", when + timedelta(days=20))
+    assert [q for q, _ in order][:2] == ["technical-03", "technical-01"]  # due; technical-02 waits 28 days
+    assert [q for q, _ in order].index("technical-02") > [q for q, _ in order].index("technical-04")
+
+
+def test_progress_question_lists_attempts_within_one_session(cli: Callable[..., Any], tmp_path: Path) -> None:
+    when = datetime(2026, 10, 1, 9, 0, tzinfo=timezone.utc)
+    session = retried_session(tmp_path, {"technical-01": [2, 4]}, when)
+    data = cli("progress", "--transcripts-dir", str(tmp_path), "--question", "technical-01", "--json").json()
+    assert [(a["session_id"], a["score"], a["answer"]) for a in data["attempts"]] == [
+        (session.id, 2, "Attempt 1, worth 2."), (session.id, 4, "An answer worth 4.")]
+    assert data["attempts"][1]["against_previous"]["change"] == 2
+
+
+def test_sessions_show_lists_every_attempt_with_its_grade(cli: Callable[..., Any], tmp_path: Path) -> None:
+    when = datetime(2026, 10, 1, 9, 0, tzinfo=timezone.utc)
+    session = retried_session(tmp_path, {"technical-01": [1, 2, 4], "technical-02": [3]}, when)
+    shown = cli("sessions", "show", session.id, "--transcripts-dir", str(tmp_path))
+    assert shown.exit_code == 0, shown.stderr
+    text = " ".join(shown.stdout.split())
+    first = text.index("Attempt 1 of 3")
+    assert first < text.index("Attempt 1, worth 1.") < text.index("Grade: Poor 1/5") < text.index("Attempt 2 of 3")
+    assert text.index("Attempt 2 of 3") < text.index("Grade: Poor 2/5") < text.index("Attempt 3 of 3")
+    assert text.index("Attempt 3 of 3") < text.index("An answer worth 4.") < text.index("Grade: Great 4/5")
+    assert text.count("Attempt ") == 3 + 2  # the three headings, and the two earlier answers' own words
+    assert text.index("Question 2 · technical-02") > text.index("Grade: Great 4/5")
+
+    markdown = cli("sessions", "show", session.id, "--markdown", "--transcripts-dir", str(tmp_path)).stdout
+    one = markdown[markdown.index("## 1. technical-01"):markdown.index("## 2. technical-02")]
+    assert [line for line in one.splitlines() if line.startswith("###")] == [
+        "### Attempt 1 of 3", "### Attempt 2 of 3", "### Attempt 3 of 3"]
+    assert one.index("> Attempt 1, worth 1.") < one.index("**Grade: Poor, 1/5**") < one.index("### Attempt 2 of 3")
+    assert one.index("### Attempt 3 of 3") < one.index("> An answer worth 4.") < one.index("**Grade: Great, 4/5**")
+    two = markdown[markdown.index("## 2. technical-02"):]
+    assert "### Attempt" not in two and "**Grade: Mediocre, 3/5**" in two
