@@ -18,7 +18,7 @@ from mock_interviewer.interview.frontend import QuestionInfo
 from mock_interviewer.progress import build_report, questions_to_review
 from mock_interviewer.session_store import AnswerAttempt, Session, SessionStore, SessionTurn
 from progress_fixtures import saved_session
-from test_interview import BANK, ScriptedFrontend, make_session, run, saved, verdict
+from test_interview import BANK, FakeClock, ScriptedFrontend, make_session, run, saved, verdict
 
 DEBT = BANK.get("director-01")
 REGISTER, SPRINT, CASE = DEBT.key_points[2], DEBT.key_points[3], DEBT.key_points[4]
@@ -221,3 +221,69 @@ def test_sessions_show_lists_every_attempt_with_its_grade(cli: Callable[..., Any
     assert one.index("### Attempt 3 of 3") < one.index("> An answer worth 4.") < one.index("**Grade: Great, 4/5**")
     two = markdown[markdown.index("## 2. technical-02"):]
     assert "### Attempt" not in two and "**Grade: Mediocre, 3/5**" in two
+
+
+# ---------------------------------------------------------------- the last question, before the summary
+
+
+class LastFrontend(RetryFrontend):
+    def great(self, question: Any) -> None:
+        self.events.append(("great", question.id))
+
+
+def test_the_last_question_can_be_answered_again_before_the_summary(tmp_path: Path) -> None:
+    backend = ScriptedBackend(["First?", graded("poor", 1, [REGISTER, SPRINT]), graded("great", 5, [])])
+    frontend = LastFrontend([POOR, "/retry", BETTER, "/great", "/summary"])
+    _, summary = run(make_session(["director-01"], follow_ups=0), backend, frontend, tmp_path)
+    assert [e[1:] for e in frontend.events if e[0] == "before_summary"] == [(1, "retry"), (1, "great"), (1, "summary")]
+    assert ("great", "director-01") in frontend.events and ("repeat", "First?") in frontend.events
+    (change,) = [e[2] for e in frontend.events if e[0] == "change"]
+    assert (change.previous_score, change.score) == (1, 5)
+    record = saved(tmp_path)["records"][0]
+    assert [t["text"] for t in record["earlier_attempts"][0]["turns"]] == ["First?", POOR]
+    assert [t["text"] for t in record["turns"]] == ["First?", BETTER] and record["grade"]["score"] == 5
+    assert summary is not None and summary.results[0].score == 5 and frontend.kinds()[-1] == "summary"
+
+
+def test_nothing_is_offered_before_the_summary_when_the_last_question_has_no_feedback(tmp_path: Path) -> None:
+    frontend = LastFrontend(["One.", "/skip", "/retry"])  # the last question skipped: no feedback to retry after
+    run(make_session(["director-01", "director-02"], follow_ups=0), ScriptedBackend(["First?", verdict(), "Second?"]),
+        frontend, tmp_path)
+    assert "before_summary" not in frontend.kinds() and list(frontend.replies) == ["/retry"]
+
+
+def test_the_terminal_asks_before_the_summary_only_when_someone_can_answer() -> None:
+    import asyncio
+    import io
+
+    from rich.console import Console
+
+    from mock_interviewer.terminal import LineReader, TerminalFrontend
+
+    def choose(stdin: str, *, interactive: bool) -> tuple[str, str, str]:
+        console = Console(width=80, record=True, color_system=None, file=io.StringIO())
+        stream = io.StringIO(stdin)
+        front = TerminalFrontend(console, LineReader(stream, interactive=interactive))
+        choice = asyncio.run(front.before_summary(2, BANK.get("director-01")))
+        return choice, " ".join(console.export_text().split()), stream.read()
+
+    assert choose("/retry\nnext\n", interactive=False) == ("summary", "", "/retry\nnext\n")  # piped: nothing read
+    choice, shown, left = choose("hello\n/retry\nnext\n", interactive=True)
+    assert (choice, left) == ("retry", "next\n")
+    assert "Enter: the summary · /retry: answer question 2 again · /great: its great answer" in shown
+    assert "hello: press Enter for the summary, or type /retry or /great." in shown
+    assert choose("\n/great\n", interactive=True)[0] == "summary"
+    assert choose("", interactive=True)[0] == "summary"
+
+
+def test_nothing_is_offered_before_the_summary_once_the_time_is_up(tmp_path: Path) -> None:
+    clock = FakeClock()
+
+    def slow_answer(request: Any) -> str:
+        clock.now += 121  # past the two-minute box
+        return POOR
+
+    frontend = LastFrontend([slow_answer, "/retry"])
+    run(make_session(["director-01"], follow_ups=0, minutes=2), ScriptedBackend(["First?", verdict()]), frontend,
+        tmp_path, clock=clock)
+    assert "before_summary" not in frontend.kinds() and list(frontend.replies) == ["/retry"]

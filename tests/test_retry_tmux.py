@@ -137,3 +137,41 @@ def test_sigkill_while_a_retry_is_graded_loses_neither_attempt_and_resume_grades
     assert record["status"] == "graded" and record["grade"]["backend"] == "offline" and record["grade"]["score"]
     assert data["status"] == "completed" and data["records"][1]["status"] == "skipped"
     assert "sk-test-not-a-real-key" not in json.dumps(data)
+
+
+CACHE_POOR = "I would add a cache."
+CACHE_BETTER = (
+    "I'd put Redis in front of the database for hot reads with a TTL, cache-aside: on a miss load from the DB and set "
+    "it with a TTL. Writes go to the DB, then delete the key. For hot keys we use request coalescing to avoid a "
+    "thundering herd, we monitor hit rate and latency, and we shard with consistent hashing."
+)
+
+
+def test_the_last_question_is_answered_again_before_the_summary(pane: Pane, tmp_path: Path) -> None:
+    """A one-question session: poor, /retry at the prompt before the summary, better; both kept and compared."""
+    transcripts = tmp_path / "sessions"
+    pane.start(interview_argv(transcripts, "--backend", "offline", "-q", "technical-09", "--follow-ups", "0"),
+               base_env(tmp_path))
+    pane.wait_for("Esc Enter: submit")
+    pane.type(CACHE_POOR)
+    pane.keys("Escape", "Enter")
+    screen = pane.wait_for("Enter: the summary · /retry: answer question 1 again · /great: its great answer")
+    assert "Feedback · question 1" in screen and "Summary" not in screen
+    pane.type("/retry")
+    pane.keys("Enter")
+    screen = pane.wait_for("Your answer (", after=1)
+    assert any(line.startswith("Question 1 of 1 · technical-09 · technical · attempt 2") for line in screen.splitlines())
+    pane.paste(CACHE_BETTER)
+    pane.keys("Escape", "Enter")
+    screen = pane.wait_for("Enter: the summary · /retry")
+    assert "Against the attempt before: 1/5 → " in screen
+    pane.keys("Enter")
+    screen = pane.wait_for("[exited 0]")
+    assert "Summary" in screen and max(len(line) for line in screen.splitlines()) <= 80
+
+    record = saved_session(transcripts)["records"][0]
+    (first,) = record["earlier_attempts"]
+    assert answers(first["turns"]) == [CACHE_POOR] and first["grade"]["score"] == 1
+    assert answers(record["turns"]) == [CACHE_BETTER] and record["grade"]["score"] > 1
+    summary = screen[screen.index("Summary"):]
+    assert f"{record['grade']['score']}/5" in summary

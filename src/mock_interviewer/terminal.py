@@ -199,6 +199,10 @@ class Reader(Protocol):
         """Wait for Enter before the next page (True), or the candidate typed q (False)."""
         ...
 
+    async def choose(self, prompt: str, frontend: TerminalFrontend) -> str | None:
+        """One line typed at a prompt ('' for Enter); None when nobody can type one (piped input)."""
+        ...
+
 
 def without_submit_line(text: str) -> str:
     """The answer without a final line holding only ``.`` (the submit convention)."""
@@ -286,6 +290,18 @@ class LineReader:
             self.interactive = False
             return True
         return line.strip().lower() not in STOP_PAGING
+
+    async def choose(self, prompt: str, frontend: TerminalFrontend) -> str | None:
+        """Piped input: nothing is read (the next line belongs to no question); a terminal: one line."""
+        if not self.interactive:
+            return None
+        frontend.console.print()
+        frontend.console.print(Text(prompt, style="dim"))
+        line = self.stream.readline()
+        if line == "":
+            self.interactive = False
+            return None
+        return line.strip()
 
     def _echo(self, frontend: TerminalFrontend, text: str) -> None:
         """Piped answers are not shown by a terminal: print them, so the output reads as a transcript.
@@ -428,6 +444,18 @@ class PromptToolkitReader:
         reply = await pager.prompt_async(FormattedText([("fg:ansibrightblack", f"{prompt} ")]))
         return reply.strip().lower() not in STOP_PAGING
 
+    async def choose(self, prompt: str, frontend: TerminalFrontend) -> str | None:
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.formatted_text import FormattedText
+
+        chooser: PromptSession[str] = PromptSession(output=self._output, erase_when_done=True)
+        frontend.console.print()
+        try:
+            reply = await chooser.prompt_async(FormattedText([("fg:ansibrightblack", f"{prompt} ")]))
+        except EOFError:  # Ctrl-D: on to the summary
+            return ""
+        return reply.strip()
+
 
 # ---------------------------------------------------------------- the frontend
 
@@ -546,6 +574,18 @@ class TerminalFrontend:
 
         self.console.print()
         self.console.print(Group(*comparison_lines(change)))
+
+    async def before_summary(self, position: int, question: Question) -> Literal["summary", "retry", "great"]:
+        prompt = f"Enter: the summary · /retry: answer question {position} again · /great: its great answer"
+        while True:
+            line = await self.reader.choose(prompt, self)
+            if not line:
+                return "summary"
+            command = parse_command(line)
+            if command in ("retry", "great"):
+                self.echo("/" + command, style="dim")
+                return cast(Literal["retry", "great"], command)
+            self.notice(f"{line}: press Enter for the summary, or type /retry or /great.", level="warning")
 
     async def feedback_at_end(self, items: Sequence[Feedback]) -> None:
         """A line per answer first; then, in a terminal, each answer's feedback after Enter (q: to the summary)."""

@@ -93,6 +93,13 @@ class Frontend(Protocol):
         """After a retried question's feedback: what changed against the attempt before (``/retry``)."""
         ...
 
+    async def before_summary(self, position: int, question: Question) -> Literal["summary", "retry", "great"]:
+        """After the last question's feedback: go on to the summary, answer it again, or see its great answer.
+
+        A frontend nobody can answer (piped input) goes on to the summary without reading anything.
+        """
+        ...
+
     async def feedback_at_end(self, items: Sequence[Feedback]) -> None:
         """With ``--feedback end``: every question's feedback, before the summary."""
         ...

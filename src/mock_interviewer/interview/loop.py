@@ -97,6 +97,8 @@ class Interview:
         self.save()
         try:
             outcome: Outcome = "done" if finished_before else await self._conduct()
+            if outcome == "done" and not finished_before:
+                outcome = await self._after_last_feedback()
             if outcome == "quit":
                 await self._stop_grading()
                 self.session.status = "quit"
@@ -301,6 +303,22 @@ class Interview:
             return "quit" if await self._question(target, again=True) == "quit" else "back"
         finally:
             self._again = None
+
+    async def _after_last_feedback(self) -> Outcome:
+        """Before the summary (``--feedback now``, time left): ``/retry`` or ``/great`` for the last question.
+
+        There is no next question to type them at, so the frontend asks; each retry comes back here.
+        """
+        last = len(self.session.records) - 1
+        while self.options.feedback == "now" and self.session.records[last].grade is not None and not self.timebox.is_up():
+            choice = await self.frontend.before_summary(last + 1, self.questions[last])
+            if choice == "summary":
+                break
+            if choice == "great":
+                self.frontend.great(self.questions[last])
+            elif await self._answer_again(last + 1) == "quit":
+                return "quit"
+        return "done"
 
     async def _follow_up(self, index: int) -> None:
         """After an answer: probe the largest gap (within ``--follow-ups``), or stop probing."""
