@@ -52,3 +52,6 @@ def test_the_audit_holds_at_95_percent_with_nothing_unjudged(repo: Path, capsys:
     audit = [line.split() for line in out.splitlines() if line.startswith("audit")]
     found, agreed = int(audit[-1][2]), int(audit[-1][3])
     assert found >= 20 and agreed / found >= 0.95
+    independent = [line.split() for line in out.splitlines() if line.startswith("independent")]
+    found, agreed = int(independent[-1][2]), int(independent[-1][3])
+    assert found >= 100 and agreed / found >= 0.95

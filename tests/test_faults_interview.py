@@ -164,6 +164,39 @@ def test_fault_on_the_interviewers_words(fault: Fault, cli, model_env, monkeypat
     assert answers_in(after) == [ANSWER]
 
 
+def test_a_question_cut_off_at_the_length_limit_is_marked_shown_and_saved(cli, model_env, monkeypatch, tmp_path) -> None:
+    from mock_interviewer.bank import load_bank
+
+    fault = next(f for f in FAULTS if f.name == "finish_reason=length")
+    model = use(model_env, monkeypatch, fault, "stream")
+    result = start(cli, tmp_path, 0, f"{ANSWER}\n.\n")
+    assert result.exit_code == 0, result.stderr
+    session = saved(tmp_path)
+    asked = session["records"][0]["turns"][0]
+    assert asked["text"] == "Tell me how you would" and asked["cut_off"] is True
+    question = load_bank([]).get(session["records"][0]["question_id"])
+    shown = " ".join(result.stdout.split())
+    assert "(the model's question was cut off at its length limit; the bank's question is:" in shown
+    assert " ".join(question.text.split()[:4]).lower() in shown.lower()
+    assert answers_in(session) == [ANSWER]
+    # the answer to it is graded as usual, and the saved view marks the question
+    assert session["records"][0]["status"] == "graded"
+    model.script.clear()
+    shown = cli("sessions", "show", session["id"], "--transcripts-dir", str(transcripts(tmp_path)))
+    assert shown.exit_code == 0, shown.stderr
+    assert "(cut off at the model's length limit)" in " ".join(shown.stdout.split())
+
+
+def test_a_finished_question_is_not_marked_cut_off(cli, model_env, monkeypatch, tmp_path) -> None:
+    fault = next(f for f in FAULTS if f.name == "text in reasoning_content")
+    use(model_env, monkeypatch, fault, "stream")
+    result = start(cli, tmp_path, 0, f"{ANSWER}\n.\n")
+    assert result.exit_code == 0, result.stderr
+    asked = saved(tmp_path)["records"][0]["turns"][0]
+    assert "cut_off" not in asked  # written only when true: files of finished questions are unchanged
+    assert "cut off" not in result.stdout
+
+
 def test_an_empty_stream_falls_back_to_the_bank_question(cli, model_env, monkeypatch, tmp_path) -> None:
     from mock_interviewer.bank import load_bank
 

@@ -447,6 +447,36 @@ def test_an_empty_phrasing_falls_back_to_the_bank_question(tmp_path: Path) -> No
     assert saved(tmp_path)["records"][0]["turns"][0]["text"] == "How do you approach technical debt in your team's codebase?"
 
 
+def test_a_question_cut_off_at_the_length_limit_is_marked_saved_and_marked_again_on_resume(tmp_path: Path) -> None:
+    from mock_interviewer.backends.base import ModelReply
+
+    backend = ScriptedBackend([ModelReply(text="Tell me how your team would", model="m", finish_reason="length")])
+    frontend = ScriptedFrontend(["/quit"])
+    run(make_session(["director-01"], follow_ups=0), backend, frontend, tmp_path)
+    notices = [e for e in frontend.events if e[0] == "notice"]
+    bank_words = "How do you approach technical debt in your team's codebase?"
+    assert notices == [("notice", "dim", "(the model's question was cut off at its length limit; "
+                                         f"the bank's question is: {bank_words})")]
+    assert frontend.kinds().index("say") < frontend.kinds().index("notice") < frontend.kinds().index("read")
+    asked = saved(tmp_path)["records"][0]["turns"][0]
+    assert asked["text"] == "Tell me how your team would" and asked["cut_off"] is True
+
+    frontend = ScriptedFrontend(["Answer."])
+    run(SessionStore(tmp_path).load("20250101-120000-abcd"), ScriptedBackend([verdict()]), frontend, tmp_path)
+    repeat = frontend.events.index(("repeat", "Tell me how your team would"))
+    assert frontend.events[repeat + 1] == notices[0]
+
+
+def test_a_finished_question_is_not_marked(tmp_path: Path) -> None:
+    from mock_interviewer.backends.base import ModelReply
+
+    backend = ScriptedBackend([ModelReply(text="Tell me about debt.", model="m", finish_reason="stop"), verdict()])
+    frontend = ScriptedFrontend(["answer"])
+    run(make_session(["director-01"], follow_ups=0), backend, frontend, tmp_path)
+    assert not [e for e in frontend.events if e[0] == "notice"]
+    assert "cut_off" not in saved(tmp_path)["records"][0]["turns"][0]
+
+
 def test_a_session_whose_questions_are_missing_from_the_bank_is_refused(tmp_path: Path) -> None:
     session = make_session(["director-01"])
     session.records[0].question_id = "mine-01"

@@ -332,10 +332,12 @@ def test_an_interview_with_a_nonsense_model_still_saves_the_answer_and_reports_i
 
     assert "[exited 0]" in screen
     assert "zq vx" in screen  # the gibberish streamed as the interviewer's words, until the ask's token limit
+    assert "(the model's question was cut off at its length limit;" in screen  # and that is said
     assert "(No follow-up: the model's reply was cut off at its token limit" in screen
     assert "Ungraded: the model's reply was cut off" in screen and "Your answer is saved" in screen
     data = saved_session(transcripts)
     record = data["records"][0]
+    assert record["turns"][0]["cut_off"] is True
     assert record["turns"][1]["text"] == ANSWER  # the answer is on disk whatever the model did
     assert record["status"] == "ungraded" and record["grade"]["tier"] is None
     assert "token limit" in record["grade"]["reason"]

@@ -447,6 +447,29 @@ def test_stream_yields_deltas(chat_api):
     assert body["stream"] is True and "response_format" not in body and body["temperature"] == 0
 
 
+def test_stream_says_how_it_ended(chat_api):
+    """The last SSE chunk's finish_reason reaches the caller: "length" is a question cut off at the token limit."""
+    chat_api.side_effect = [sse_response(["Tell me how ", "you would"], finish_reason="length"),
+                            sse_response(["Tell me about indexes."])]
+    backend = OpenAIBackend(settings())
+
+    async def run() -> list[tuple[list[str], str | None, bool]]:
+        ended: list[tuple[list[str], str | None, bool]] = []
+        try:
+            for _ in range(2):
+                stream = backend.stream(text_request())
+                before = stream.finish_reason
+                pieces = [piece async for piece in stream]
+                assert before is None
+                ended.append((pieces, stream.finish_reason, stream.cut_off))
+        finally:
+            await backend.aclose()
+        return ended
+
+    assert asyncio.run(run()) == [(["Tell me how ", "you would"], "length", True),
+                                  (["Tell me about indexes."], "stop", False)]
+
+
 def test_stream_of_only_reasoning_content_is_yielded_at_the_end(chat_api):
     chat_api.side_effect = [sse_response(["How would ", "you shard it?"], field="reasoning_content")]
     assert collect(OpenAIBackend(settings()), text_request()) == ["How would you shard it?"]

@@ -13,6 +13,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from mock_interviewer.bank import ANCHOR_SCORES, Tier
 from mock_interviewer.borderline import Borderline
+from mock_interviewer.delivery_note import DeliveryNote
 from mock_interviewer.strict import StrictModel, Text
 
 
@@ -127,6 +128,9 @@ class Grade(StrictModel):
     samples: list[Tier] | None = Field(
         default=None, description="With --samples: the tier of each graded sample, exemplars in rotated order."
     )
+    delivery: DeliveryNote | None = Field(
+        default=None, description="In an interview: words, speaking time and STAR actions, from the detectors."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Grade:
@@ -145,7 +149,7 @@ class Grade(StrictModel):
     @model_serializer(mode="wrap")
     def _without_empty_claims(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
         """A grade without claims (any model grader's), response format (the offline one's) or borderline mark is
-        saved as before those fields existed."""
+        saved as before those fields existed; so is one without a delivery note (any grade outside an interview)."""
         data: dict[str, object] = handler(self)
         if not self.claims:
             data.pop("claims", None)
@@ -155,6 +159,8 @@ class Grade(StrictModel):
             data.pop("borderline", None)
         if self.samples is None:
             data.pop("samples", None)
+        if self.delivery is None:
+            data.pop("delivery", None)
         return data
 
     @classmethod

@@ -17,7 +17,7 @@ from mock_interviewer.errors import InputError
 from mock_interviewer.grades import Grade
 from mock_interviewer.review import due_at
 from mock_interviewer.session_store import AnswerAttempt, Session
-from mock_interviewer.star import StarPart, star_parts
+from mock_interviewer.star import StarPart, is_behavioural, star_parts
 from mock_interviewer.strict import StrictModel
 
 
@@ -74,7 +74,7 @@ def question_history(items: Iterable[tuple[Path, Session | InputError]], bank: B
         attempts.append(AttemptDetail(
             session_id=session.id, at=at, tier=grade.tier, score=grade.score, estimate=grade.estimate,
             answer=answer.candidate_text(), missing=missing_points(grade, question), delivery=delivery_of(answer.candidate_text()),
-            star=star_parts(answer.candidate_text()) if question.category == "behavioral" else None,
+            star=star_parts(answer.candidate_text()) if is_behavioural(question.category) else None,
             against_previous=compare_attempts(previous, grade, question) if previous else None,
         ))
         previous = grade

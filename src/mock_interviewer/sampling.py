@@ -5,7 +5,8 @@ With a model, ``grade --samples K`` grades an answer K times with the exemplars 
 The combined grade is the sample with the median score (the lower one of an even count), its
 usage the sum of every request sent, and ``samples`` the tier of each graded sample in order. When
 the tiers are not unanimous the grade is marked ``borderline`` (basis "samples"), the tiers seen
-likeliest first, for a person to decide.
+likeliest first, for a person to decide. ``batch --samples K`` grades every answer the same way
+(through ``grader.grade_answer``, one answer's samples one after another inside one worker).
 """
 
 from __future__ import annotations
@@ -15,7 +16,26 @@ from collections.abc import Sequence
 from functools import reduce
 
 from mock_interviewer.borderline import Borderline
+from mock_interviewer.errors import InputError
 from mock_interviewer.grades import Grade, add_usage
+
+MAX_SAMPLES = 9
+OFFLINE_NOTE = (
+    "--samples: the offline grader gives the same grade every time; graded once (its borderline mark "
+    "comes from its tier model)"
+)
+
+
+def check_samples(samples: int) -> int:
+    """``samples`` when it is a number of samples the graders accept (1 to ``MAX_SAMPLES``); else one clear error."""
+    if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= MAX_SAMPLES:
+        raise InputError(f"--samples must be a whole number from 1 to {MAX_SAMPLES}, got {samples!r}")
+    return samples
+
+
+def samples_seen(tiers: Sequence[str]) -> str:
+    """What the samples gave, in words: '3 samples, exemplars in rotated order, gave great, mediocre, mediocre'."""
+    return f"{len(tiers)} samples, exemplars in rotated order, gave {', '.join(tiers)}"
 
 
 def combine(grades: Sequence[Grade]) -> Grade:

@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SerializerFunctionWrapHandler, ValidationError, model_serializer
 
 from mock_interviewer.errors import InputError
 from mock_interviewer.grades import Grade
@@ -52,6 +52,15 @@ class SessionTurn(StrictModel):
     kind: Literal["question", "follow_up", "answer", "skip", "notice"]
     text: str
     at: datetime = Field(default_factory=now)
+    cut_off: bool = False
+    """The model's words stopped at its length limit (finish_reason "length"): written only when true."""
+
+    @model_serializer(mode="wrap")
+    def _without_default_cut_off(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        data: dict[str, object] = handler(self)
+        if not self.cut_off:
+            data.pop("cut_off", None)
+        return data
 
 
 def _answers(turns: list[SessionTurn]) -> list[SessionTurn]:
@@ -118,6 +127,10 @@ class QuestionRecord(StrictModel):
         earlier = self.earlier_attempts.pop()
         self.turns, self.follow_ups_asked, self.grade = earlier.turns, earlier.follow_ups_asked, earlier.grade
         self.status = earlier.grade.status if earlier.grade is not None else "answered"
+
+    def answer_count(self) -> int:
+        """How many answers ``candidate_text`` joins (the answer and its follow-up answers)."""
+        return sum(t.speaker == "candidate" and t.kind == "answer" for t in self.turns)
 
 
 class SessionOptions(StrictModel):

@@ -24,6 +24,13 @@ from typing import Literal
 from mock_interviewer.strict import StrictModel
 
 Part = Literal["situation", "action"]
+BEHAVIOURAL = "behavioral"  # the bank's category for questions that ask for a story
+
+
+def is_behavioural(category: str) -> bool:
+    """Whether a question of this category asks for a story, so its answers get STAR parts (the one rule)."""
+    return category == BEHAVIOURAL
+
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 _SITUATION = re.compile(
     r"^\s*(?:so,?\s+|okay,?\s+|yeah,?\s+)?(?:at my (?:last|previous|old|current|first) (?:job|company|role|team|employer)\b"

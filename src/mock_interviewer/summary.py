@@ -23,6 +23,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from mock_interviewer.bank import Bank, Question
+from mock_interviewer.delivery_note import DeliveryNote, delivery_note
 from mock_interviewer.grades import Gap, Grade
 from mock_interviewer.render import plural
 from mock_interviewer.session_store import QuestionRecord, Session
@@ -144,12 +145,21 @@ class QuestionResult(BaseModel):
     follow_ups: int = 0
     answer_words: int = 0
     estimate: bool = False
+    delivery: DeliveryNote | None = Field(default=None, description="Words, speaking time and STAR actions of the answer.")
 
 
 class AreaScore(BaseModel):
     area: str
     questions: int
     average_score: float
+
+
+class DeliveryTotal(BaseModel):
+    """Every answer of the session together: the summary's "In all"."""
+
+    questions: int
+    words: int
+    speaking_seconds: int
 
 
 class PracticeItem(BaseModel):
@@ -175,6 +185,7 @@ class Summary(BaseModel):
     missed_key_points: list[KeyPointNote]
     shown_key_points: list[KeyPointNote]
     practice: list[PracticeItem]
+    delivery: DeliveryTotal | None = None
 
 
 def _status(record: QuestionRecord) -> ResultStatus:
@@ -204,14 +215,37 @@ def _average(values: list[int]) -> float:
 
 def _question_result(position: int, record: QuestionRecord, question: Question | None) -> QuestionResult:
     """A question's line in the summary before its grade is read: what it was, what happened, how long."""
+    category = question.category if question else "unknown"
+    note = _delivery(record, category)
     return QuestionResult(
         position=position,
         question_id=record.question_id,
-        category=question.category if question else "unknown",
+        category=category,
         text=question.text if question else "(not in the loaded bank)",
         status=_status(record),
         follow_ups=record.follow_ups_asked,
-        answer_words=len(record.candidate_text().split()),
+        answer_words=note.words if note else 0,
+        delivery=note,
+    )
+
+
+def _delivery(record: QuestionRecord, category: str) -> DeliveryNote | None:
+    """The note saved with the grade; for an answer without one (not graded yet, or saved before notes were),
+    the same detectors run on the saved text."""
+    if record.grade is not None and record.grade.delivery is not None:
+        return record.grade.delivery
+    text = record.candidate_text()
+    if not text.strip():
+        return None
+    return delivery_note(text, category, answers=record.answer_count())
+
+
+def _delivery_total(results: list[QuestionResult]) -> DeliveryTotal | None:
+    notes = [r.delivery for r in results if r.delivery is not None]
+    if not notes:
+        return None
+    return DeliveryTotal(
+        questions=len(notes), words=sum(n.words for n in notes), speaking_seconds=sum(n.speaking_seconds for n in notes)
     )
 
 
@@ -267,6 +301,7 @@ def summarise(session: Session, bank: Bank) -> Summary:
         missed_key_points=missed,
         shown_key_points=shown,
         practice=_practice(results, [n for n in weak_notes if n.theme not in strong_themes], gaps_by_question, strong_themes),
+        delivery=_delivery_total(results),
     )
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mock_interviewer.backends.base import Backend, Message, ModelReply, ModelRequest, Task, Turn
+from mock_interviewer.backends.base import Backend, Message, ModelReply, ModelRequest, ReplyStream, Task, Turn
 from mock_interviewer.config import Settings, resolve_backend, settings_env
 
-__all__ = ["Backend", "Message", "ModelReply", "ModelRequest", "Task", "Turn", "make_backend"]
+__all__ = ["Backend", "Message", "ModelReply", "ModelRequest", "ReplyStream", "Task", "Turn", "make_backend"]
 
 
 def make_backend(settings: Settings, on_notice: Callable[[str], None] | None = None) -> tuple[Backend, str]:

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 
 from pydantic import BaseModel
 
-from mock_interviewer.backends.base import ModelReply, ModelRequest, Task
+from mock_interviewer.backends.base import ModelReply, ModelRequest, ReplyStream, Task
 from mock_interviewer.offline.context import OfflineContext
 
 MODEL = "offline-v6"  # the grader version: offline-v3's fitted tier model (model.json), v4's evidence-backed claims, v5's guards, v6's gating
@@ -36,7 +36,7 @@ class OfflineBackend:
     def reply_object(self, task: Task) -> BaseModel | str:
         """What this backend answers to a task: a structured reply, or text for ``ask``."""
         if task.kind == "ask":
-            text = task.question.text.strip()
+            text = task.subject.text.strip()
             return text[:1].upper() + text[1:]
         if task.kind == "follow_up":
             from mock_interviewer.offline.followups import decide_follow_up
@@ -53,7 +53,7 @@ class OfflineBackend:
             from mock_interviewer.offline.grading import assess
 
             answer = candidate_text(task)
-            assessment = assess(task.question, answer, self.context)
+            assessment = assess(task.subject, answer, self.context)
             graded = verdict(assessment, answer, self.context)
             if assessment.guard == "exemplar":  # placed by lookup: nothing to weigh
                 return graded
@@ -71,10 +71,15 @@ class OfflineBackend:
     async def complete(self, request: ModelRequest) -> ModelReply:
         return ModelReply(text=self.reply_text(request), model=self.model, finish_reason="stop")
 
-    async def stream(self, request: ModelRequest) -> AsyncIterator[str]:
+    def stream(self, request: ModelRequest) -> ReplyStream:
+        """The reply in pieces; never cut off (it has no length limit)."""
+        return ReplyStream(lambda stream: self._pieces(request, stream))
+
+    async def _pieces(self, request: ModelRequest, stream: ReplyStream) -> AsyncIterator[str]:
         text = self.reply_text(request)
         for start in range(0, len(text), 48):
             yield text[start : start + 48]
+        stream.finish("stop")
 
     async def aclose(self) -> None:
         return None

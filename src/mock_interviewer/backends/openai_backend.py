@@ -31,7 +31,7 @@ import random
 from collections.abc import AsyncIterator, Callable
 from typing import Any, Literal
 
-from mock_interviewer.backends.base import ModelReply, ModelRequest
+from mock_interviewer.backends.base import ModelReply, ModelRequest, ReplyStream
 from mock_interviewer.config import FORMAT_LADDER, FormatMode, Settings
 from mock_interviewer.errors import ServiceError
 from mock_interviewer.openai_service import (
@@ -192,7 +192,11 @@ class OpenAIBackend:
         reply.extra["response_format"] = mode
         return reply
 
-    async def stream(self, request: ModelRequest) -> AsyncIterator[str]:
+    def stream(self, request: ModelRequest) -> ReplyStream:
+        """The reply's text as it arrives, then its finish reason (``"length"``: cut off at the token limit)."""
+        return ReplyStream(lambda stream: self._pieces(request, stream))
+
+    async def _pieces(self, request: ModelRequest, stream: ReplyStream) -> AsyncIterator[str]:
         """Yield the reply's text as it arrives; a reply only in ``reasoning_content`` is yielded at the end."""
         import httpx
         import openai
@@ -201,10 +205,12 @@ class OpenAIBackend:
         reasoning: list[str] = []
         refusal: list[str] = []
         produced = False
+        finish: str | None = None
         try:
             async for chunk in response:
                 if not getattr(chunk, "choices", None):
                     continue
+                finish = getattr(chunk.choices[0], "finish_reason", None) or finish
                 delta = chunk.choices[0].delta
                 if delta is None:
                     continue
@@ -232,6 +238,7 @@ class OpenAIBackend:
                 raise ServiceError(f"the model refused to reply: {self._scrub(one_line(''.join(refusal)))}")
             if reasoning:
                 yield "".join(reasoning)
+        stream.finish(finish)
 
     # ------------------------------------------------------------------ failures
 

@@ -1,7 +1,7 @@
 """A scripted backend for tests: queue replies, record requests.
 
 Each queued item is a string (the reply text), a pydantic model or dict (sent as
-JSON), a ``ModelReply``, an exception (raised), or a callable taking the request
+JSON), a ``ModelReply`` (which can say ``finish_reason="length"``, for streams too), an exception (raised), or a callable taking the request
 and returning any of these. Running out of replies is an error, so a test states
 every model call it expects.
 """
@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from mock_interviewer.backends.base import ModelReply, ModelRequest
+from mock_interviewer.backends.base import ModelReply, ModelRequest, ReplyStream
 
 Reply = str | dict | BaseModel | ModelReply | BaseException | Callable[[ModelRequest], Any]
 
@@ -54,10 +54,15 @@ class ScriptedBackend:
     async def complete(self, request: ModelRequest) -> ModelReply:
         return self._next(request)
 
-    async def stream(self, request: ModelRequest) -> AsyncIterator[str]:
+    def stream(self, request: ModelRequest) -> ReplyStream:
+        """The next reply in word-sized pieces; a queued ``ModelReply`` sets the finish reason (e.g. "length")."""
+        return ReplyStream(lambda stream: self._pieces(request, stream))
+
+    async def _pieces(self, request: ModelRequest, stream: ReplyStream) -> AsyncIterator[str]:
         reply = self._next(request)
         for chunk in re.findall(r"\S+\s*|\s+", reply.text):
             yield chunk
+        stream.finish(reply.finish_reason)
 
     async def aclose(self) -> None:
         return None

@@ -5,7 +5,8 @@ send (the grader's request, the backend's body: messages, their framing and the
 response schema), so the count matches what is sent. Completion tokens cannot be
 counted before the model writes them: the estimate uses a typical grade's length
 (``EXPECTED_COMPLETION_TOKENS``) and the maximum uses each request's output limit.
-Repair re-asks (only after an invalid reply) are not included.
+Repair re-asks (only after an invalid reply) are not included. With ``--samples K`` every answer
+is K requests, each counted as sent (the exemplars in its rotated order).
 
 The prompt-cache figure is a best case: OpenAI caches a prompt prefix of at
 least 1,024 tokens in 128-token steps, and answers to the same question are sent
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mock_interviewer.backends.base import ModelRequest
-from mock_interviewer.bank import Bank
+from mock_interviewer.bank import TIERS, Bank
 from mock_interviewer.batch.plan import Plan
 from mock_interviewer.batch.pricing import Cost, PriceTable, estimate_cost
 from mock_interviewer.batch.requests import body_tokens, request_for
@@ -46,6 +47,7 @@ class DryRun:
     duplicates: int = 0
     skipped_inputs: int = 0
     requests: int = 0
+    samples: int = 1
     pending_answers: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -67,6 +69,7 @@ class DryRun:
             "duplicates": self.duplicates,
             "skipped_inputs": self.skipped_inputs,
             "requests": self.requests,
+            "samples": self.samples,
             "answers_to_grade": self.pending_answers,
             "tokens": {
                 "prompt": self.prompt_tokens,
@@ -106,6 +109,7 @@ def dry_run(
     prices: PriceTable,
     batch_api: bool = False,
     priced: bool = True,
+    samples: int = 1,
 ) -> DryRun:
     """Count every pending request of ``plan``; price them unless ``priced`` is False (an offline run is free)."""
     result = DryRun(
@@ -117,24 +121,29 @@ def dry_run(
         reused=len(plan.reuse),
         duplicates=plan.duplicates,
         skipped_inputs=plan.problems,
-        requests=plan.requests,
+        requests=plan.requests * samples,
+        samples=samples,
         pending_answers=plan.pending_answers,
         tokens_exact=not is_estimate(model),
         prices=prices.source,
     )
     current_question = None
-    prefix = 0
+    prefixes: dict[int, int] = {}  # per rotation of the exemplars: each has its own shared prefix
     for job in plan.jobs():
-        request, _prepared = request_for(job, bank, settings)
-        body = body_for(request) if body_for else {"messages": [m.as_dict() for m in request.messages]}
-        result.prompt_tokens += body_tokens(body, model)
-        result.completion_tokens += EXPECTED_COMPLETION_TOKENS
-        result.completion_tokens_max += request.max_tokens or settings.max_output_tokens
         if job.item.question_id != current_question:
             current_question = job.item.question_id
-            prefix = _prefix_tokens(body, model)
-        else:
-            result.cacheable_tokens += cacheable(prefix)
+            prefixes = {}
+        for rotation in range(samples):
+            request, _prepared = request_for(job, bank, settings, rotation)
+            body = body_for(request) if body_for else {"messages": [m.as_dict() for m in request.messages]}
+            result.prompt_tokens += body_tokens(body, model)
+            result.completion_tokens += EXPECTED_COMPLETION_TOKENS
+            result.completion_tokens_max += request.max_tokens or settings.max_output_tokens
+            order = rotation % len(TIERS)  # a fourth sample has the first one's order
+            if order in prefixes:
+                result.cacheable_tokens += cacheable(prefixes[order])
+            else:
+                prefixes[order] = _prefix_tokens(body, model)
     if priced:
         result.cost = estimate_cost(
             prices,

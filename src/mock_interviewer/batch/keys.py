@@ -4,7 +4,8 @@ Two answers get the same key exactly when a model would be sent the same grade
 request: same backend and model, same prompt version, same question (its text,
 exemplars and rubric notes, not just its id: editing a bank re-grades), same
 answer and exchange, and the same request settings (answer budget, output budget,
-seed). A re-run skips every key already graded; an edit to any of these parts
+seed, and the number of samples when it is more than one: ``--samples 3`` sends other
+requests, so it is another grade; a key without samples is the same as before they existed). A re-run skips every key already graded; an edit to any of these parts
 changes the key, so the answer is graded again rather than served a stale grade.
 
 The key is also the Batch API ``custom_id``. Where a key is held in memory for
@@ -52,6 +53,7 @@ class KeyMaker:
     model: str
     prompt_version: str
     settings: Settings
+    samples: int = 1
     _fingerprints: dict[str, str] = field(default_factory=dict)
 
     def key(self, item: Item, question: Question) -> str:
@@ -71,5 +73,7 @@ class KeyMaker:
             self.settings.max_output_tokens,
             self.settings.seed,
         ]
+        if self.samples > 1:
+            payload.append({"samples": self.samples})
         text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()

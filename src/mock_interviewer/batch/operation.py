@@ -13,7 +13,7 @@ import asyncio
 import errno
 import os
 from collections.abc import Awaitable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -34,6 +34,7 @@ from mock_interviewer.batch.stopping import StopFlag
 from mock_interviewer.config import Settings
 from mock_interviewer.errors import InputError
 from mock_interviewer.grades import Grade
+from mock_interviewer.sampling import OFFLINE_NOTE, check_samples
 
 DEFAULT_OUT = Path(DEFAULT_OUT_DIR)
 DEFAULT_POLL_SECONDS = 30.0
@@ -56,6 +57,8 @@ class BatchOptions:
     poll_seconds: float = DEFAULT_POLL_SECONDS
     secrets: tuple[str, ...] = ()
     """Strings never written to disk (the API key)."""
+    samples: int = 1
+    """Grades per answer, exemplars in rotated order (``sampling``); a split tier is marked borderline."""
 
     def __post_init__(self) -> None:
         formats = tuple(f.strip().lower() for f in self.formats)
@@ -65,6 +68,10 @@ class BatchOptions:
         object.__setattr__(self, "formats", formats)
         if self.concurrency < 1:
             raise InputError(f"--concurrency must be at least 1, got {self.concurrency}")
+        check_samples(self.samples)
+        if self.samples > 1 and self.batch_api:
+            raise InputError("--samples and --batch-api do not go together: the Batch API sends one request per "
+                             "answer; grade live for samples, or drop --samples")
         if self.out.exists() and not self.out.is_dir():
             raise InputError(f"--out {self.out}: exists and is not a directory")
         self._check_paths()
@@ -207,7 +214,8 @@ class _Run:
         self.problems = ProblemLog(self.view)
 
     def plan(self, index: ResultIndex) -> Plan:
-        keys = KeyMaker(self.backend.name, self.backend.model, self.prompt_version, self.settings)
+        keys = KeyMaker(self.backend.name, self.backend.model, self.prompt_version, self.settings,
+                        samples=self.options.samples)
         return build_plan(self.options.paths, self.bank, keys, index, exclude=[self.options.out],
                           on_problem=self.problems)
 
@@ -219,7 +227,11 @@ def _start(options: BatchOptions, settings: Settings, bank: Bank, backend: Backe
 
     if options.batch_api and backend.name != "openai":
         raise InputError("--batch-api needs the openai backend (set OPENAI_API_KEY, or pass --backend openai)")
-    run = _Run(options, settings, bank, backend, view or QuietView(), stop or StopFlag(),
+    view = view or QuietView()
+    if options.samples > 1 and backend.estimate:  # said once, and the run grades (and keys) as with one sample
+        view.note(OFFLINE_NOTE, warning=True)  # said with --json too, as grade says it
+        options = replace(options, samples=1)
+    run = _Run(options, settings, bank, backend, view, stop or StopFlag(),
                load_prompt(PROMPT_NAME).version)
     if not options.batch_api:
         waiting = BatchState.load(options.out).pending()
@@ -243,7 +255,7 @@ def dry_run_batch(options: BatchOptions, settings: Settings, bank: Bank, backend
     with run.plan(run.store.scan()) as plan:
         result = dry_run(plan, bank, settings, backend=backend.name, model=settings.model if offline else backend.model,
                          body_for=None if offline else BodyBuilder(settings), prices=prices,
-                         batch_api=options.batch_api, priced=not offline)
+                         batch_api=options.batch_api, priced=not offline, samples=run.options.samples)
     return DryRunOutcome(result, run.problems)
 
 
@@ -272,7 +284,7 @@ def run_batch(options: BatchOptions, settings: Settings, bank: Bank, backend: Ba
 
 
 def _grade(run: _Run, plan: Plan) -> RunSummary:
-    progress = run.view.progress(plan.requests)
+    progress = run.view.progress(plan.requests * run.options.samples)
     try:
         with run.store.writer(run.options.secrets) as writer, progress:
             if run.options.batch_api:
@@ -281,7 +293,7 @@ def _grade(run: _Run, plan: Plan) -> RunSummary:
 
             return asyncio.run(_closing(run.backend.aclose(), run_live(
                 plan, run.backend, run.bank, run.settings, run.store, writer, prompt_version=run.prompt_version,
-                concurrency=run.options.concurrency, events=progress, stop=run.stop)))
+                concurrency=run.options.concurrency, events=progress, stop=run.stop, samples=run.options.samples)))
     except KeyboardInterrupt:  # a second Ctrl-C, or one that came outside the stop policy's reach
         summary = start_summary(plan)
         summary.interrupted = True

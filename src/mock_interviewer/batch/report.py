@@ -22,13 +22,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 from mock_interviewer.bank import TIERS, Question
 from mock_interviewer.batch.gap_counter import GapCounter
 from mock_interviewer.batch.inputs import Problem
 from mock_interviewer.batch.question_analysis import ScoreTable, discrimination, flag
-from mock_interviewer.batch.report_entries import NO_CANDIDATE, entry, is_graded, where
+from mock_interviewer.batch.report_entries import NO_CANDIDATE, borderline_why, entry, is_graded, samples_of, where
 from mock_interviewer.batch.report_model import (
     AnswerEntry,
     BatchReport,
@@ -249,9 +249,10 @@ def _refs(data: ReportData) -> tuple[list[UngradedRef], list[BorderlineRef]]:
     borderline = []
     for record in data.borderline_rows():
         grade, mark = record["grade"], record["grade"]["borderline"]
-        why = f"tier model margin {mark.get('margin')}" if mark.get("basis") == "tier_model" else "samples split"
+        basis: Literal["tier_model", "samples"] = "samples" if mark.get("basis") == "samples" else "tier_model"
         borderline.append(
-            BorderlineRef(**common(record), tier=grade["tier"], score=grade["score"], tiers=list(mark.get("tiers") or []), why=why)
+            BorderlineRef(**common(record), tier=grade["tier"], score=grade["score"], tiers=list(mark.get("tiers") or []),
+                          basis=basis, samples=samples_of(grade), why=borderline_why(grade) or "")
         )
     return ungraded, borderline
 

@@ -37,6 +37,27 @@ def where(record: dict[str, Any]) -> str:
     return f"{record.get('source', '')}:{line}" if line else str(record.get("source", ""))
 
 
+def samples_of(grade: dict[str, Any]) -> list[str] | None:
+    """The tier of each sample of a grade made with --samples (None for a grade made once)."""
+    found = grade.get("samples")
+    return [str(t) for t in found] if isinstance(found, list) and found else None
+
+
+def borderline_why(grade: dict[str, Any]) -> str | None:
+    """What shows a borderline grade is too close to call, in words; None when it is not borderline."""
+    mark = grade.get("borderline")
+    if not isinstance(mark, dict):
+        return None
+    samples = samples_of(grade)
+    if mark.get("basis") == "samples" and samples:
+        from mock_interviewer.sampling import samples_seen
+
+        return samples_seen(samples)
+    if mark.get("basis") == "samples":
+        return "samples split"
+    return f"tier model margin {mark.get('margin')}"
+
+
 def _text(value: object) -> str:
     return about_candidate(scrub(str(value))) if value else ""
 
@@ -65,6 +86,8 @@ def _graded_fields(grade: dict[str, Any]) -> dict[str, Any]:
         "strengths": [_text(s) for s in grade.get("strengths") or []],
         "evidence": _evidence(grade),
         "borderline": [str(t) for t in mark.get("tiers") or []] if isinstance(mark, dict) else None,
+        "borderline_why": borderline_why(grade),
+        "samples": samples_of(grade),
     }
 
 

@@ -101,6 +101,10 @@ class BorderlineRef(AnswerRef):
     tier: str
     score: int
     tiers: list[str] = Field(description="The tiers the answer lies between.")
+    basis: Literal["tier_model", "samples"] = Field(
+        description="What shows it: the offline tier model's margin, or samples (--samples) whose tiers split."
+    )
+    samples: list[str] | None = Field(default=None, description="basis samples: the tier of each sample, in order.")
     why: str
 
 
@@ -138,6 +142,10 @@ class AnswerEntry(StrictModel):
     suspicious: bool = False
     truncated: bool = False
     borderline: list[str] | None = Field(default=None, description="The tiers a borderline answer lies between.")
+    borderline_why: str | None = Field(default=None, description="What shows a borderline answer is too close to call.")
+    samples: list[str] | None = Field(
+        default=None, description="With --samples: the tier of each graded sample, exemplars in rotated order."
+    )
     backend: str = ""
     model: str = ""
     estimate: bool = False

@@ -20,10 +20,11 @@ from mock_interviewer.grader import PreparedAnswer, build_grade_request, prepare
 from mock_interviewer.tokens import count_messages, count_tokens
 
 
-def request_for(job: Job, bank: Bank, settings: Settings) -> tuple[ModelRequest, PreparedAnswer]:
+def request_for(job: Job, bank: Bank, settings: Settings, rotation: int = 0) -> tuple[ModelRequest, PreparedAnswer]:
+    """The job's grade request; ``rotation`` turns the exemplars' order as ``--samples`` does for its later samples."""
     item = job.item
     prepared = prepare_answer(item.answer, settings)
-    return build_grade_request(bank.get(item.question_id), prepared, settings, item.exchange), prepared
+    return build_grade_request(bank.get(item.question_id), prepared, settings, item.exchange, rotation), prepared
 
 
 class BodyBuilder:

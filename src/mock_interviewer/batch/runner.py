@@ -122,14 +122,17 @@ def apply_reuse(plan: Plan, store: ResultStore, writer: ResultWriter, summary: R
 
 
 async def grade_job(
-    job: Job, backend: Backend, bank: Bank, settings: Settings, prompt_version: str
+    job: Job, backend: Backend, bank: Bank, settings: Settings, prompt_version: str, samples: int = 1
 ) -> tuple[Grade, Failure | None]:
-    """One request's grade, and why it is ungraded when it is: "service", "model_reply" or "input"."""
+    """One job's grade, and why it is ungraded when it is: "service", "model_reply" or "input".
+
+    With ``samples`` K > 1 the grader sends K requests, one after another (``sampling``).
+    """
     item = job.item
     question = bank.get(item.question_id)
     common: dict[str, Any] = {"estimate": backend.estimate, "prompt_version": prompt_version}
     try:
-        grade = await grade_answer(backend, question, item.answer, settings, exchange=item.exchange)
+        grade = await grade_answer(backend, question, item.answer, settings, exchange=item.exchange, samples=samples)
     except ServiceError as exc:
         return Grade.ungraded(question.id, str(exc), backend=backend.name, model=backend.model, **common), "service"
     except InputError as exc:
@@ -151,9 +154,12 @@ async def run_live(
     events: RunListener | None = None,
     stop_after: int | None = None,
     stop: StopFlag | None = None,
+    samples: int = 1,
 ) -> RunSummary:
     """Grade every pending job of ``plan``, ``concurrency`` at a time, appending results as they come.
 
+    With ``samples`` K > 1 each job is graded K times by its worker (the exemplars in rotated order), so
+    ``concurrency`` still bounds the requests in flight.
     When ``stop`` is requested no worker takes another job, requests in flight are cancelled (their
     answers stay ungraded and unrecorded), and the summary says ``interrupted``.
     """
@@ -163,8 +169,8 @@ async def run_live(
     started = time.monotonic()
     apply_reuse(plan, store, writer, summary)
     run = _LiveRun(plan, backend, bank, settings, writer, prompt_version, events or RunEvents(), summary,
-                   stop_after if stop_after is not None else max(10, 2 * concurrency), stop or StopFlag())
-    run.events.started(plan.pending_answers, plan.requests)
+                   stop_after if stop_after is not None else max(10, 2 * concurrency), stop or StopFlag(), samples)
+    run.events.started(plan.pending_answers, plan.requests * samples)
     try:
         await run.workers(min(concurrency, max(plan.requests, 1)))
     finally:
@@ -185,6 +191,7 @@ class _LiveRun:
     summary: RunSummary
     stop_after: int
     stop: StopFlag
+    samples: int = 1
     failures_in_a_row: int = 0
 
     def __post_init__(self) -> None:
@@ -216,7 +223,8 @@ class _LiveRun:
             job = next(self.jobs, None)
             if job is None:
                 return
-            grade, failure = await grade_job(job, self.backend, self.bank, self.settings, self.prompt_version)
+            grade, failure = await grade_job(job, self.backend, self.bank, self.settings, self.prompt_version,
+                                             self.samples)
             self.record(job, grade, failure)
 
     def record(self, job: Job, grade: Grade, failure: Failure | None) -> None:

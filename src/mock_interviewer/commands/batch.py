@@ -13,7 +13,15 @@ from typing import Annotated
 import typer
 
 from mock_interviewer.batch import DEFAULT_OUT_DIR
-from mock_interviewer.commands.common import BackendOpt, BankOpt, JsonOpt, ModelOpt, make_context, print_error
+from mock_interviewer.commands.common import (
+    BackendOpt,
+    BankOpt,
+    JsonOpt,
+    ModelOpt,
+    SamplesOpt,
+    make_context,
+    print_error,
+)
 
 DEFAULT_OUT = Path(DEFAULT_OUT_DIR)
 
@@ -27,6 +35,8 @@ Examples:
   batch answers.jsonl --concurrency 16 --format html --format csv
 
   batch answers.jsonl --batch-api                  (OpenAI Batch API: half price, within 24 h)
+
+  batch answers.jsonl --samples 3                  (each answer graded 3 times; split tiers are borderline)
 
 Answer files: JSONL or CSV with question_id and answer, optional candidate and id.
 Run the same command again after an interruption: it grades only what is left.
@@ -86,6 +96,7 @@ def batch(
     formats: FormatOpt = None,
     prices: PricesOpt = None,
     poll_seconds: PollOpt = 30.0,
+    samples: SamplesOpt = 1,
     json_output: JsonOpt = False,
     bank: BankOpt = None,
     backend: BackendOpt = None,
@@ -105,7 +116,8 @@ def batch(
     ctx = make_context(json_output=json_output, bank=bank, backend=backend, model=model)
     settings = ctx.settings()
     options = BatchOptions(paths=tuple(paths), out=out, concurrency=concurrency, batch_api=batch_api,
-                           formats=tuple(formats or ()), poll_seconds=poll_seconds, secrets=secrets_of(settings))
+                           formats=tuple(formats or ()), poll_seconds=poll_seconds, secrets=secrets_of(settings),
+                           samples=samples)
     price_table = load_prices(prices, os.environ)
     loaded, model_backend = ctx.load_bank(), ctx.make_backend()
     view = TerminalView(ctx.err, ctx.say, live=not ctx.json and ctx.err.is_terminal, quiet=ctx.json)

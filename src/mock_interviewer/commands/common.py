@@ -70,6 +70,16 @@ AnswerFileOpt = Annotated[
         "--answer-file", "-f", metavar="PATH", help="Read the answer from a UTF-8 text file.", show_default=False
     ),
 ]
+SamplesOpt = Annotated[
+    int,
+    typer.Option(
+        "--samples",
+        min=1,
+        max=9,  # sampling.MAX_SAMPLES (not imported here: --help stays light)
+        metavar="K",
+        help="With a model: grade K times, exemplars in rotated order; a split tier is marked borderline.",
+    ),
+]
 TranscriptsOpt = Annotated[
     Path | None,
     typer.Option(

@@ -13,6 +13,7 @@ from mock_interviewer.commands.common import (
     BankOpt,
     JsonOpt,
     ModelOpt,
+    SamplesOpt,
     make_context,
     print_error,
 )
@@ -51,16 +52,6 @@ QuestionIdOpt = Annotated[
     str,
     typer.Option("--question", "-q", metavar="ID", help="Question id, e.g. director-01 (see `bank list`).", show_default=False),
 ]
-SamplesOpt = Annotated[
-    int,
-    typer.Option(
-        "--samples",
-        min=1,
-        max=9,
-        metavar="K",
-        help="With a model: grade K times, exemplars in rotated order; a split tier is marked borderline.",
-    ),
-]
 
 
 def grade(
@@ -91,8 +82,9 @@ def grade(
     if chosen.estimate and settings.backend != "auto":  # auto already said "grades are estimates"
         ctx.say("offline estimate: graded from the exemplars and rubric notes, without a language model", style="dim")
     if samples > 1 and chosen.estimate:
-        ctx.say("--samples: the offline grader gives the same grade every time; graded once (its borderline mark "
-                "comes from its tier model)", label="notice:")
+        from mock_interviewer.sampling import OFFLINE_NOTE
+
+        ctx.say(OFFLINE_NOTE, label="notice:")
         samples = 1
     result = asyncio.run(_grade(chosen, question, text, settings, samples))
 

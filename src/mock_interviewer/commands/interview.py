@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -24,9 +26,10 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from mock_interviewer.backends.base import Backend
-    from mock_interviewer.bank import Bank
+    from mock_interviewer.bank import Bank, Question
     from mock_interviewer.config import Settings
     from mock_interviewer.interview.loop import Interview
+    from mock_interviewer.jobrank import ModelPicks
     from mock_interviewer.session_store import Session, SessionStore
     from mock_interviewer.storage import WriteError
     from mock_interviewer.summary import Summary
@@ -101,7 +104,7 @@ JobDescriptionOpt = Annotated[
     typer.Option(
         "--job-description",
         metavar="FILE",
-        help="Pick the questions most relevant to this job description (a text file), each with why.",
+        help="Pick the questions most relevant to this job description (a text file), each with why: ranked by the model, or by a transparent word score offline.",
         show_default=False,
     ),
 ]
@@ -169,12 +172,14 @@ def interview(
 
     ctx = make_context(json_output=json_output, bank=bank, backend=backend, model=model, transcripts_dir=transcripts_dir)
     settings = _settings(ctx, context_budget)
+    get_backend = functools.cache(ctx.make_backend)  # made once, when first needed (a job ranking, or the interview)
     loaded = ctx.load_bank()
     store = SessionStore(settings.transcripts_dir)
     plan = PlanOptions(track, questions, minutes, follow_ups, feedback, seed, review, tuple(question or ()), job_description)
     if resume is not None and not resume.strip():  # not a new session: the user meant to resume one
         raise InputError("--resume: give the id of a saved session (see 'mock-interviewer sessions')")
     picked: list[tuple[str, str]] = []
+    purpose = ""
     if resume:
         try:
             session = store.load(resume)
@@ -184,12 +189,13 @@ def interview(
         if plan.given():
             ctx.say(f"note: {', '.join(plan.given())} ignored: a resumed session keeps its plan")
     else:
-        session, picked = _plan_session(loaded, store, plan)
+        session, picked, purpose = _plan_session(ctx, settings, get_backend, loaded, store, plan)
     check_transcripts_dir(store.directory)
     with store.lock(session.id):
         if resume:  # read again under the lock: what the interview that held it saved last
             session = store.load(resume)
-        _conduct(ctx, settings, loaded, store, session, resumed=bool(resume), banks=bank, plan=plan, picked=picked)
+        _conduct(ctx, settings, loaded, store, session, resumed=bool(resume), banks=bank, picked=picked, purpose=purpose,
+                 model_backend=get_backend())
 
 
 def _settings(ctx: Context, context_budget: int | None) -> Settings:
@@ -203,15 +209,35 @@ def _settings(ctx: Context, context_budget: int | None) -> Settings:
     return settings
 
 
-def _plan_session(loaded: Bank, store: SessionStore, plan: PlanOptions) -> tuple[Session, list[tuple[str, str]]]:
-    """A new session, and the questions picked for practice (review, named, or for a job description)."""
+def _plan_session(
+    ctx: Context, settings: Settings, get_backend: Callable[[], Backend], loaded: Bank, store: SessionStore, plan: PlanOptions
+) -> tuple[Session, list[tuple[str, str]], str]:
+    """A new session, the questions picked for practice (review, named, or for a job description) and what for."""
     from mock_interviewer.errors import InputError
     from mock_interviewer.interview.plan import new_session, resolve_minutes
     from mock_interviewer.practice import plan_practice, session_track, use_questions
     from mock_interviewer.session_store import now
 
+    count = plan.questions or DEFAULT_QUESTIONS
+    ranked_by: list[str] = []
+
+    def rank_by_model(text: str, pool: list[Question], offline: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        chosen = get_backend()
+        if chosen.estimate:  # the offline backend keeps the transparent relevance score
+            return offline
+        picks = _job_picks_by_model(ctx, settings, chosen, text, pool, count)
+        if picks is None:
+            return offline
+        ranked_by.append(chosen.model)
+        return picks
+
     picked = plan_practice(loaded, store, review=plan.review, question_ids=list(plan.question), track=plan.track,
-                           count=plan.questions or DEFAULT_QUESTIONS, now=now(), job_description=plan.job_description) or []
+                           count=count, now=now(), job_description=plan.job_description, job_ranker=rank_by_model) or []
+    purpose = ""
+    if plan.review:
+        purpose = "for review (see 'mock-interviewer progress')"
+    elif plan.job_description is not None:
+        purpose = f"for the job description by the model {ranked_by[0]}" if ranked_by else "for the job description"
     track_id = session_track(loaded, picked, plan.track) if picked else plan.track or next(iter(loaded.tracks), None)
     if track_id is None:
         raise InputError("no tracks loaded: check --bank and MOCK_INTERVIEWER_BANK")
@@ -228,7 +254,33 @@ def _plan_session(loaded: Bank, store: SessionStore, plan: PlanOptions) -> tuple
     )
     if picked:
         use_questions(session, picked)
-    return session, picked
+    return session, picked, purpose
+
+
+def _job_picks_by_model(
+    ctx: Context, settings: Settings, model_backend: Backend, text: str, pool: list[Question], count: int
+) -> list[tuple[str, str]] | None:
+    """The model's picks for the job, each with its reason; None, after one line saying why, when unusable."""
+    import asyncio
+
+    from mock_interviewer.jobrank import JobRankFailure, rank_with_model
+
+    async def ranked() -> ModelPicks:
+        try:
+            return await rank_with_model(model_backend, text, pool, count, settings)
+        finally:
+            await model_backend.aclose()  # this event loop ends here; the interview opens its own connections
+
+    try:
+        result = asyncio.run(ranked())
+    except JobRankFailure as failure:
+        ctx.say(f"the model's ranking of the questions could not be used: {failure.reason}; "
+                "they are picked by the offline relevance score instead", label="note:")
+        return None
+    if result.truncated:
+        ctx.say(f"the job description was cut to fit the context budget ({settings.context_budget} tokens) "
+                "before the model ranked the questions", label="note:")
+    return result.picks
 
 
 def _conduct(
@@ -240,8 +292,9 @@ def _conduct(
     *,
     resumed: bool,
     banks: list[Path] | None,
-    plan: PlanOptions,
     picked: list[tuple[str, str]],
+    purpose: str,
+    model_backend: Backend,
 ) -> None:
     """Run the interview in this terminal, then say how to see it again or resume it."""
     import sys
@@ -254,7 +307,6 @@ def _conduct(
     from mock_interviewer.storage import WriteError
     from mock_interviewer.terminal import TerminalFrontend, make_reader
 
-    model_backend = ctx.make_backend()
     if not resumed:
         session.backend, session.model = model_backend.name, model_backend.model
     console = ctx.err if ctx.json else ctx.out
@@ -267,11 +319,10 @@ def _conduct(
     hint = resume_command(session.id, settings.transcripts_dir, banks)
     if not resumed:
         _announce(console, runner)
-        if picked and (plan.review or plan.job_description):
+        if picked and purpose:
             from mock_interviewer.render.practice import practice_lines
 
-            why = "for review (see 'mock-interviewer progress')" if plan.review else "for the job description"
-            console.print(practice_lines(picked, why), highlight=False)
+            console.print(practice_lines(picked, purpose), highlight=False)
     try:
         summary = drive(runner, model_backend)
     except KeyboardInterrupt:

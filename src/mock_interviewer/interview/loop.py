@@ -15,6 +15,7 @@ from mock_interviewer.bank import Bank, Question
 from mock_interviewer.compare import AttemptComparison, compare_attempts
 from mock_interviewer.config import Settings
 from mock_interviewer.context_budget import PastExchange, fit_exchange
+from mock_interviewer.delivery_note import delivery_note
 from mock_interviewer.errors import InputError, ServiceError
 from mock_interviewer.grader import grade_answer
 from mock_interviewer.grades import Grade
@@ -34,6 +35,12 @@ from mock_interviewer.structured import StructuredFailure, complete_structured
 from mock_interviewer.summary import Summary, summarise
 
 Outcome = Literal["done", "quit", "time"]
+CUT_OFF = "(the model's question was cut off at its length limit"
+
+
+def cut_off_notice(question: Question) -> str:
+    """The line shown under a question the model did not finish, with the bank's words to answer instead."""
+    return f"{CUT_OFF}; the bank's question is: {question.text[:1].upper() + question.text[1:]})"
 
 
 @dataclass
@@ -168,8 +175,8 @@ class Interview:
         info = self._info(index, resumed=resumed)
         self.frontend.question_start(info)
         if record.status == "pending":
-            words = await self._ask(index)
-            record.turns.append(SessionTurn(speaker="interviewer", kind="question", text=words))
+            words, cut_off = await self._ask(index)
+            record.turns.append(SessionTurn(speaker="interviewer", kind="question", text=words, cut_off=cut_off))
             record.status = "asked"
             self.save()
         elif record.turns:  # resumed: what was said, the candidate's answers included, then the open question
@@ -179,6 +186,8 @@ class Interview:
                 self.frontend.recap(earlier)
             if last.speaker == "interviewer":
                 self.frontend.repeat(last.text, self.questions[index])
+                if last.cut_off:
+                    self.frontend.notice(cut_off_notice(self.questions[index]), level="dim")
         while record.status == "asked":
             if record.turns[-1].speaker == "interviewer":
                 if await self._read(index, info) == "quit":
@@ -189,7 +198,8 @@ class Interview:
             await self._answered(index)
         return "next"
 
-    async def _ask(self, index: int) -> str:
+    async def _ask(self, index: int) -> tuple[str, bool]:
+        """The interviewer's words for a question, and whether the model was cut off at its length limit."""
         question = self.questions[index]
         history = [
             PastExchange(label=f"Question {i + 1} ({self.questions[i].category})", turns=session_turns(r))
@@ -205,11 +215,15 @@ class Interview:
             history=history,
             settings=self.settings,
         )
-        words = (await self.frontend.speak(self.backend.stream(request))).strip()
+        stream = self.backend.stream(request)
+        words = (await self.frontend.speak(stream)).strip()
         if not words:
             words = question.text[:1].upper() + question.text[1:]
             await self.frontend.speak(say_once(words))
-        return words
+            return words, False
+        if stream.cut_off:
+            self.frontend.notice(cut_off_notice(question), level="dim")
+        return words, stream.cut_off
 
     async def _read(self, index: int, info: QuestionInfo) -> Literal["answered", "skipped", "quit"]:
         record = self.session.records[index]
@@ -386,6 +400,8 @@ class Interview:
         except Exception as exc:  # noqa: BLE001 - a grading bug must not cost the candidate their session
             reason = f"internal error while grading ({type(exc).__name__}: {exc})"
             grade = Grade.ungraded(question.id, reason, **common)  # type: ignore[arg-type]
+        # words, speaking time and STAR actions come from the detectors, the same on every backend
+        grade.delivery = delivery_note(record.candidate_text(), question.category, answers=record.answer_count())
         record.grade = grade
         record.status = grade.status
         self.save()

@@ -124,7 +124,7 @@ def redirect(question: Question) -> str:
 def decide_follow_up(task: Task, context: OfflineContext) -> FollowUpDecision:
     from mock_interviewer.offline.grading import assess
 
-    question = task.question
+    question = task.subject
     answer = candidate_text(task)
     gaps = ranked_gaps(question, answer, context)
     missing = [p.point for p in gaps]

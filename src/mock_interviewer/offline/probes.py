@@ -68,7 +68,7 @@ def _fresh_passage(point: str, answer: str, used: set[str]) -> str:
 def probes_for_answer(task: Task, context: OfflineContext) -> ProbeList:
     from mock_interviewer.offline.followups import redirect
 
-    question, answer = task.question, candidate_text(task)
+    question, answer = task.subject, candidate_text(task)
     corpus = context.corpus
     count = task.count or DEFAULT_COUNT
     assessment = assess(question, answer, context)
@@ -128,7 +128,7 @@ def _depth_probes(question: Question, answer: str, covered: list[PointCoverage],
 
 def probes_for_question(task: Task, context: OfflineContext) -> ProbeList:
     """Without an answer: the probes that best separate a great answer from a mediocre or poor one."""
-    question = task.question
+    question = task.subject
     corpus = context.corpus
     count = task.count or DEFAULT_COUNT
     weights = importance(question, corpus)
@@ -148,7 +148,7 @@ def probes_for_question(task: Task, context: OfflineContext) -> ProbeList:
 
 
 def make_probes(task: Task, context: OfflineContext) -> ProbeList:
-    context.include(task.question)
+    context.include(task.subject)
     if candidate_text(task).strip():
         return probes_for_answer(task, context)
     return probes_for_question(task, context)

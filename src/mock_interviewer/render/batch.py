@@ -159,7 +159,10 @@ def dry_run_view(result: Any, offline: bool) -> RenderableType:
     table.add_column(style="dim")
     done = result.already_done + result.reused
     table.add_row("answers", f"{result.answers:,}", f"{done:,} already graded" if done else "")
-    table.add_row("requests", f"{result.requests:,}", "Batch API (half price)" if result.batch_api else "")
+    notes = ["Batch API (half price)"] if result.batch_api else []
+    if result.samples > 1:
+        notes.append(f"{result.samples} per answer (--samples)")
+    table.add_row("requests", f"{result.requests:,}", "; ".join(notes))
     counted = f"tiktoken, {result.model}" if result.tokens_exact else "estimated: no tiktoken encoding could load"
     table.add_row("prompt tokens", f"{result.prompt_tokens:,}", counted)
     table.add_row("completion tokens", f"~{result.completion_tokens:,}", f"at most {result.completion_tokens_max:,}")

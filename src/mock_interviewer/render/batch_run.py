@@ -67,6 +67,7 @@ class BatchRunJson(StrictModel):
     duplicates: int
     skipped_inputs: int
     requests: int
+    samples: int = 1  # grades per answer (--samples; 1 offline, which grades once)
     graded: int
     ungraded: int
     service_failures: int
@@ -95,6 +96,7 @@ def outcome_json(outcome: BatchOutcome) -> BatchRunJson:
             "service_failures", "stopped", "interrupted")},
         tokens=Tokens(prompt=summary.prompt_tokens, completion=summary.completion_tokens, cached=summary.cached_tokens),
         elapsed_seconds=round(summary.elapsed_seconds, 3),
+        samples=outcome.options.samples,
         out=str(outcome.options.out),
         results=str(outcome.results),
         reports=[str(p) for p in outcome.reports],
@@ -147,6 +149,7 @@ class DryRunJson(StrictModel):
     duplicates: int
     skipped_inputs: int
     requests: int
+    samples: int = 1
     answers_to_grade: int
     tokens: DryRunTokens
     cost: CostJson | None

@@ -105,7 +105,9 @@ def borderline_line(grade: Grade) -> Text:
     assert mark is not None
     between = " and ".join(mark.tiers)
     if mark.basis == "samples" and grade.samples:
-        why = f"{len(grade.samples)} samples, exemplars in rotated order, gave {', '.join(grade.samples)}"
+        from mock_interviewer.sampling import samples_seen
+
+        why = samples_seen(grade.samples)
     else:
         why = f"the tier model's two likeliest tiers are {mark.margin} apart"
     return Text.assemble(("◐ Borderline: ", "bold yellow"), (f"between {between} ({why}); a person should decide.", "yellow"))
@@ -139,5 +141,9 @@ def grade_view(grade: Grade, question: Question, *, width: int = 80) -> Renderab
                 ("Such text is ignored: only the substance is graded.", "yellow"),
             ),
         ]
+    if grade.delivery is not None:  # from the detectors, not the grader: words, speaking time, own actions
+        from mock_interviewer.render.delivery import delivery_lines
+
+        parts += [Text(""), *delivery_lines(grade.delivery)]
     parts += [Text(""), Rule(style="dim"), footer(grade, width)]
     return Group(*parts)

@@ -12,7 +12,7 @@ from mock_interviewer.batch.report_model import AnswerEntry, BatchReport
 CSV_COLUMNS = [
     "item_id", "candidate", "question_id", "category", "status", "tier", "score", "explanation", "gaps",
     "strengths", "reason", "suspicious", "truncated", "backend", "model", "estimate", "source", "line", "key",
-    "borderline", "answer",
+    "borderline", "samples", "answer",
 ]  # fmt: skip
 
 
@@ -37,7 +37,7 @@ def csv_row(answer: AnswerEntry) -> list[object]:
         answer.explanation, "; ".join(f"{g.point} ({g.why_it_matters})" for g in answer.missing),
         "; ".join(answer.strengths), answer.reason or "", answer.suspicious, answer.truncated, answer.backend,
         answer.model, answer.estimate, answer.source, answer.line or "", answer.key,
-        " / ".join(answer.borderline or []), answer.answer or "",
+        " / ".join(answer.borderline or []), ", ".join(answer.samples or []), answer.answer or "",
     ]  # fmt: skip
 
 

@@ -139,7 +139,8 @@ def borderline_table(report: BatchReport) -> TableData:
 def flags(answer: AnswerEntry) -> list[str]:
     found = [name for name, on in (("suspicious", answer.suspicious), ("truncated", answer.truncated)) if on]
     if answer.borderline:
-        found.append("borderline: " + " / ".join(answer.borderline))
+        why = f" ({answer.borderline_why})" if answer.borderline_why else ""
+        found.append("borderline: " + " / ".join(answer.borderline) + why)
     return found
 
 

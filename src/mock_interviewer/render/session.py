@@ -16,13 +16,17 @@ from rich.table import Table
 from rich.text import Text
 
 from mock_interviewer.bank import Bank, Question
+from mock_interviewer.delivery import WORDS_PER_MINUTE
 from mock_interviewer.errors import InputError
 from mock_interviewer.grades import Grade
 from mock_interviewer.interview.frontend import Feedback, QuestionInfo
 from mock_interviewer.render import TIER_LABEL, TIER_STYLE, follow_up_limit, plural, sentence_case, time_box
+from mock_interviewer.render.delivery import actions_sentence, delivery_cell, delivery_lines, delivery_sentence
 from mock_interviewer.safetext import for_terminal
 from mock_interviewer.session_store import AnswerAttempt, QuestionRecord, Session, SessionTurn
 from mock_interviewer.summary import QuestionResult, Summary
+
+CUT_OFF_MARK = "(cut off at the model's length limit)"
 
 STATUS_LABEL = {
     "in_progress": "in progress",
@@ -95,6 +99,7 @@ def feedback_view(position: int, question: Question, grade: Grade, *, width: int
         Text.assemble((question.id, "bold cyan"), (f"  ·  {question.category}", "dim")),
         Text.assemble(("Ungraded: ", "bold yellow"), grade.reason or "no reason given"),
         Text("Your answer is saved; resuming the session tries the grade again.", style="dim"),
+        *(delivery_lines(grade.delivery) if grade.delivery is not None else []),
     )
 
 
@@ -145,13 +150,20 @@ def summary_view(summary: Summary) -> RenderableType:
     table.add_column("question", style="cyan", no_wrap=True)
     table.add_column("category", no_wrap=True)
     table.add_column("result", no_wrap=True)
+    table.add_column("delivery", no_wrap=True)
     table.add_column("", overflow="ellipsis", no_wrap=True, style="dim", max_width=30)
     for result in summary.results:
         note = plural(result.follow_ups, "follow-up") if result.follow_ups else ""
         if result.status == "ungraded" and result.reason:
             note = result.reason
-        table.add_row(str(result.position), result.question_id, result.category, result_text(result), note)
+        spoken = delivery_cell(result.delivery.words, result.delivery.speaking_seconds) if result.delivery else ""
+        table.add_row(str(result.position), result.question_id, result.category, result_text(result), spoken, note)
+    if summary.delivery is not None:
+        total = summary.delivery
+        table.add_row("", Text("In all", style="bold"), "", "", delivery_cell(total.words, total.speaking_seconds), "")
     parts += [Text(""), table]
+    if summary.delivery is not None:
+        parts.append(Text(f"Speaking times are estimates at {WORDS_PER_MINUTE} words a minute.", style="dim"))
     if summary.strongest:
         parts += [Text(""), Text("Strongest", style="bold green"), Padding(_bullets(summary.strongest), (0, 0, 0, 2))]
     if summary.weakest:
@@ -259,7 +271,10 @@ def turns_grid(turns: Sequence[SessionTurn]) -> Table:
             grid.add_row(Text("You:", style="bold"), Text("(skipped)", style="dim italic"))
         elif turn.speaker == "interviewer":
             label = "Follow-up:" if turn.kind == "follow_up" else "Interviewer:"
-            grid.add_row(Text(label, style="bold cyan"), Text(for_terminal(turn.text), style="cyan"))
+            words = Text(for_terminal(turn.text), style="cyan")
+            if turn.cut_off:
+                words.append(f" {CUT_OFF_MARK}", style="dim")
+            grid.add_row(Text(label, style="bold cyan"), words)
         else:
             grid.add_row(Text("You:", style="bold"), Text(for_terminal(turn.text)))
     return grid
@@ -297,9 +312,12 @@ def session_view(session: Session, bank: Bank, summary: Summary) -> RenderableTy
                 parts += [Text("")] if number > 1 else []
                 parts.append(_attempt_heading(number, attempt, len(attempts)))
                 parts += _turn_lines(attempt) + _grade_lines(attempt.grade)
-            continue
-        parts += _turn_lines(record) or [Text("(not reached)", style="dim")]
-        parts += _grade_lines(record.grade)
+        else:
+            parts += _turn_lines(record) or [Text("(not reached)", style="dim")]
+            parts += _grade_lines(record.grade)
+        note = summary.results[position - 1].delivery if position <= len(summary.results) else None
+        if note is not None:  # the summary's: the latest attempt's
+            parts += delivery_lines(note)
     parts += [Text(""), summary_view(summary)]
     return Group(*parts)
 
@@ -309,6 +327,11 @@ def session_view(session: Session, bank: Bank, summary: Summary) -> RenderableTy
 
 def _md_escape_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _md_escape_inline(text: str) -> str:
+    """The candidate's words inside emphasis: characters Markdown would read as markup are escaped."""
+    return "".join("\\" + c if c in "\\`*_[]<>|#" else c for c in text.replace("\n", " "))
 
 
 def _quote(text: str) -> str:
@@ -342,7 +365,8 @@ def _md_turns(turns: Sequence[SessionTurn]) -> list[str]:
             lines += ["*Skipped.*", ""]
         elif turn.speaker == "interviewer":
             label = "Interviewer (follow-up)" if turn.kind == "follow_up" else "Interviewer"
-            lines += [f"**{label}:** {for_terminal(turn.text).strip()}", ""]
+            mark = f" *{CUT_OFF_MARK}*" if turn.cut_off else ""
+            lines += [f"**{label}:** {for_terminal(turn.text).strip()}{mark}", ""]
         else:
             lines += ["**You:**", "", _quote(for_terminal(turn.text)), ""]
     return lines
@@ -379,14 +403,30 @@ def session_markdown(session: Session, bank: Bank, summary: Summary) -> str:
             lines += _md_turns(attempt.turns)
             if attempt.grade is not None:
                 lines += _md_grade(attempt.grade)
-    lines += ["## Summary", "", "| # | Question | Category | Result |", "| ---: | --- | --- | --- |"]
+        note = summary.results[position - 1].delivery if position <= len(summary.results) else None
+        if note is not None:  # the summary's: the latest attempt's
+            lines += [f"*{delivery_sentence(note)}*", ""]
+            actions = actions_sentence(note)
+            if actions:
+                lines += [f"*{_md_escape_inline(actions)}*", ""]
+    lines += [
+        "## Summary", "", "| # | Question | Category | Result | Delivery |", "| ---: | --- | --- | --- | --- |"
+    ]
     for result in summary.results:
         if result.tier and result.score:
             outcome = f"{TIER_LABEL[result.tier]} {result.score}/5"
         else:
             outcome = RESULT_LABEL.get(result.status, result.status)
-        lines.append(f"| {result.position} | {result.question_id} | {result.category} | {_md_escape_cell(outcome)} |")
+        spoken = delivery_cell(result.delivery.words, result.delivery.speaking_seconds) if result.delivery else ""
+        lines.append(
+            f"| {result.position} | {result.question_id} | {result.category} | {_md_escape_cell(outcome)} | {spoken} |"
+        )
+    if summary.delivery is not None:
+        total = summary.delivery
+        lines.append(f"| | **In all** | | | {delivery_cell(total.words, total.speaking_seconds)} |")
     lines.append("")
+    if summary.delivery is not None:
+        lines += [f"Speaking times are estimates at {WORDS_PER_MINUTE} words a minute.", ""]
     if summary.average_score is not None:
         lines += [f"Average score: {summary.average_score:g}/5 over {summary.graded} graded answers.", ""]
     if summary.strongest:
