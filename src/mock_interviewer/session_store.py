@@ -111,11 +111,11 @@ class QuestionRecord(StrictModel):
 
         The new attempt's first turn is the interviewer's question in the words it was first asked.
         """
-        asked = next((t.text for t in self.turns if t.kind == "question"), None)
+        asked = next((t for t in self.turns if t.kind == "question"), None)
         if asked is None or self.grade is None:
             raise ValueError("only a question whose answer has its feedback can be answered again")
         self.earlier_attempts.append(self.latest())
-        self.turns = [SessionTurn(speaker="interviewer", kind="question", text=asked)]
+        self.turns = [SessionTurn(speaker="interviewer", kind="question", text=asked.text, cut_off=asked.cut_off)]
         self.follow_ups_asked = 0
         self.grade = None
         self.status = "asked"
