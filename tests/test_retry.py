@@ -155,6 +155,13 @@ def test_retry_in_a_piped_offline_interview_shows_the_question_again_and_the_cha
     assert f"Against the attempt before: {before}/5 → {after}/5 (+{after - before})" in out
     assert out.index("attempt 2") < out.index("Against the attempt before") < out.rindex("Question 2 of 2")
 
+    shown = cli("sessions", "show", path.stem, "--transcripts-dir", str(tmp_path))
+    text = " ".join(shown.stdout.split())
+    assert text.index("Attempt 1 of 2") < text.index("Delivery: 5 words") < text.index("Attempt 2 of 2")
+    assert text.index("Attempt 2 of 2") < text.index(f"Delivery: {len(CACHE_BETTER.split())} words")
+    markdown = cli("sessions", "show", path.stem, "--markdown", "--transcripts-dir", str(tmp_path)).stdout
+    assert markdown.index("### Attempt 1 of 2") < markdown.index("*Delivery: 5 words") < markdown.index("### Attempt 2")
+
 
 # ---------------------------------------------------------------- every attempt in sessions show and progress
 

@@ -312,6 +312,8 @@ def session_view(session: Session, bank: Bank, summary: Summary) -> RenderableTy
                 parts += [Text("")] if number > 1 else []
                 parts.append(_attempt_heading(number, attempt, len(attempts)))
                 parts += _turn_lines(attempt) + _grade_lines(attempt.grade)
+                earlier = attempt.grade.delivery if number < len(attempts) and attempt.grade else None
+                parts += delivery_lines(earlier) if earlier is not None else []  # the latest's: below
         else:
             parts += _turn_lines(record) or [Text("(not reached)", style="dim")]
             parts += _grade_lines(record.grade)
@@ -403,6 +405,8 @@ def session_markdown(session: Session, bank: Bank, summary: Summary) -> str:
             lines += _md_turns(attempt.turns)
             if attempt.grade is not None:
                 lines += _md_grade(attempt.grade)
+                if number < len(attempts) and attempt.grade.delivery is not None:  # the latest's: below
+                    lines += [f"*{delivery_sentence(attempt.grade.delivery)}*", ""]
         note = summary.results[position - 1].delivery if position <= len(summary.results) else None
         if note is not None:  # the summary's: the latest attempt's
             lines += [f"*{delivery_sentence(note)}*", ""]
