@@ -86,6 +86,14 @@ class ScriptedFrontend:
     def feedback(self, position: int, question: Any, grade: Any) -> None:
         self.events.append(("feedback", position, grade.status, grade.tier))
 
+    async def before_summary(self, position: int, question: Any) -> str:
+        """``/retry``, ``/great`` or ``/summary`` when one is next in the queue, else on to the summary."""
+        if self.replies and self.replies[0] in ("/retry", "/great", "/summary"):
+            choice = self.replies.popleft()[1:]
+            self.events.append(("before_summary", position, choice))
+            return choice
+        return "summary"
+
     async def feedback_at_end(self, items: Any) -> None:
         self.events.append(("feedback_at_end", [item.position for item in items]))
         for item in items:

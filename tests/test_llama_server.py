@@ -280,6 +280,8 @@ def test_an_interview_against_llama_server_in_a_real_terminal(
         assert PHRASE in screen  # the interviewer's words, streamed from the server
         pane.type(ANSWER)
         pane.keys("Escape", "Enter")
+        pane.wait_for("Enter: the summary · /retry")  # after the last question's feedback
+        pane.keys("Enter")
         screen = pane.wait_for("[exited 0]")
     finally:
         pane.close()
@@ -322,6 +324,8 @@ def test_an_interview_with_a_nonsense_model_still_saves_the_answer_and_reports_i
         pane.wait_for("Esc Enter: submit")
         pane.type(ANSWER)
         pane.keys("Escape", "Enter")
+        pane.wait_for("Enter: the summary · /retry")  # after the last question's feedback (ungraded)
+        pane.keys("Enter")
         screen = pane.wait_for("[exited")
     finally:
         pane.close()

@@ -72,8 +72,14 @@ def test_review_retry_and_progress_in_a_real_terminal(cli: Callable[..., Any], p
     assert "1. technical-09 · due: last score 1/5" in screen and "Question 1 of 1 · technical-09" in screen
     pane.paste(BETTER)
     pane.keys("Escape", "Enter")
+    pane.wait_for("Enter: the summary · /retry: answer question 1 again · /great: its great answer")
+    pane.type("/great")
+    pane.keys("Enter")
+    pane.wait_for("The key points it covers:")
+    pane.wait_for("Enter: the summary · /retry", after=0)
+    pane.keys("Enter")
     screen = pane.wait_for("[exited 0]")
-    assert "Feedback · question 1" in screen
+    assert "Feedback · question 1" in screen and "The great answer to technical-09 (the bank's exemplar):" in screen
 
     monkeypatch.chdir(tmp_path / "progress-here")
     screen = run(panes, tmp_path, env, "progress").wait_for("[exited 0]")

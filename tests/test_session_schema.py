@@ -128,3 +128,12 @@ def test_a_version_1_session_with_an_ungraded_answer_resumes_and_is_graded(cli: 
     assert graded["status"] == "graded" and graded["grade"]["backend"] == "offline" and graded["grade"]["score"]
     assert [t["text"] for t in graded["turns"] if t["kind"] == "answer"] == answer
     assert graded["earlier_attempts"] == [] and saved["records"][0]["grade"] == raw["records"][0]["grade"]
+
+
+def test_a_retry_asks_the_question_as_first_asked_cut_off_mark_included() -> None:
+    record = QuestionRecord(question_id="director-01", status="graded", turns=[
+        SessionTurn(speaker="interviewer", kind="question", text="Tell me how your team would", cut_off=True),
+        SessionTurn(speaker="candidate", kind="answer", text="We keep a register."),
+    ], grade=Grade.ungraded("director-01", "x", backend="offline", model="m", estimate=True))
+    record.start_again()
+    assert [(t.text, t.cut_off) for t in record.turns] == [("Tell me how your team would", True)]

@@ -16,7 +16,7 @@ from mock_interviewer.delivery import Delivery, delivery_of
 from mock_interviewer.errors import InputError
 from mock_interviewer.grades import Grade
 from mock_interviewer.review import due_at
-from mock_interviewer.session_store import QuestionRecord, Session
+from mock_interviewer.session_store import AnswerAttempt, Session
 from mock_interviewer.star import StarPart, is_behavioural, star_parts
 from mock_interviewer.strict import StrictModel
 
@@ -46,18 +46,17 @@ class QuestionHistory(StrictModel):
     key_points: list[str]
 
 
-def _answered_at(record: QuestionRecord, session: Session) -> datetime:
-    times = [t.at for t in record.turns if t.speaker == "candidate" and t.kind == "answer"]
-    return times[-1] if times else session.created_at
-
-
-def _graded(sessions: Iterable[Session], question_id: str) -> list[tuple[datetime, Session, QuestionRecord, Grade]]:
+def _graded(sessions: Iterable[Session], question_id: str) -> list[tuple[datetime, Session, AnswerAttempt, Grade]]:
+    """Every graded answer to the question, oldest first (a question answered again gives one each)."""
     found = []
     for session in sessions:
         for record in session.records:
-            grade = record.grade
-            if record.question_id == question_id and grade is not None and grade.status == "graded":
-                found.append((_answered_at(record, session), session, record, grade))
+            if record.question_id != question_id:
+                continue
+            for answer in record.attempts():
+                grade = answer.grade
+                if grade is not None and grade.status == "graded":
+                    found.append((answer.answered_at() or session.created_at, session, answer, grade))
     return sorted(found, key=lambda item: item[0])
 
 
@@ -69,13 +68,13 @@ def question_history(items: Iterable[tuple[Path, Session | InputError]], bank: B
     sessions = [item for _, item in items if isinstance(item, Session)]
     attempts: list[AttemptDetail] = []
     previous: Grade | None = None
-    for at, session, record, grade in _graded(sessions, question_id):
+    for at, session, answer, grade in _graded(sessions, question_id):
         if grade.tier is None or grade.score is None:  # a graded grade has both; the model says so
             continue
         attempts.append(AttemptDetail(
             session_id=session.id, at=at, tier=grade.tier, score=grade.score, estimate=grade.estimate,
-            answer=record.candidate_text(), missing=missing_points(grade, question), delivery=delivery_of(record.candidate_text()),
-            star=star_parts(record.candidate_text()) if is_behavioural(question.category) else None,
+            answer=answer.candidate_text(), missing=missing_points(grade, question), delivery=delivery_of(answer.candidate_text()),
+            star=star_parts(answer.candidate_text()) if is_behavioural(question.category) else None,
             against_previous=compare_attempts(previous, grade, question) if previous else None,
         ))
         previous = grade

@@ -4,6 +4,8 @@ Everything is computed from the saved sessions' grades (no model call), so ``pro
 both backends and can be recomputed at any time. The rules, stated once (also in docs/progress.md):
 
 - An *attempt* is one graded answer to a question: its session, when it was answered, tier and score.
+  A question answered again in a session (``/retry``) gives one attempt per graded answer, each a point
+  in its history and in its session's mean score.
 - A question *improved* when its latest score is above its first; it *did not improve* when it has two or
   more attempts and the latest is not above the first.
 - An area's (category's or track's) *current* score is the mean of its questions' latest scores, its
@@ -27,7 +29,7 @@ from mock_interviewer.bank import Bank
 from mock_interviewer.delivery import delivery_of
 from mock_interviewer.errors import InputError
 from mock_interviewer.review import due_at, review_order
-from mock_interviewer.session_store import QuestionRecord, Session
+from mock_interviewer.session_store import AnswerAttempt, Session
 from mock_interviewer.strict import StrictModel
 
 SCHEMA_VERSION = 1
@@ -124,25 +126,25 @@ class ProgressReport(StrictModel):
     unreadable: list[Unreadable] = Field(default_factory=list)
 
 
-def _attempt_time(record: QuestionRecord, session: Session) -> datetime:
-    answers = [turn.at for turn in record.turns if turn.speaker == "candidate" and turn.kind == "answer"]
-    return answers[-1] if answers else session.created_at
+def _attempt_time(answer: AnswerAttempt, session: Session) -> datetime:
+    return answer.answered_at() or session.created_at
 
 
 def attempts_of(session: Session) -> list[tuple[str, Attempt]]:
-    """``(question_id, attempt)`` for every graded answer in a session."""
+    """``(question_id, attempt)`` for every graded answer in a session, a question answered again included."""
     found = []
     for record in session.records:
-        grade = record.grade
-        if grade is None or grade.status != "graded" or grade.tier is None or grade.score is None:
-            continue
-        spoken = delivery_of(record.candidate_text())
-        attempt = Attempt(
-            session_id=session.id, at=_attempt_time(record, session), tier=grade.tier, score=grade.score,
-            backend=grade.backend, estimate=grade.estimate, words=spoken.words,
-            fillers=len(spoken.fillers) + len(spoken.hedges),
-        )
-        found.append((record.question_id, attempt))
+        for answer in record.attempts():
+            grade = answer.grade
+            if grade is None or grade.status != "graded" or grade.tier is None or grade.score is None:
+                continue
+            spoken = delivery_of(answer.candidate_text())
+            attempt = Attempt(
+                session_id=session.id, at=_attempt_time(answer, session), tier=grade.tier, score=grade.score,
+                backend=grade.backend, estimate=grade.estimate, words=spoken.words,
+                fillers=len(spoken.fillers) + len(spoken.hedges),
+            )
+            found.append((record.question_id, attempt))
     return found
 
 

@@ -111,14 +111,22 @@ class QuestionRecord(StrictModel):
 
         The new attempt's first turn is the interviewer's question in the words it was first asked.
         """
-        asked = next((t.text for t in self.turns if t.kind == "question"), None)
+        asked = next((t for t in self.turns if t.kind == "question"), None)
         if asked is None or self.grade is None:
             raise ValueError("only a question whose answer has its feedback can be answered again")
         self.earlier_attempts.append(self.latest())
-        self.turns = [SessionTurn(speaker="interviewer", kind="question", text=asked)]
+        self.turns = [SessionTurn(speaker="interviewer", kind="question", text=asked.text, cut_off=asked.cut_off)]
         self.follow_ups_asked = 0
         self.grade = None
         self.status = "asked"
+
+    def keep_earlier_attempt(self) -> None:
+        """A new attempt given up before any answer (``/skip``): the last earlier attempt is the latest again."""
+        if not self.earlier_attempts or self.candidate_text().strip():
+            raise ValueError("only an attempt with no answer yet can be given up for the earlier one")
+        earlier = self.earlier_attempts.pop()
+        self.turns, self.follow_ups_asked, self.grade = earlier.turns, earlier.follow_ups_asked, earlier.grade
+        self.status = earlier.grade.status if earlier.grade is not None else "answered"
 
     def answer_count(self) -> int:
         """How many answers ``candidate_text`` joins (the answer and its follow-up answers)."""

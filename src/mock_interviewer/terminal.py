@@ -10,8 +10,8 @@ Two ways of reading an answer, chosen by what stdin is:
   lines. An answer ends at a line holding only ``.`` (or at end of input).
 
 Either way a command is a line of its own: ``/edit`` (opens ``$VISUAL`` /
-``$EDITOR``, else the first of editor, nano, vi found), ``/repeat``, ``/skip``,
-``/quit``, ``/help``. A typed ``.`` on its own line also submits in the editor
+``$EDITOR``, else the first of editor, nano, vi found), ``/repeat``, ``/great``,
+``/retry``, ``/skip``, ``/quit``, ``/help``. A typed ``.`` on its own line also submits in the editor
 mode, so one convention works everywhere.
 """
 
@@ -35,6 +35,7 @@ from rich.text import Text
 
 from mock_interviewer.answer_input import MAX_ANSWER_CHARS
 from mock_interviewer.bank import Question
+from mock_interviewer.compare import AttemptComparison
 from mock_interviewer.grades import Grade
 from mock_interviewer.interview.answers import answer_problem
 from mock_interviewer.interview.frontend import Answer, AnswerRequest, Command, Feedback, QuestionInfo, Reply
@@ -47,7 +48,7 @@ from mock_interviewer.summary import Summary
 if TYPE_CHECKING:
     from prompt_toolkit.key_binding import KeyBindings
 
-COMMANDS = ("edit", "repeat", "great", "skip", "quit", "help")
+COMMANDS = ("edit", "repeat", "great", "retry", "skip", "quit", "help")
 _COMMAND_LINE = re.compile(r"^\s*/([a-z]+)\s*$")
 SUBMIT_LINE = "."
 EMPTY_ANSWER = "Empty answer: type or paste your answer, or /skip this question."
@@ -60,6 +61,7 @@ HELP_ROWS = (
     ("/edit", "write the answer in your editor ($VISUAL or $EDITOR)"),
     ("/repeat", "hear the question again"),
     ("/great", "after feedback: the great answer to the last question, with its key points"),
+    ("/retry", "after feedback: answer the last question again; both attempts are kept and compared"),
     ("/skip", "skip this question (or this follow-up: your answer so far is graded)"),
     ("/quit", "stop here; the session is saved and can be resumed"),
     ("/help", "this list"),
@@ -197,6 +199,10 @@ class Reader(Protocol):
         """Wait for Enter before the next page (True), or the candidate typed q (False)."""
         ...
 
+    async def choose(self, prompt: str, frontend: TerminalFrontend) -> str | None:
+        """One line typed at a prompt ('' for Enter); None when nobody can type one (piped input)."""
+        ...
+
 
 def without_submit_line(text: str) -> str:
     """The answer without a final line holding only ``.`` (the submit convention)."""
@@ -284,6 +290,18 @@ class LineReader:
             self.interactive = False
             return True
         return line.strip().lower() not in STOP_PAGING
+
+    async def choose(self, prompt: str, frontend: TerminalFrontend) -> str | None:
+        """Piped input: nothing is read (the next line belongs to no question); a terminal: one line."""
+        if not self.interactive:
+            return None
+        frontend.console.print()
+        frontend.console.print(Text(prompt, style="dim"))
+        line = self.stream.readline()
+        if line == "":
+            self.interactive = False
+            return None
+        return line.strip()
 
     def _echo(self, frontend: TerminalFrontend, text: str) -> None:
         """Piped answers are not shown by a terminal: print them, so the output reads as a transcript.
@@ -426,6 +444,18 @@ class PromptToolkitReader:
         reply = await pager.prompt_async(FormattedText([("fg:ansibrightblack", f"{prompt} ")]))
         return reply.strip().lower() not in STOP_PAGING
 
+    async def choose(self, prompt: str, frontend: TerminalFrontend) -> str | None:
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.formatted_text import FormattedText
+
+        chooser: PromptSession[str] = PromptSession(output=self._output, erase_when_done=True)
+        frontend.console.print()
+        try:
+            reply = await chooser.prompt_async(FormattedText([("fg:ansibrightblack", f"{prompt} ")]))
+        except EOFError:  # Ctrl-D: on to the summary
+            return ""
+        return reply.strip()
+
 
 # ---------------------------------------------------------------- the frontend
 
@@ -536,6 +566,26 @@ class TerminalFrontend:
 
         self.console.print()
         self.console.print(feedback_view(position, question, grade, width=self.console.width))
+
+    def attempt_change(self, position: int, question: Question, change: AttemptComparison) -> None:
+        from rich.console import Group
+
+        from mock_interviewer.render.history import comparison_lines
+
+        self.console.print()
+        self.console.print(Group(*comparison_lines(change)))
+
+    async def before_summary(self, position: int, question: Question) -> Literal["summary", "retry", "great"]:
+        prompt = f"Enter: the summary · /retry: answer question {position} again · /great: its great answer"
+        while True:
+            line = await self.reader.choose(prompt, self)
+            if not line:
+                return "summary"
+            command = parse_command(line)
+            if command in ("retry", "great"):
+                self.echo("/" + command, style="dim")
+                return cast(Literal["retry", "great"], command)
+            self.notice(f"{line}: press Enter for the summary, or type /retry or /great.", level="warning")
 
     async def feedback_at_end(self, items: Sequence[Feedback]) -> None:
         """A line per answer first; then, in a terminal, each answer's feedback after Enter (q: to the summary)."""

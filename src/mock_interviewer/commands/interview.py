@@ -162,7 +162,7 @@ def interview(
 
     Type or paste a multi-line answer; Esc then Enter submits (so does a line with only '.', also when answers are piped).
 
-    Commands on a line of their own: /edit, /repeat, /great, /skip, /quit, /help.
+    Commands on a line of their own: /edit, /repeat, /great, /retry, /skip, /quit, /help.
 
     The session is saved after every answer; Ctrl-C saves too. Continue it with --resume ID.
     """
@@ -387,7 +387,8 @@ def _not_saved(console: Console, runner: Interview, exc: WriteError, banks: list
         raise MockInterviewerError(
             f"{exc}; everything said so far, your last answer included, is kept in {copy}: {then} resume with: {hint}"
         ) from None
-    last = next((t for r in reversed(session.records) for t in reversed(r.turns) if t.kind == "answer"), None)
+    # the answer just given: the newest (a /retry's answer to an earlier question may be newer than a later one's)
+    last = max((t for r in session.records for t in r.turns if t.kind == "answer"), key=lambda t: t.at, default=None)
     if last is not None:
         console.print("\n[bold]Your last answer[/bold] (not saved; copy it):", highlight=False)
         console.print(Text(for_terminal(last.text)), soft_wrap=True)  # unwrapped: it is copied

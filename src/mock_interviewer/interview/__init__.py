@@ -24,6 +24,9 @@ a question's record                         next step
 ``graded`` / ``skipped``                    nothing
 ==========================================  ===========================================
 
+``/retry`` starts a new attempt at an answered question: its latest attempt joins
+``earlier_attempts`` and the record is ``asked`` again, so the table goes on to apply.
+
 The session is saved (atomically) after every candidate answer, every
 interviewer turn and every grade. Grading failures never end the session: an
 answer the model could not grade is saved as ungraded with the reason. A model

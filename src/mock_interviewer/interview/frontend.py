@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from mock_interviewer.bank import Question
+from mock_interviewer.compare import AttemptComparison
 from mock_interviewer.grades import Grade
 from mock_interviewer.session_store import SessionTurn
 from mock_interviewer.summary import Summary
@@ -24,6 +25,7 @@ class QuestionInfo:
     question: Question
     time_left: float | None
     resumed: bool = False
+    attempt: int = 1  # 2 and more: the question answered again (/retry)
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ class Answer:
 
 @dataclass(frozen=True)
 class Command:
-    name: Literal["repeat", "skip", "quit", "help", "great"]
+    name: Literal["repeat", "skip", "quit", "help", "great", "retry"]
 
 
 Reply = Answer | Command
@@ -86,6 +88,17 @@ class Frontend(Protocol):
     def busy(self, label: str) -> AbstractContextManager[object]: ...
 
     def feedback(self, position: int, question: Question, grade: Grade) -> None: ...
+
+    def attempt_change(self, position: int, question: Question, change: AttemptComparison) -> None:
+        """After a retried question's feedback: what changed against the attempt before (``/retry``)."""
+        ...
+
+    async def before_summary(self, position: int, question: Question) -> Literal["summary", "retry", "great"]:
+        """After the last question's feedback: go on to the summary, answer it again, or see its great answer.
+
+        A frontend nobody can answer (piped input) goes on to the summary without reading anything.
+        """
+        ...
 
     async def feedback_at_end(self, items: Sequence[Feedback]) -> None:
         """With ``--feedback end``: every question's feedback, before the summary."""

@@ -12,6 +12,7 @@ from typing import Literal
 
 from mock_interviewer.backends.base import Backend
 from mock_interviewer.bank import Bank, Question
+from mock_interviewer.compare import AttemptComparison, compare_attempts
 from mock_interviewer.config import Settings
 from mock_interviewer.context_budget import PastExchange, fit_exchange
 from mock_interviewer.delivery_note import delivery_note
@@ -56,7 +57,8 @@ class Interview:
     timebox: TimeBox = field(init=False)
     questions: list[Question] = field(init=False)
     _grading: dict[int, asyncio.Task[None]] = field(init=False, default_factory=dict)
-    _retry: set[int] = field(init=False, default_factory=set)
+    _regrade: set[int] = field(init=False, default_factory=set)  # ungraded answers found on resume
+    _again: int | None = field(init=False, default=None)  # the question being answered again (/retry)
 
     def __post_init__(self) -> None:
         self.questions = []
@@ -68,7 +70,7 @@ class Interview:
                 )
             self.questions.append(self.bank.questions[record.question_id])
         self.timebox = TimeBox(self.session.options.minutes, self.session.elapsed_seconds, self.clock)
-        self._retry = {i for i, r in enumerate(self.session.records) if r.status == "ungraded"}
+        self._regrade = {i for i, r in enumerate(self.session.records) if r.status == "ungraded"}
 
     @property
     def options(self) -> SessionOptions:
@@ -90,7 +92,7 @@ class Interview:
         """Conduct the session to its end (a summary) or to ``/quit`` (None). Resumes wherever it stopped."""
         finished_before = self.session.status in ("completed", "timed_out")
         if finished_before:
-            retry = f" Trying the {len(self._retry)} ungraded answer(s) again." if self._retry else ""
+            retry = f" Trying the {len(self._regrade)} ungraded answer(s) again." if self._regrade else ""
             self.frontend.notice(f"Session {self.session.id} is already finished; here is its summary.{retry}")
         elif any(r.turns for r in self.session.records):
             done = sum(r.status in ("graded", "ungraded", "skipped", "answered") for r in self.session.records)
@@ -102,6 +104,8 @@ class Interview:
         self.save()
         try:
             outcome: Outcome = "done" if finished_before else await self._conduct()
+            if outcome == "done" and not finished_before:
+                outcome = await self._after_last_feedback()
             if outcome == "quit":
                 await self._stop_grading()
                 self.session.status = "quit"
@@ -139,8 +143,8 @@ class Interview:
             self._raise_grading_failure()
             if record.status in ("graded", "skipped"):
                 continue
-            if record.status == "answered" or (record.status == "ungraded" and index in self._retry):
-                self._retry.discard(index)
+            if record.status == "answered" or (record.status == "ungraded" and index in self._regrade):
+                self._regrade.discard(index)
                 await self._answered(index)
                 continue
             if record.status == "ungraded":
@@ -158,11 +162,16 @@ class Interview:
             question=self.questions[index],
             time_left=self.timebox.left(),
             resumed=resumed,
+            attempt=len(self.session.records[index].earlier_attempts) + 1,
         )
 
-    async def _question(self, index: int) -> Literal["next", "quit"]:
+    async def _question(self, index: int, *, again: bool = False) -> Literal["next", "quit"]:
+        """Ask a question (or go on with it where it stopped), read the answers and follow-ups, grade.
+
+        ``again``: a ``/retry`` that has just started the question's new attempt (not a resume).
+        """
         record = self.session.records[index]
-        resumed = record.status != "pending"
+        resumed = record.status != "pending" and not again
         info = self._info(index, resumed=resumed)
         self.frontend.question_start(info)
         if record.status == "pending":
@@ -235,8 +244,19 @@ class Interview:
                 if reply.name == "great":
                     self._great(index)
                     continue
+                if reply.name == "retry":
+                    if await self._answer_again(index) == "quit":
+                        return "quit"
+                    self.frontend.question_start(self._info(index, resumed=False))
+                    self.frontend.repeat(last.text, question)
+                    continue
                 if reply.name == "quit":
                     return "quit"
+                if record.earlier_attempts and not record.candidate_text().strip():
+                    record.keep_earlier_attempt()  # a retry skipped before any answer: the earlier one stands
+                    self.frontend.notice("Skipped: your earlier answer and its grade stand.", level="dim")
+                    self.save()
+                    return "skipped"
                 record.turns.append(SessionTurn(speaker="candidate", kind="skip", text="/skip"))
                 record.status = "answered" if record.candidate_text().strip() else "skipped"
                 self.save()
@@ -262,6 +282,57 @@ class Interview:
                                  level="dim")
             return
         self.frontend.great(self.questions[seen[-1]])
+
+    def _retry_target(self, index: int) -> int | None:
+        """The question ``/retry`` answers again: the last one before ``index`` with its feedback shown."""
+        if self.options.feedback == "end":
+            self.frontend.notice("/retry answers a question again after its feedback: with --feedback end, the "
+                                 "feedback comes at the end (practise it again with 'interview --question ID').",
+                                 level="dim")
+            return None
+        if self._again is not None:
+            self.frontend.notice(f"You are answering question {self._again + 1} again: answer it (or /skip) first.",
+                                 level="dim")
+            return None
+        seen = [i for i in range(index) if self.session.records[i].grade is not None]
+        if not seen:
+            self.frontend.notice("No feedback yet: /retry answers a question again once it has its feedback.",
+                                 level="dim")
+            return None
+        return seen[-1]
+
+    async def _answer_again(self, index: int) -> Literal["back", "quit"]:
+        """``/retry`` at question ``index``: answer the last question with feedback again, then come back.
+
+        The earlier attempt is kept; the new one starts with the question as first asked, is saved as it
+        goes (its answer before its grade) and is graded on its own, its feedback compared with the last.
+        """
+        target = self._retry_target(index)
+        if target is None:
+            return "back"
+        self.session.records[target].start_again()
+        self.save()
+        self._again = target
+        try:
+            return "quit" if await self._question(target, again=True) == "quit" else "back"
+        finally:
+            self._again = None
+
+    async def _after_last_feedback(self) -> Outcome:
+        """Before the summary (``--feedback now``, time left): ``/retry`` or ``/great`` for the last question.
+
+        There is no next question to type them at, so the frontend asks; each retry comes back here.
+        """
+        last = len(self.session.records) - 1
+        while self.options.feedback == "now" and self.session.records[last].grade is not None and not self.timebox.is_up():
+            choice = await self.frontend.before_summary(last + 1, self.questions[last])
+            if choice == "summary":
+                break
+            if choice == "great":
+                self.frontend.great(self.questions[last])
+            elif await self._answer_again(last + 1) == "quit":
+                return "quit"
+        return "done"
 
     async def _follow_up(self, index: int) -> None:
         """After an answer: probe the largest gap (within ``--follow-ups``), or stop probing."""
@@ -301,8 +372,19 @@ class Interview:
             grade = self.session.records[index].grade
             if grade is not None:
                 self.frontend.feedback(index + 1, self.questions[index], grade)
+                change = self._against_previous(index)
+                if change is not None:
+                    self.frontend.attempt_change(index + 1, self.questions[index], change)
         elif index not in self._grading:
             self._grading[index] = asyncio.ensure_future(self._grade(index))
+
+    def _against_previous(self, index: int) -> AttemptComparison | None:
+        """A retried question's graded attempt against its last earlier graded one (None: nothing to compare)."""
+        record = self.session.records[index]
+        earlier = [a.grade for a in record.earlier_attempts if a.grade is not None and a.grade.score is not None]
+        if not earlier or record.grade is None or record.grade.status != "graded" or record.grade.score is None:
+            return None
+        return compare_attempts(earlier[-1], record.grade, self.questions[index])
 
     async def _grade(self, index: int) -> None:
         record = self.session.records[index]
@@ -345,8 +427,8 @@ class Interview:
         for index, record in enumerate(self.session.records):
             if index in self._grading:
                 continue
-            if record.status == "answered" or (record.status == "ungraded" and index in self._retry):
-                self._retry.discard(index)
+            if record.status == "answered" or (record.status == "ungraded" and index in self._regrade):
+                self._regrade.discard(index)
                 if self.options.feedback == "now":
                     await self._answered(index)
                 else:

@@ -37,7 +37,8 @@ def _points(label: str, points: list[str], style: str) -> RenderableType | None:
     return Group(Text(f"{label}:", style=f"bold {style}"), _bullets(points, style))
 
 
-def _comparison(change: AttemptComparison) -> list[RenderableType]:
+def comparison_lines(change: AttemptComparison) -> list[RenderableType]:
+    """The score against the attempt before, the points now covered, still missing, newly missing."""
     sign = "same score" if change.change == 0 else f"{change.change:+d}"
     lines: list[RenderableType | None] = [
         Text(f"Against the attempt before: {change.previous_score}/5 → {change.score}/5 ({sign})", style="bold"),
@@ -84,7 +85,7 @@ def _attempt(number: int, attempt: AttemptDetail) -> RenderableType:
     if attempt.star is not None:
         body.append(star_line(attempt.star))
     if attempt.against_previous is not None:
-        body += _comparison(attempt.against_previous)
+        body += comparison_lines(attempt.against_previous)
     elif attempt.missing:
         body.append(_points("Missing", attempt.missing, "yellow") or Text())
     return Group(head, Padding(Group(*body), (0, 0, 1, 2)))

@@ -30,7 +30,7 @@ from mock_interviewer.render.delivery import (
     fillers_total,
 )
 from mock_interviewer.safetext import for_terminal
-from mock_interviewer.session_store import QuestionRecord, Session, SessionTurn
+from mock_interviewer.session_store import AnswerAttempt, QuestionRecord, Session, SessionTurn
 from mock_interviewer.summary import QuestionResult, Summary
 
 CUT_OFF_MARK = "(cut off at the model's length limit)"
@@ -70,6 +70,8 @@ def question_rule(info: QuestionInfo) -> Rule:
     left = clock(info.time_left)
     if left:
         parts.append(left)
+    if info.attempt > 1:
+        parts.append(f"attempt {info.attempt}")
     if info.resumed:
         parts.append("resumed")
     return Rule(Text(" · ".join(parts), style="bold"), align="left", style="cyan")
@@ -239,7 +241,32 @@ def sessions_table(items: Sequence[tuple[Path, Session | InputError]]) -> Table:
     return table
 
 
-def _turn_lines(record: QuestionRecord) -> list[RenderableType]:
+def _attempt_heading(number: int, attempt: AnswerAttempt, total: int) -> Text:
+    """``Attempt 1 of 2`` above an attempt's turns (its grade follows them)."""
+    heading = Text(f"Attempt {number} of {total}", style="bold")
+    if attempt.grade is None and attempt.candidate_text().strip():
+        heading.append(" · not graded yet (resuming the session grades it)", style="dim")
+    return heading
+
+
+def _grade_lines(grade: Grade | None) -> list[RenderableType]:
+    """A question's (or an attempt's) grade under its turns: tier and score, explanation, gaps; or why none."""
+    if grade is None:
+        return []
+    if grade.status == "graded" and grade.tier and grade.score:
+        line = Text.assemble(("Grade: ", "bold"), (f"{TIER_LABEL[grade.tier]} {grade.score}/5", TIER_STYLE[grade.tier]))
+        if grade.estimate:
+            line.append("  offline estimate", style="italic dim")
+        parts: list[RenderableType] = [line]
+        if grade.explanation:
+            parts.append(Padding(Text(grade.explanation), (0, 0, 0, 2)))
+        if grade.gaps:
+            parts.append(Padding(_bullets([g.point for g in grade.gaps]), (0, 0, 0, 2)))
+        return parts
+    return [Text.assemble(("Ungraded: ", "bold yellow"), grade.reason or "")]
+
+
+def _turn_lines(record: QuestionRecord | AnswerAttempt) -> list[RenderableType]:
     """The turns of a question as a two-column grid: wrapped and multi-paragraph text hangs under itself."""
     return [turns_grid(record.turns)] if record.turns else []
 
@@ -289,22 +316,19 @@ def session_view(session: Session, bank: Bank, summary: Summary) -> RenderableTy
         parts += [Text(""), Rule(Text(f"Question {position} · {record.question_id}", style="bold"), align="left")]
         if question:
             parts.append(Text(sentence_case(question.text), style="dim"))
-        parts += _turn_lines(record) or [Text("(not reached)", style="dim")]
-        if record.grade is not None:
-            grade = record.grade
-            if grade.status == "graded" and grade.tier and grade.score:
-                line = Text.assemble(("Grade: ", "bold"), (f"{TIER_LABEL[grade.tier]} {grade.score}/5", TIER_STYLE[grade.tier]))
-                if grade.estimate:
-                    line.append("  offline estimate", style="italic dim")
-                parts.append(line)
-                if grade.explanation:
-                    parts.append(Padding(Text(grade.explanation), (0, 0, 0, 2)))
-                if grade.gaps:
-                    parts.append(Padding(_bullets([g.point for g in grade.gaps]), (0, 0, 0, 2)))
-            else:
-                parts.append(Text.assemble(("Ungraded: ", "bold yellow"), grade.reason or ""))
+        attempts = record.attempts()
+        if len(attempts) > 1:  # answered again (/retry): every attempt, each with its grade
+            for number, attempt in enumerate(attempts, start=1):
+                parts += [Text("")] if number > 1 else []
+                parts.append(_attempt_heading(number, attempt, len(attempts)))
+                parts += _turn_lines(attempt) + _grade_lines(attempt.grade)
+                earlier = attempt.grade.delivery if number < len(attempts) and attempt.grade else None
+                parts += delivery_lines(earlier) if earlier is not None else []  # the latest's: below
+        else:
+            parts += _turn_lines(record) or [Text("(not reached)", style="dim")]
+            parts += _grade_lines(record.grade)
         note = summary.results[position - 1].delivery if position <= len(summary.results) else None
-        if note is not None:
+        if note is not None:  # the summary's: the latest attempt's
             parts += delivery_lines(note)
     parts += [Text(""), summary_view(summary)]
     return Group(*parts)
@@ -346,6 +370,20 @@ def _md_grade(grade: Grade) -> list[str]:
     return lines
 
 
+def _md_turns(turns: Sequence[SessionTurn]) -> list[str]:
+    lines: list[str] = []
+    for turn in turns:
+        if turn.kind == "skip":
+            lines += ["*Skipped.*", ""]
+        elif turn.speaker == "interviewer":
+            label = "Interviewer (follow-up)" if turn.kind == "follow_up" else "Interviewer"
+            mark = f" *{CUT_OFF_MARK}*" if turn.cut_off else ""
+            lines += [f"**{label}:** {for_terminal(turn.text).strip()}{mark}", ""]
+        else:
+            lines += ["**You:**", "", _quote(for_terminal(turn.text)), ""]
+    return lines
+
+
 def session_markdown(session: Session, bank: Bank, summary: Summary) -> str:
     """The whole session as Markdown: transcript, grades, and the summary; for notes or sharing."""
     options = session.options
@@ -370,19 +408,17 @@ def session_markdown(session: Session, bank: Bank, summary: Summary) -> str:
             lines += [f"*Bank question:* {sentence_case(question.text)}", ""]
         if not record.turns:
             lines += ["*Not reached.*", ""]
-        for turn in record.turns:
-            if turn.kind == "skip":
-                lines += ["*Skipped.*", ""]
-            elif turn.speaker == "interviewer":
-                label = "Interviewer (follow-up)" if turn.kind == "follow_up" else "Interviewer"
-                mark = f" *{CUT_OFF_MARK}*" if turn.cut_off else ""
-                lines += [f"**{label}:** {for_terminal(turn.text).strip()}{mark}", ""]
-            else:
-                lines += ["**You:**", "", _quote(for_terminal(turn.text)), ""]
-        if record.grade is not None:
-            lines += _md_grade(record.grade)
+        attempts = record.attempts()
+        for number, attempt in enumerate(attempts, start=1):
+            if len(attempts) > 1:  # answered again (/retry): every attempt, each with its grade
+                lines += [f"### Attempt {number} of {len(attempts)}", ""]
+            lines += _md_turns(attempt.turns)
+            if attempt.grade is not None:
+                lines += _md_grade(attempt.grade)
+                if number < len(attempts) and attempt.grade.delivery is not None:  # the latest's: below
+                    lines += [f"*{delivery_sentence(attempt.grade.delivery)}*", ""]
         note = summary.results[position - 1].delivery if position <= len(summary.results) else None
-        if note is not None:
+        if note is not None:  # the summary's: the latest attempt's
             lines += [f"*{delivery_sentence(note)}*", ""]
             for extra in (fillers_sentence(note.fillers, note.hedges), actions_sentence(note)):
                 if extra:
