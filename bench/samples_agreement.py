@@ -19,6 +19,7 @@ import sys
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "audit_holdout_d.jsonl"
 
@@ -29,7 +30,7 @@ def pick(per_tier: int) -> list[dict[str, str]]:
     return [row for tier in ("great", "mediocre", "poor") for row in rng.sample([r for r in rows if r["label"] == tier], per_tier)]
 
 
-def grade(out: Path, model: str, row: dict[str, str]) -> dict[str, object] | None:
+def grade(out: Path, model: str, row: dict[str, str]) -> dict[str, Any] | None:
     if not out.exists() or not out.stat().st_size:
         done = subprocess.run(
             [sys.executable, "-m", "mock_interviewer", "grade", "--backend", "openai", "--model", model, "--samples", "3",
