@@ -22,7 +22,7 @@ from mock_interviewer.batch.pricing import PriceTable, estimate_cost, load_price
 from mock_interviewer.batch.report import GapCounter, gather, md, render_markdown, write_reports
 from mock_interviewer.batch.results import DirectoryLock, ResultStore, make_record
 from mock_interviewer.batch.runner import run_live
-from mock_interviewer.config import Settings
+from mock_interviewer.config import Settings, load_settings
 from mock_interviewer.errors import InputError
 from mock_interviewer.grades import Grade, GradeVerdict, Usage
 from openai_fakes import verdict
@@ -295,12 +295,12 @@ def test_the_progress_bar_shows_counts_failures_and_tokens():
 
 
 def test_prices_snapshot_names_overrides_and_batch_discount(tmp_path):
-    table = load_prices(None, {})
+    table = load_prices(None)
     assert table.lookup("gpt-4.1-mini-2025-04-14")[0] == "gpt-4.1-mini"
     assert table.lookup("llama3.1:8b") is None
     override = tmp_path / "p.json"
     override.write_text(json.dumps({"llama3.1:8b": {"input": 0, "output": 0}, "gpt-4.1-mini": {"input": 1, "output": 4}}))
-    table = load_prices(None, {"MOCK_INTERVIEWER_PRICES": str(override)})
+    table = load_prices(None, load_settings({"MOCK_INTERVIEWER_PRICES": str(override)}).prices_file)
     assert table.lookup("llama3.1:8b")[1].input == 0 and "overridden" in table.source
     live = estimate_cost(table, "gpt-4.1-mini", prompt_tokens=1_000_000, completion_tokens=500_000,
                          completion_tokens_max=1_000_000)
@@ -309,7 +309,7 @@ def test_prices_snapshot_names_overrides_and_batch_discount(tmp_path):
     assert (live.total, live.maximum, batch.total) == (3.0, 5.0, 1.5)
     assert estimate_cost(PriceTable({}, ""), "x", prompt_tokens=1, completion_tokens=1, completion_tokens_max=1) is None
     with pytest.raises(InputError, match="no such price file"):
-        load_prices(tmp_path / "missing.json", {})
+        load_prices(tmp_path / "missing.json")
 
 
 def test_batch_polling_and_collecting_have_their_own_bars():
@@ -359,7 +359,7 @@ def test_run_batch_is_a_typed_call_with_true_counts(tmp_path):
     source.write_text("".join(json.dumps(r) + "\n" for r in rows) + "{broken\n", encoding="utf-8")
     options = BatchOptions(paths=(source,), out=tmp_path / "out", formats=("CSV",))
     backend = OfflineBackend()
-    prices = load_prices(None, {})
+    prices = load_prices(None)
 
     outcome = run_batch(options, SETTINGS, BANK, backend, prices=prices)
 

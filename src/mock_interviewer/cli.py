@@ -42,7 +42,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     debug: Annotated[
-        bool, typer.Option("--debug", envvar=ENV_DEBUG, help="Show tracebacks on errors.")
+        bool, typer.Option("--debug", help=f"Show tracebacks on errors; also {ENV_DEBUG}=1.")
     ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
@@ -98,6 +98,15 @@ def _os_error_line(exc: OSError) -> tuple[str, int]:
     return f"{where}{path_problem(exc)}", 2 if exc.errno in PATH_ERRNOS else 1
 
 
+def _debugging() -> bool:
+    """``--debug``, or ``MOCK_INTERVIEWER_DEBUG`` as the settings loader reads it (asked only when an error is caught)."""
+    import os
+
+    from mock_interviewer.config import debug_requested
+
+    return _state["debug"] or debug_requested(os.environ)
+
+
 def main() -> None:
     """Console-script entry point: run the app, report errors (usage errors too) as one line; nothing leaves unscrubbed."""
     out, err = sys.stdout, sys.stderr
@@ -119,7 +128,7 @@ def _run() -> None:
     try:
         code = app(prog_name="mock-interviewer", standalone_mode=False)
     except MockInterviewerError as exc:
-        if _state["debug"]:
+        if _debugging():
             raise
         print_error("error", str(exc).partition("\n")[0])
         sys.exit(exc.exit_code)
@@ -127,7 +136,7 @@ def _run() -> None:
         Console(stderr=True).print("interrupted", highlight=False)
         sys.exit(130)
     except OSError as exc:
-        if _state["debug"]:
+        if _debugging():
             raise
         line, status = _os_error_line(exc)
         print_error("error", line)
@@ -140,7 +149,7 @@ def _run() -> None:
         if type(exc).__name__ == "Abort":
             print_error("error", "aborted")
             sys.exit(1)
-        if _state["debug"]:
+        if _debugging():
             raise
         print_error("internal error", f"{type(exc).__name__}: {exc} (run with --debug for the traceback)")
         sys.exit(1)

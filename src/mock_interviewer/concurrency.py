@@ -17,20 +17,34 @@ R = TypeVar("R")
 async def bounded_map(items: Sequence[T], limit: int, work: Callable[[T], Awaitable[R]]) -> list[R]:
     """``work`` over ``items``, at most ``limit`` at a time, results in input order.
 
-    The first exception cancels the rest and is raised (plain ``gather`` would leave
-    them running against a service that is already failing). Python 3.10 has no TaskGroup.
+    ``limit`` workers take the items one by one, so a coroutine is created only when its item is taken.
+    The first exception stops the run: no worker takes another item, the others are cancelled and
+    awaited (none left in flight when the caller closes its client: issue 16, item 15), and it is raised.
+    Plain ``gather`` would leave them running against a service that is already failing, to be cancelled
+    mid-connection by ``asyncio.run`` at exit. Python 3.10 has no TaskGroup.
     """
-    gate = asyncio.Semaphore(max(1, limit))
+    results: dict[int, R] = {}
+    queue = iter(range(len(items)))  # shared: each index is taken by one worker
+    stopped = False
 
-    async def run(item: T) -> R:
-        async with gate:
-            return await work(item)
+    async def worker() -> None:
+        nonlocal stopped
+        for index in queue:
+            if stopped:
+                return
+            try:
+                results[index] = await work(items[index])
+            except BaseException:
+                stopped = True
+                raise
 
-    tasks = [asyncio.ensure_future(run(item)) for item in items]
+    workers = [asyncio.ensure_future(worker()) for _ in range(min(max(1, limit), len(items)))]
     try:
-        return list(await asyncio.gather(*tasks))
+        await asyncio.gather(*workers)
     except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        stopped = True
+        for each in workers:
+            each.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
         raise
+    return [results[index] for index in range(len(items))]

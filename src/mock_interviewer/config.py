@@ -21,10 +21,14 @@ from mock_interviewer.envvars import (
     ENV_BANK,
     ENV_BASE_URL,
     ENV_CONTEXT_BUDGET,
+    ENV_DEBUG,
     ENV_LOCAL_PORTS,
     ENV_MAX_OUTPUT_TOKENS,
     ENV_MAX_RETRIES,
     ENV_MODEL,
+    ENV_ORG_ID,
+    ENV_PRICES,
+    ENV_PROJECT_ID,
     ENV_RESPONSE_FORMAT,
     ENV_TIMEOUT,
     ENV_TRANSCRIPTS,
@@ -59,6 +63,10 @@ class Settings(BaseModel):
     local_ports: list[int] | None = Field(
         default=None, description="Ports --backend auto looks for a local server on (None: the servers' defaults)."
     )
+    organization: str | None = Field(default=None, description="OPENAI_ORG_ID, sent as the OpenAI-Organization header.")
+    project: str | None = Field(default=None, description="OPENAI_PROJECT_ID, sent as the OpenAI-Project header.")
+    prices_file: Path | None = Field(default=None, description="A price table for batch --dry-run (--prices wins).")
+    debug: bool = Field(default=False, description="Show tracebacks on errors (--debug, or the variable).")
 
 
 # Each variable: the field it sets and how its text becomes a value (pydantic then checks the bounds).
@@ -73,6 +81,10 @@ _SOURCES: dict[str, tuple[str, Callable[[str], object]]] = {
     ENV_RESPONSE_FORMAT: ("response_format", str),
     ENV_API_KEY: ("api_key", str),
     ENV_BASE_URL: ("base_url", lambda raw: _http_url(raw)),
+    ENV_ORG_ID: ("organization", str),
+    ENV_PROJECT_ID: ("project", str),
+    ENV_PRICES: ("prices_file", Path),
+    ENV_DEBUG: ("debug", lambda raw: _flag(raw)),
 }
 _EXPECTED: dict[str, str] = {
     "backend": "auto, openai or offline",
@@ -82,6 +94,7 @@ _EXPECTED: dict[str, str] = {
     "context_budget": "a whole number, 1000 or more",
     "response_format": ", ".join(FORMAT_LADDER),
     "base_url": "a URL starting with http:// or https://, such as http://localhost:11434/v1",
+    "debug": "1, true, yes or on (or 0, false, no, off)",
 }
 _OPTIONS: dict[str, str] = {"backend": "--backend", "model": "--model", "transcripts_dir": "--transcripts-dir",
                             "context_budget": "--context-budget"}
@@ -95,6 +108,29 @@ def _http_url(raw: str) -> str:
     if not raw.lower().startswith(("http://", "https://")):
         raise ValueError(raw)
     return raw
+
+
+_TRUE = ("1", "true", "yes", "on", "y", "t")
+_FALSE = ("0", "false", "no", "off", "n", "f")
+
+
+def _flag(raw: str) -> bool:
+    word = raw.strip().lower()
+    if word in _TRUE or word in _FALSE:
+        return word in _TRUE
+    raise ValueError(raw)
+
+
+def debug_requested(env: Mapping[str, str]) -> bool:
+    """Whether ``MOCK_INTERVIEWER_DEBUG`` asks for tracebacks, read by ``load_settings``' own parser.
+
+    For the CLI's error boundary, which may be handling a failure to load the settings themselves: it never
+    raises; a bad value counts as off here (``load_settings`` reports it, naming the variable).
+    """
+    try:
+        return _flag(env.get(ENV_DEBUG, "")) if env.get(ENV_DEBUG, "").strip() else False
+    except ValueError:
+        return False
 
 
 def bank_paths_from_env(env: Mapping[str, str]) -> list[Path]:

@@ -34,13 +34,19 @@ _TAGS = re.compile(r"<[^>]+>")
 
 
 def make_client(settings: Settings, *, max_retries: int | None = None) -> Any:
-    """An ``openai.AsyncOpenAI`` for the settings' key and base URL (a placeholder key for a local server)."""
+    """An ``openai.AsyncOpenAI`` for the settings' key and base URL (a placeholder key for a local server).
+
+    Everything the SDK would otherwise read from the environment itself (base URL, organization, project)
+    is passed from the loaded settings, so ``config.load_settings`` stays the one reader of OPENAI_*.
+    """
     import openai
 
     key = settings.api_key.get_secret_value() if settings.api_key is not None else None
     return openai.AsyncOpenAI(
         api_key=key or PLACEHOLDER_KEY,
-        base_url=settings.base_url or None,
+        base_url=settings.base_url or OPENAI_URL,
+        organization=settings.organization,
+        project=settings.project,
         max_retries=settings.max_retries if max_retries is None else max_retries,
         timeout=settings.timeout_seconds,
     )

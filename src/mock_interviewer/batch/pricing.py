@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -77,11 +76,14 @@ class PriceTable:
         return None
 
 
-def load_prices(path: Path | None, env: Mapping[str, str]) -> PriceTable:
-    """The built-in table, overridden model by model by ``path`` (or the file named in the environment)."""
+def load_prices(path: Path | None, from_env: Path | None = None) -> PriceTable:
+    """The built-in table, overridden model by model by ``path`` (``--prices``), else by ``from_env``.
+
+    ``from_env`` is ``Settings.prices_file``: the file ``MOCK_INTERVIEWER_PRICES`` names, as ``load_settings`` read it.
+    """
     prices = dict(DEFAULT_PRICES)
     source = f"built-in list prices as of {PRICES_AS_OF} ({PRICES_SOURCE})"
-    chosen = path or (Path(env[ENV_PRICES]) if env.get(ENV_PRICES, "").strip() else None)
+    chosen = path or from_env
     if chosen is None:
         return PriceTable(prices, source)
     label = str(chosen) if path else f"{ENV_PRICES}={chosen}"

@@ -6,7 +6,6 @@ Wiring only: the options become ``BatchOptions``, ``batch.operation.run_batch`` 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -118,7 +117,7 @@ def batch(
     options = BatchOptions(paths=tuple(paths), out=out, concurrency=concurrency, batch_api=batch_api,
                            formats=tuple(formats or ()), poll_seconds=poll_seconds, secrets=secrets_of(settings),
                            samples=samples)
-    price_table = load_prices(prices, os.environ)
+    price_table = load_prices(prices, settings.prices_file)
     loaded, model_backend = ctx.load_bank(), ctx.make_backend()
     view = TerminalView(ctx.err, ctx.say, live=not ctx.json and ctx.err.is_terminal, quiet=ctx.json)
     if dry_run:

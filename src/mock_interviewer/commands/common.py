@@ -147,8 +147,7 @@ class Context:
     @property
     def transcripts_given(self) -> bool:
         """The sessions' directory was chosen (--transcripts-dir or its variable), not the default data directory."""
-        chosen = self.transcripts if self.transcripts is not None else os.environ.get(ENV_TRANSCRIPTS)
-        return chosen is not None and str(chosen).strip() != ""
+        return "transcripts_dir" in self.settings().model_fields_set
 
     def command(self, *words: str, banks: list[Path] | None = None) -> str:
         """A printed ``mock-interviewer …`` command that finds this context's sessions from any directory."""

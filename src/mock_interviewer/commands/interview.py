@@ -112,8 +112,10 @@ ContextBudgetOpt = Annotated[
     int | None,
     typer.Option(
         "--context-budget",
-        envvar=ENV_CONTEXT_BUDGET,
-        help="Most tokens of conversation sent per model request; older exchanges are summarised to fit (default 12000).",
+        help=(
+            "Most tokens of conversation sent per model request; older exchanges are summarised to fit "
+            f"(default 12000); also {ENV_CONTEXT_BUDGET}."
+        ),
         show_default=False,
     ),
 ]
