@@ -71,6 +71,7 @@ def main(argv: list[str]) -> int:
     bank = load_bank()
     overall: dict[str, list[tuple[str, str]]] = defaultdict(list)
     moved_tier = moved_score = trials = 0
+    by_sentence: dict[str, int] = defaultdict(int)
     for path in paths:
         lines = [(n, json.loads(t)) for n, t in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if t.strip()]
         items = [(bank.get(row["question_id"]), row["answer"]) for _, row in lines]
@@ -92,7 +93,9 @@ def main(argv: list[str]) -> int:
                 for where in ("append", "prepend"):
                     changed = [(q, f"{a} {sentence}" if where == "append" else f"{sentence} {a}") for q, a in items]
                     again = grades(changed)
-                    moved_tier += sum(a[0] != b[0] for a, b in zip(graded, again, strict=True))
+                    moved = sum(a[0] != b[0] for a, b in zip(graded, again, strict=True))
+                    moved_tier += moved
+                    by_sentence[f"{where:7s} {sentence}"] += moved
                     moved_score += sum(a[1] != b[1] for a, b in zip(graded, again, strict=True))
                     trials += len(items)
     if len(paths) > 1:
@@ -104,6 +107,8 @@ def main(argv: list[str]) -> int:
             f"invariance: {len(IRRELEVANT)} irrelevant sentences x appended/prepended, {trials} gradings: "
             f"tier moved {moved_tier}, score moved {moved_score}"
         )
+        for key, moved in by_sentence.items():
+            print(f"  {moved:4d} tiers moved: {key}")
     return 0
 
 

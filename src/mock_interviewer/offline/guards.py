@@ -29,7 +29,8 @@ GUARDS: dict[Guard, str] = {
     "dismissive": "waves two or more practices away ('we don't need X', 'Y is overkill'): poor",
     "unrelated": "no key point, hardly any of the question's words or less common key-point words: poor",
     "unverified": "great needs a key point found in the answer's words, no red flag and nothing waved away: else mediocre",
-    "argued": "3+ reason words per 100 (\"so\", \"since\", \"because\"), reasons the grader cannot check: mediocre",
+    "argued": "3+ reason words per 100 (\"so\", \"since\", \"because\"), reasons the grader cannot check, and a 3% or "
+    "higher chance of poor: mediocre",
     "buzzword_soup": "buzzwords with hardly any concrete detail: poor",
     "buzzwords": "built on buzzwords: never great",
     "thin": "carries almost none of the key points' words: never great",
