@@ -284,7 +284,9 @@ def _option(name: str) -> str:
 
 def main() -> None:
     warnings.filterwarnings("ignore", category=FutureWarning)
-    global NAMES_USED
+    global NAMES_USED, TIER_C, WORDING_C
+    TIER_C = float(_option("tier-c") or TIER_C)  # experiments: --tier-c=0.3, --wording-c=3
+    WORDING_C = float(_option("wording-c") or WORDING_C)
     # Experiments: --drop=a,b leaves named features out of the tier model; --no-substance reads every sentence (v6).
     NAMES_USED = [n for n in NAMES_USED if n not in _option("drop").split(",")]
     if "--no-argued" in sys.argv:  # experiment: without v5's cap on densely argued answers
