@@ -46,6 +46,7 @@ WORDING_FEATURES = ("wording_poor", "wording_mediocre", "wording_great")
 
 CLEARLY = 0.8  # probability from which a great answer is 5/5 and a poor one 1/5
 NEVER_GREAT_AT = 0.3  # probability of poor from which an answer cannot be great, whatever else it has
+NEVER_POOR_AT = 0.3  # probability of great from which the tier model's "poor" is mediocre (offline-v7)
 THIN_COVERAGE = 0.07  # an answer carrying almost none of the key points' words is never great
 OFF_TOPIC = 0.2  # an answer this much closer to another question's material...
 OFF_TOPIC_COVERAGE = 0.2  # ...that covers less than this of the key points answers a different question
@@ -179,6 +180,10 @@ def decide(found: Features, probs: dict[str, float], findings: Findings, topic_w
         return 3, "thin"
     if score >= 4 and probs["poor"] >= NEVER_GREAT_AT:
         return 3, "poor_stance"
+    # The mirror rule: torn between poor and great, the grader says mediocre, off by a tier at worst. Held out by
+    # writer and question (offline-v7) it turned 1 great answer graded poor, and 3 poor answers, into mediocre.
+    if score <= 2 and probs["great"] >= NEVER_POOR_AT:
+        return 3, "great_chance"
     return score, None
 
 

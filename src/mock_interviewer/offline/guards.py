@@ -21,6 +21,7 @@ Guard = Literal[
     "buzzwords",
     "thin",
     "poor_stance",
+    "great_chance",
 ]
 
 GUARDS: dict[Guard, str] = {
@@ -35,6 +36,7 @@ GUARDS: dict[Guard, str] = {
     "buzzwords": "built on buzzwords: never great",
     "thin": "carries almost none of the key points' words: never great",
     "poor_stance": "a real chance of being poor (probability 0.3 or more): never great",
+    "great_chance": "a real chance of being great (probability 0.3 or more): never poor (placed mediocre)",
 }
 OFF_QUESTION: frozenset[Guard] = frozenset({"off_topic", "unrelated"})  # the answer is about something else
 
