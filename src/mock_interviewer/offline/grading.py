@@ -15,7 +15,9 @@ reads two kinds of evidence and weighs them in one multinomial logistic regressi
 The tier with the highest probability wins. Guards sit on top, because their mistakes would
 be the most misleading: an answer much closer to another question's material than to this
 one's is poor; buzzwords without substance is poor; an answer built on buzzwords, with
-hardly any key point covered, or with a real chance of being poor is never great.
+hardly any key point covered, or with a real chance of being poor is never great; one with a
+real chance of being great is never poor. Sentences without substance are cut before anything is
+read (``substance.py``), so they cannot move a grade.
 
 Grades are deterministic, and each one can say which features decided it: a feature's push
 is its weight times its standardised value, toward one tier and away from another.
