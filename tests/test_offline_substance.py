@@ -67,8 +67,10 @@ def _grades(backend: OfflineBackend, bank: Bank, rows: list[dict], change: str =
 
 @pytest.mark.parametrize("sentence", IRRELEVANT)
 def test_an_irrelevant_sentence_moves_no_grade_of_hold_out_d(sentence: str, bank: Bank) -> None:
-    """offline-v6 moved 8 of 177 hold-out B grades with the first of these sentences; offline-v7 moves none
-    of hold-out D's 90 (tier or score), appended or prepended."""
+    """offline-v6 moved 8 of 177 hold-out B grades with the first of these sentences, and 4-6 of hold-out D's
+    tiers with each of these; offline-v7 moves none of hold-out D's 90 (tier or score), appended or prepended.
+    (Most of that is v7's tier model: without the cut it moves none of D's either, and 1 of hold-out C's for
+    two of these sentences; the tests above hold the cut itself.)"""
     backend = OfflineBackend()
     rows = [json.loads(line) for line in (DATA / "audit_holdout_d.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
     plain = _grades(backend, bank, rows)
