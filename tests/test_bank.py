@@ -323,3 +323,28 @@ def test_a_point_note_per_key_point_or_none(tmp_path: Path) -> None:
     question = load_bank().get("technical-02")
     with pytest.raises(ValueError, match="point_notes: 1 given for 6 key_points"):
         Question.model_validate({**question.model_dump(), "point_notes": [question.point_notes[0].model_dump()]})
+
+
+def test_bank_validate_refuses_a_misconception_the_question_itself_affirms(cli, tmp_path: Path) -> None:
+    """A wrong claim whose phrase the great exemplar says would read every strong answer as making it."""
+    from mock_interviewer.bank import builtin_bank_dir, load_bank
+
+    data = yaml.safe_load((builtin_bank_dir() / "technical.yaml").read_text(encoding="utf-8"))
+    data["track"]["id"] = "mine"
+    question = data["questions"][0]  # technical-01, API versioning: its great exemplar says "backward compatibility"
+    question.update({"id": "mine-01", "track": "mine", "siblings": []})
+    question["misconceptions"] = [{"claim": "Compatibility is optional.", "evidence": ["backward compatibility", "only the latest"]}]
+    data["questions"] = [question]
+    path = tmp_path / "mine.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = cli("bank", "validate", str(path), "--json")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["problems"] == [
+        f"{path}: mine-01: misconceptions[0]: 'backward compatibility' is said by the question's own exemplars or notes; "
+        "a strong answer would be read as making the wrong claim"
+    ]
+    # the built-in bank carries misconceptions for every question, each with phrases of 1-6 lower-case words
+    for built_in in load_bank().questions.values():
+        assert built_in.misconceptions, built_in.id
+        for misconception in built_in.misconceptions:
+            assert all(1 <= len(p.split()) <= 6 and p == p.lower() for p in misconception.evidence), built_in.id

@@ -4,7 +4,9 @@ Readers who did not write the detectors judged every claim the grader made on fi
 answers by other writers (tests/data/claims_judged_*.jsonl). The grader is run again here: every
 claim type it ships must stay at 95% precision on the judged claims it still makes, and it may not
 start making many claims nobody judged (a change that does must be audited again, with
-bench/claims_audit.py --dump).
+bench/claims_audit.py --dump). offline-v7 moved tiers (most of all, wrong-words answers from mediocre
+to poor), and claims are gated by tier: the claims it makes on an answer graded in another tier than when
+judged are counted apart (at most a quarter of all), and are what the next audit must judge.
 """
 
 from __future__ import annotations
@@ -48,14 +50,22 @@ def test_every_shipped_claim_type_stays_true_on_the_judged_claims(
     judged = audit.read_jsonl(audit.DATA / f"claims_judged_{name}.jsonl")
     by_id = {audit.answer_id(r["question_id"], r["answer"]): r["answer"] for r in answers}
     verdicts = {audit.claim_key(by_id[j["answer_id"]], j): j["verdict"] for j in judged if j["type"] == "claim"}
+    tier_judged = {j["answer_id"]: j["tier"] for j in judged if j["type"] == "feedback"}
     counts: dict[str, Counter[str]] = {}
+    retiered = 0  # claims on answers graded in another tier than when judged (offline-v7 moved them)
     for row, found in graded[name]:
+        moved = tier_judged.get(audit.answer_id(row["question_id"], row["answer"])) != found.tier
         for claim in found.claims:
             assert claim.kind in SHIPPED
-            counts.setdefault(claim.kind, Counter())[verdicts.get(audit.claim_key(row["answer"], claim), "unjudged")] += 1
+            verdict = verdicts.get(audit.claim_key(row["answer"], claim), "unjudged")
+            if verdict == "unjudged" and moved:
+                retiered += 1  # claims are gated by tier (gaps of poor answers only): a new tier, new claims
+                continue
+            counts.setdefault(claim.kind, Counter())[verdict] += 1
     made = sum(sum(c.values()) for c in counts.values())
     unjudged = sum(c["unjudged"] for c in counts.values())
     assert made and unjudged <= 0.05 * made, f"{name}: {unjudged} of {made} claims were never judged"
+    assert retiered <= 0.25 * (made + retiered), f"{name}: {retiered} claims on answers whose tier moved"
     for kind, c in counts.items():
         judged_n = c["true"] + c["false"] + c["unsure"]
         assert judged_n == 0 or c["true"] / judged_n >= 0.95, f"{name}: {kind} {c['true']}/{judged_n}"

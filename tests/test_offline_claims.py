@@ -304,15 +304,23 @@ def _dev_answer(question_id: str, label: str) -> str:
     return next(r["answer"] for r in rows if r["question_id"] == question_id and r["label"] == label)
 
 
-def test_an_answer_arguing_for_its_choices_at_every_turn_is_not_graded_great_and_is_told_why(bank: Bank) -> None:
+def test_an_answer_arguing_for_its_choices_at_every_turn_is_not_graded_great_and_is_told_why(
+    bank: Bank, monkeypatch: pytest.MonkeyPatch
+) -> None:
     argued = _dev_answer("director-04", "poor")  # the great exemplar's words, arguing for fixed-ratio estimates
-    result = grade(bank, "director-04", argued)
+    assert grade(bank, "director-04", argued).tier == "poor"  # offline-v7's tier model places it (v5-v6: the cap, at mediocre)
+    # A strong answer that argues at every turn (4 "so" and a "because" in 165 words) is left great by v7, whose
+    # tier model is sure of it (under a 3% chance of poor); without that, the cap holds it at mediocre and says why.
+    strong = _dev_answer("director-16", "great")
+    assert grade(bank, "director-16", strong).tier == "great"
+    monkeypatch.setattr("mock_interviewer.offline.grading.ARGUED_POOR", 0.0)
+    result = grade(bank, "director-16", strong)
     assert (result.tier, result.score) == ("mediocre", 3)
     # what was counted, and only that: each word and how often it stands, the first in the candidate's words
-    assert "It is graded no higher than mediocre: in 113 words it says “so” 2×, “because” 1×, “which keeps” 1×" in result.explanation
+    assert "It is graded no higher than mediocre: in 165 words it says “so” 4×, “because” 1×" in result.explanation
     assert "the offline grader cannot check whether the reasons an answer gives hold" in result.explanation
     quoted = result.explanation.split("(the first: “", 1)[1].split("”)", 1)[0].strip("…")
-    assert quoted in argued  # the example is the candidate's own words
+    assert quoted in strong  # the example is the candidate's own words
 
 
 def test_a_strong_answer_that_gives_a_reason_now_and_then_is_still_graded_great(bank: Bank) -> None:

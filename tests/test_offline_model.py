@@ -9,8 +9,8 @@ import pytest
 from mock_interviewer.backends.offline import MODEL, TIER_MODEL
 from mock_interviewer.bank import load_bank
 from mock_interviewer.offline.context import OfflineContext
-from mock_interviewer.offline.features import FEATURES, features
-from mock_interviewer.offline.grading import MODEL_FILE, WORDING_FEATURES, fitted, probabilities
+from mock_interviewer.offline.features import FEATURES
+from mock_interviewer.offline.grading import MODEL_FILE, WORDING_FEATURES, fitted, probabilities, read
 from mock_interviewer.offline.lexical import terms_of
 
 
@@ -23,8 +23,8 @@ def test_words_and_pairs_are_counted_as_scikit_learn_counts_them() -> None:
 
 def test_the_model_file_names_every_feature_it_weighs() -> None:
     document = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
-    assert document["version"] == TIER_MODEL == "offline-v3"  # the fitted numbers name their version
-    assert MODEL == "offline-v6"  # grades name the grader that gave them: v3's numbers, v4's claims, v5's guards, v6's gating
+    assert document["version"] == TIER_MODEL == "offline-v7"  # the fitted numbers name their version
+    assert MODEL == "offline-v7"  # grades name the grader that gave them: v7's numbers and reading, v4's claims, v5's guards, v6's gating
     assert list(document["tier"]["features"]) == [*FEATURES, *WORDING_FEATURES]
     assert len(document["wording"]["terms"]) > 1000
     assert fitted().model.weights.keys() == document["tier"]["features"].keys()
@@ -34,9 +34,9 @@ def test_the_model_file_names_every_feature_it_weighs() -> None:
 def test_grading_reproduces_the_probabilities_scikit_learn_computed_when_fitting(check: dict) -> None:
     bank = load_bank()
     context = OfflineContext(questions=dict(bank.questions))
-    found = features(bank.get(check["question_id"]), check["text"], context)
+    seen = read(bank.get(check["question_id"]), check["text"], context)
     lexicon = fitted().lexicon
-    probs = probabilities({**found.values, **lexicon.features(lexicon.vector(check["text"]))})
+    probs = probabilities({**seen.features.values, **lexicon.features(lexicon.vector(seen.text))})
     got = [probs["poor"], probs["mediocre"], probs["great"]]
     assert got == pytest.approx(check["probabilities"], abs=2e-3)  # weights are stored rounded to 5-6 digits
 

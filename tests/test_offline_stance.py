@@ -10,6 +10,7 @@ from mock_interviewer.offline.features import Features
 from mock_interviewer.offline.grading import (
     CLEARLY,
     NEVER_GREAT_AT,
+    NEVER_POOR_AT,
     THIN_COVERAGE,
     decide,
 )
@@ -111,6 +112,9 @@ def test_great_is_a_ceiling_the_grader_must_verify() -> None:
 def test_strong_poor_signals_are_never_great() -> None:
     likely_great = _p(0.9, 0.1, 0.0)
     assert decide(_found(), _p(0.6, 0.05, NEVER_GREAT_AT + 0.05), NO_NOTES) == (3, "poor_stance")
+    # and the mirror (offline-v7): torn between poor and great, the answer is placed mediocre, never poor
+    assert decide(_found(), _p(NEVER_POOR_AT + 0.05, 0.05, 0.6), NO_NOTES) == (3, "great_chance")
+    assert decide(_found(), _p(NEVER_POOR_AT - 0.05, 0.05, 0.7), NO_NOTES) == (2, None)
     assert decide(_found(coverage=THIN_COVERAGE / 2), likely_great, NO_NOTES) == (3, "thin")
     assert decide(_found(buzzwords=3), likely_great, NO_NOTES) == (3, "buzzwords")
     assert decide(_found(buzzwords=4, poor=2), _p(0.2, 0.7, 0.1), NO_NOTES) == (3, None)  # named tools: not soup

@@ -74,6 +74,16 @@ class FlagNote(StrictModel):
     evidence: list[str] = Field(default_factory=list)
 
 
+class Misconception(StrictModel):
+    """A wrong claim or harmful practice a poor answer states in the right words ("an index on every column")."""
+
+    claim: str = Field(min_length=1, description="The wrong claim, in one sentence.")
+    evidence: list[str] = Field(
+        min_length=1,
+        description="Phrases (matched on stems, in order) whose affirmed presence shows the answer makes the claim.",
+    )
+
+
 class Question(StrictModel):
     id: str = Field(pattern=ID_PATTERN)
     track: str = Field(pattern=TRACK_PATTERN)
@@ -93,6 +103,11 @@ class Question(StrictModel):
     )
     flag_notes: list[FlagNote] = Field(
         default_factory=list, max_length=4, description="One note per red flag, in the same order."
+    )
+    misconceptions: list[Misconception] = Field(
+        default_factory=list,
+        max_length=8,
+        description="Wrong claims a poor answer makes in the vocabulary of a strong one; the offline grader weighs them.",
     )
     siblings: list[str] = Field(
         default_factory=list,
@@ -357,9 +372,33 @@ def validate_paths(paths: Iterable[Path], notes: list[str] | None = None) -> lis
                         f"{file}: track.role: missing; name the job this track interviews for, "
                         "e.g. 'role: an engineering director role'"
                     )
+                problems.extend(contradicted_misconceptions(bank_file, file))
                 if notes is not None:
                     notes.extend(missing_notes(bank_file, file))
     return problems + _clashes(loaded)
+
+
+def contradicted_misconceptions(bank_file: BankFile, path: Path) -> list[str]:
+    """Misconception phrases a question's own strong material affirms: the offline grader would count a strong
+    answer's words as a wrong claim (the great and mediocre exemplars, key points, strong replies, evidence)."""
+    from mock_interviewer.textmatch import find_phrase, tokens
+
+    out = []
+    for question in bank_file.questions:
+        if not question.misconceptions:
+            continue
+        strong = [question.text, *question.key_points, question.exemplars.great, question.exemplars.mediocre]
+        strong += [note.strong_reply for note in question.point_notes]
+        strong += [phrase for note in question.point_notes for phrase in note.evidence]
+        said = [tokens(text) for text in strong]
+        for n, misconception in enumerate(question.misconceptions):
+            for phrase in misconception.evidence:
+                if any(hit.affirmed for found in said for hit in find_phrase(found, phrase)):
+                    out.append(
+                        f"{path}: {question.id}: misconceptions[{n}]: {phrase!r} is said by the question's own "
+                        "exemplars or notes; a strong answer would be read as making the wrong claim"
+                    )
+    return out
 
 
 def _clashes(loaded: list[tuple[Path, BankFile]]) -> list[str]:
@@ -512,7 +551,7 @@ def dump_bank_file(bank_file: BankFile) -> str:
     """Serialise a bank file as YAML: long texts as folded block scalars, which diff well."""
     data = bank_file.model_dump(mode="json")
     for question in data["questions"]:  # optional notes a file does not have are left out, not written empty
-        for name in ("point_notes", "flag_notes", "siblings"):
+        for name in ("point_notes", "flag_notes", "misconceptions", "siblings"):
             if not question.get(name):
                 question.pop(name, None)
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)

@@ -21,6 +21,7 @@ class OfflineContext:
     _corpus: Corpus | None = None
     _references: dict[str, frozenset[str]] = field(default_factory=dict)
     _exemplars: dict[tuple[str, str], str] = field(default_factory=dict)
+    _material: dict[str, frozenset[str]] = field(default_factory=dict)
     profiles: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)  # exemplar base features
 
     @classmethod
@@ -38,6 +39,7 @@ class OfflineContext:
             self.questions[question.id] = question
             self._corpus = None
             self._references.pop(question.id, None)
+            self._material.pop(question.id, None)
             self.profiles.pop(question.id, None)
             self._exemplars = {k: v for k, v in self._exemplars.items() if k[0] != question.id}
 
@@ -69,3 +71,11 @@ class OfflineContext:
         if key not in self._exemplars:
             self._exemplars[key] = " ".join(stems(question.exemplars.get(tier)))
         return self._exemplars[key]
+
+    def material(self, question: Question) -> frozenset[str]:
+        """All stems of a question's text, notes, evidence phrases and exemplars (cached: read for every answer)."""
+        if question.id not in self._material:
+            from mock_interviewer.offline.substance import material
+
+            self._material[question.id] = material(question)
+        return self._material[question.id]

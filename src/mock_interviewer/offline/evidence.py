@@ -72,6 +72,7 @@ class Findings:
     dismissals: tuple[Span, ...] = ()  # where the candidate waves a practice away
     vocabulary: frozenset[str] = frozenset()  # the words (as written) the answer shares with its key points' vocabularies
     reasons: tuple[Span, ...] = ()  # where the candidate argues for a choice ("so", "since", "because")
+    misconceptions: tuple[FlagFinding, ...] = ()  # the rubric's wrong claims the answer affirms (``flag`` holds the claim)
 
     @property
     def reasons_per_100_words(self) -> float:
@@ -93,6 +94,11 @@ class Findings:
     @property
     def shown_flags(self) -> list[FlagFinding]:
         return [f for f in self.flags if f.hits]
+
+    @property
+    def claims_made(self) -> list[FlagFinding]:
+        """The misconceptions (``rubric/``: wrong claims in the right words) the answer affirms."""
+        return [m for m in self.misconceptions if m.hits]
 
     def quote(self, hit: PhraseHit | Span) -> str:
         return quote(self.text, hit if isinstance(hit, Span) else hit.span)
@@ -169,6 +175,10 @@ def read_exchange(question: Question, text: str, coverage: list[PointCoverage]) 
         flag_note = question.flag_note(index)
         affirmed = _hits(found, flag_note.evidence)[0] if flag_note else []
         flags.append(FlagFinding(index, flag, tuple(affirmed)))
+    wrong = []
+    for index, misconception in enumerate(question.misconceptions):
+        affirmed = _hits(found, misconception.evidence)[0]
+        wrong.append(FlagFinding(index, misconception.claim, tuple(affirmed)))
     shared: set[str] = set()
     if has_notes:
         every = frozenset().union(*(point_vocabulary(question, i) for i in range(len(question.key_points))))
@@ -183,4 +193,5 @@ def read_exchange(question: Question, text: str, coverage: list[PointCoverage]) 
         tuple(dismissals(text)),
         frozenset(shared),
         tuple(reasons(text)),
+        tuple(wrong),
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from mock_interviewer.bank import TIERS, Question
 from mock_interviewer.offline.context import OfflineContext
 from mock_interviewer.offline.coverage import Corpus, FlagMatch, PointCoverage, coverage, red_flag_matches
+from mock_interviewer.offline.evidence import Findings
 from mock_interviewer.offline.signals import Signals, signals
 from mock_interviewer.textmatch import stem_set, stems
 
@@ -45,6 +46,22 @@ FEATURES: dict[str, str] = {
     "red_flags": "mean share of each red flag's telling words (those not in the key points or great exemplar) in the answer",
     "red_flag_max": "the same for the red flag the answer comes closest to",
 }
+# What the evidence detectors (``offline/evidence.py``, on the rubric's authored phrases) found, as features
+# (offline-v7): knowledge written into the rubric, not word counts, so a short answer that makes its points
+# is not outweighed by a long one that does not, and a harmful practice said in the right words shows.
+EVIDENCE_FEATURES: dict[str, str] = {
+    "points_addressed": "key points found in the answer's own words by their evidence phrases (capped at 4)",
+    "addressed_share": "the share of the question's key points found so",
+    "missing_share": "the share of the key points with no phrase and little of their words",
+    "addressed_density": "key points found per 100 words (capped at 10): making points, not length",
+    "flags_shown": "red flags the answer says in their evidence phrases (capped at 2)",
+    "points_rejected": "key points the answer turns down ('rollback plans are unnecessary'; capped at 2)",
+    "waved_away": "practices waved away ('we don't need X', 'Y is overkill'; capped at 2)",
+    "reason_density": "reason words per 100 words ('so', 'since', 'because'; capped at 8)",
+    "length_saturated": "the number of words, saturating: 1 - exp(-words / 60)",
+    "misconceptions": "the rubric's wrong claims the answer states in their evidence phrases ('an index on every column'; capped at 2)",
+}
+FEATURES.update(EVIDENCE_FEATURES)
 
 
 @dataclass(frozen=True)
@@ -154,3 +171,21 @@ def features(question: Question, answer: str, context: OfflineContext) -> Featur
     values["red_flags"] = sum(f.share for f in flags) / max(len(flags), 1)
     values["red_flag_max"] = max((f.share for f in flags), default=0.0)
     return Features(values, points, sig, self_tier, nearest, flags)
+
+
+def evidence_values(findings: Findings, key_points: int) -> dict[str, float]:
+    """The ``EVIDENCE_FEATURES`` of an answer's findings (all zero for a question without rubric notes)."""
+    words = max(findings.word_count, 1)
+    addressed = len(findings.addressed)
+    return {
+        "points_addressed": float(min(addressed, 4)),
+        "addressed_share": addressed / key_points if findings.has_notes and key_points else 0.0,
+        "missing_share": len(findings.missing) / key_points if findings.has_notes and key_points else 0.0,
+        "addressed_density": min(100 * addressed / max(words, 20), 10.0),
+        "flags_shown": float(min(len(findings.shown_flags), 2)),
+        "points_rejected": float(min(len(findings.rejected), 2)),
+        "waved_away": float(min(len(findings.dismissals), 2)),
+        "reason_density": min(findings.reasons_per_100_words, 8.0),
+        "length_saturated": 1 - math.exp(-words / 60),
+        "misconceptions": float(min(len(findings.claims_made), 2)),
+    }

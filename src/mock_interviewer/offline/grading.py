@@ -15,7 +15,9 @@ reads two kinds of evidence and weighs them in one multinomial logistic regressi
 The tier with the highest probability wins. Guards sit on top, because their mistakes would
 be the most misleading: an answer much closer to another question's material than to this
 one's is poor; buzzwords without substance is poor; an answer built on buzzwords, with
-hardly any key point covered, or with a real chance of being poor is never great.
+hardly any key point covered, or with a real chance of being poor is never great; one with a
+real chance of being great is never poor. Sentences without substance are cut before anything is
+read (``substance.py``), so they cannot move a grade.
 
 Grades are deterministic, and each one can say which features decided it: a feature's push
 is its weight times its standardised value, toward one tier and away from another.
@@ -25,7 +27,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,9 +37,10 @@ from mock_interviewer.injection import strip_injection
 from mock_interviewer.offline.context import OfflineContext
 from mock_interviewer.offline.coverage import PointCoverage
 from mock_interviewer.offline.evidence import Findings, read_exchange
-from mock_interviewer.offline.features import Features, features
+from mock_interviewer.offline.features import Features, evidence_values, features
 from mock_interviewer.offline.guards import Guard
 from mock_interviewer.offline.lexical import CLASSES, Lexicon
+from mock_interviewer.offline.substance import substantive
 from mock_interviewer.textmatch import stem
 
 MODEL_FILE = Path(__file__).with_name("model.json")
@@ -45,13 +48,15 @@ WORDING_FEATURES = ("wording_poor", "wording_mediocre", "wording_great")
 
 CLEARLY = 0.8  # probability from which a great answer is 5/5 and a poor one 1/5
 NEVER_GREAT_AT = 0.3  # probability of poor from which an answer cannot be great, whatever else it has
+NEVER_POOR_AT = 0.3  # probability of great from which the tier model's "poor" is mediocre (offline-v7)
 THIN_COVERAGE = 0.07  # an answer carrying almost none of the key points' words is never great
 OFF_TOPIC = 0.2  # an answer this much closer to another question's material...
 OFF_TOPIC_COVERAGE = 0.2  # ...that covers less than this of the key points answers a different question
 UNRELATED_RELEVANCE = 0.065  # an answer with no key point found, less than this of its words in the question's material,
 UNRELATED_VOCABULARY = 2  # ...and at most this many of its key points' less common words is about something else
 COMMON = 0.25  # a word in more than this share of the bank's questions is too common to tie an answer to a topic
-ARGUED = 3.0  # reasons per 100 words ("so", "since", "because") from which the grader cannot verify a great answer
+ARGUED = 3.0  # reasons per 100 words ("so", "since", "because") from which the grader cannot verify a great answer...
+ARGUED_POOR = 0.03  # ...when the tier model gives it at least this chance of being poor (offline-v7)
 DISMISSALS_FOR_POOR = 2  # an answer that waves this many practices away is poor ("we don't need X", "Y is overkill")
 
 
@@ -165,7 +170,9 @@ def decide(found: Features, probs: dict[str, float], findings: Findings, topic_w
     # Answers that borrow the great exemplar's words to argue for wrong practices ("100% coverage, so the code is
     # correct") argue for their choices far more densely than strong ones: on the audit's dev sets 84 of the 95
     # answers at this density were poor, 6 great. Whether the reasons hold is what the grader cannot check.
-    if score >= 4 and findings.has_notes and findings.reasons_per_100_words >= ARGUED:
+    # offline-v7's tier model, which has read such answers, is sure of most strong ones: held out by writer and
+    # question, the cap hit 25 great answers and 3 poor ones, and of those only 3 great had a 3% chance of poor or more.
+    if score >= 4 and findings.has_notes and findings.reasons_per_100_words >= ARGUED and probs["poor"] >= ARGUED_POOR:
         return 3, "argued"
     if score >= 3 and sig.buzzwords >= 4 and sig.concrete <= 1:
         return 2, "buzzword_soup"
@@ -175,27 +182,49 @@ def decide(found: Features, probs: dict[str, float], findings: Findings, topic_w
         return 3, "thin"
     if score >= 4 and probs["poor"] >= NEVER_GREAT_AT:
         return 3, "poor_stance"
+    # The mirror rule: torn between poor and great, the grader says mediocre, off by a tier at worst. Held out by
+    # writer and question (offline-v7) it turned 1 great answer graded poor, and 3 poor answers, into mediocre.
+    if score <= 2 and probs["great"] >= NEVER_POOR_AT:
+        return 3, "great_chance"
     return score, None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the grader reads from an answer before weighing it: the text it grades, its features and findings."""
+
+    text: str  # the answer with injected instructions and sentences without substance removed
+    features: Features
+    findings: Findings
+    topic_words: int  # the less common words the answer shares with its key points
+
+
+def read(question: Question, answer: str, context: OfflineContext) -> Reading:
+    """The features and findings of ``answer``; injected instructions and sentences without substance are removed first."""
+    context.include(question)
+    text = strip_injection(answer) or answer
+    text = substantive(text, context.material(question), context.corpus)
+    found = features(question, text, context)
+    findings = read_exchange(question, text, found.points)
+    found = replace(found, values={**found.values, **evidence_values(findings, len(question.key_points))})
+    corpus = context.corpus
+    rare = [w for w in findings.vocabulary if corpus.df.get(stem(w), 0) <= COMMON * corpus.documents]
+    return Reading(text, found, findings, len(rare))
 
 
 def assess(question: Question, answer: str, context: OfflineContext) -> Assessment:
     """Grade the substance of ``answer`` against the question's exemplars; injected instructions are removed first."""
-    context.include(question)
-    text = strip_injection(answer) or answer
-    found = features(question, text, context)
+    reading = read(question, answer, context)
+    found, findings = reading.features, reading.findings
     model, lexicon = fitted().model, fitted().lexicon
-    vector = lexicon.vector(text)
-    values = {**found.values, **lexicon.features(vector)}
+    values = {**found.values, **lexicon.features(lexicon.vector(reading.text))}
     probs = probabilities(values, model)
     contributions = {name: model.push(name, values[name], "great", "poor") for name in model.weights}
     stance = {name: model.push(name, values[name], "poor", "mediocre") for name in model.weights}
-    findings = read_exchange(question, text, found.points)
     rule: Guard | None
     if found.self_tier is not None:
         # The answer is one of the exemplars: by definition it sits at that exemplar's anchor.
         score, rule = {"poor": 1, "mediocre": 3, "great": 5}[found.self_tier], "exemplar"
     else:
-        corpus = context.corpus
-        rare = [w for w in findings.vocabulary if corpus.df.get(stem(w), 0) <= COMMON * corpus.documents]
-        score, rule = decide(found, probs, findings, len(rare))
+        score, rule = decide(found, probs, findings, reading.topic_words)
     return Assessment(question, found, probs, contributions, score, rule, findings, stance)

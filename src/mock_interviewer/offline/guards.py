@@ -21,6 +21,7 @@ Guard = Literal[
     "buzzwords",
     "thin",
     "poor_stance",
+    "great_chance",
 ]
 
 GUARDS: dict[Guard, str] = {
@@ -29,11 +30,13 @@ GUARDS: dict[Guard, str] = {
     "dismissive": "waves two or more practices away ('we don't need X', 'Y is overkill'): poor",
     "unrelated": "no key point, hardly any of the question's words or less common key-point words: poor",
     "unverified": "great needs a key point found in the answer's words, no red flag and nothing waved away: else mediocre",
-    "argued": "3+ reason words per 100 (\"so\", \"since\", \"because\"), reasons the grader cannot check: mediocre",
+    "argued": "3+ reason words per 100 (\"so\", \"since\", \"because\"), reasons the grader cannot check, and a 3% or "
+    "higher chance of poor: mediocre",
     "buzzword_soup": "buzzwords with hardly any concrete detail: poor",
     "buzzwords": "built on buzzwords: never great",
     "thin": "carries almost none of the key points' words: never great",
     "poor_stance": "a real chance of being poor (probability 0.3 or more): never great",
+    "great_chance": "a real chance of being great (probability 0.3 or more): never poor (placed mediocre)",
 }
 OFF_QUESTION: frozenset[Guard] = frozenset({"off_topic", "unrelated"})  # the answer is about something else
 

@@ -260,3 +260,14 @@ def signals(text: str) -> Signals:
         dismissal=len(_DISMISSAL.findall(text)),
         negations=len(_NEGATION.findall(text)),
     )
+
+
+def carries_signal(text: str) -> bool:
+    """Whether ``text`` has anything these signals weigh: a number with a unit, a named tool or technique (not a
+    capitalised word alone: "Fridays" is not a tool), ownership, reasoning, the poor answer's language, buzzwords,
+    certainty, a practice waved away or a negation."""
+    patterns = (_NUMBER, _TECH, _ACRONYM, _IDENTIFIER, _OWNERSHIP, _REASONING, *_POOR.values(), _BUZZ, _CERTAINTY, _DISMISSAL)
+    return any(pattern.search(text) for pattern in (*patterns, _ANY_NEGATION))
+
+
+_ANY_NEGATION = re.compile(r"\b(?:no|not|never|nobody|nothing|none|without)\b|n't\b|n’t\b", re.IGNORECASE)

@@ -1,0 +1,116 @@
+"""The offline grader's tiers per writing style, and how far irrelevant sentences move them.
+
+    python bench/tier_by_style.py FILE.jsonl [FILE.jsonl ...]     # right tier per style, per file and overall
+    python bench/tier_by_style.py --invariance FILE.jsonl [...]   # also: grades moved by an added irrelevant sentence
+    python bench/tier_by_style.py -v FILE.jsonl                   # plus each misgraded answer
+
+Each answer is graded by the offline backend through ``grader.grade_answer`` (the path of
+``grade``, ``batch`` and ``calibrate``), so the overall figure of a file is the one
+``calibrate --backend offline --no-exemplars --labelled FILE --json`` prints. A labelled line
+may carry a ``style`` (the audit sets': seed, terse, star, non_native, other_route, wrong_words);
+lines without one count as ``(none)``. Printed per style: right tier, and the two worst
+mistakes, great graded poor and poor graded great.
+
+``--invariance`` grades every answer again with each of ``IRRELEVANT`` appended and prepended,
+and counts the answers whose tier (and, separately, score) moved: a sentence that carries no
+substance should move nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from mock_interviewer.backends.offline import OfflineBackend
+from mock_interviewer.bank import load_bank
+from mock_interviewer.config import Settings
+from mock_interviewer.grader import grade_answer
+
+IRRELEVANT = (
+    "We also had a team lunch on Fridays.",
+    "The office was close to the train station.",
+    "My manager at the time liked to start meetings a few minutes late.",
+    "I remember it was a rainy season that year.",
+    "Our team had six people, and two of them had just joined from another company.",
+)
+
+
+async def _grades(backend: OfflineBackend, items: list[tuple[object, str]], settings: Settings) -> list[tuple[str, int]]:
+    out = []
+    for question, answer in items:
+        graded = await grade_answer(backend, question, answer, settings)  # type: ignore[arg-type]
+        out.append((graded.tier, graded.score))
+    return out
+
+
+_BACKEND = OfflineBackend()  # one, so the bank statistics are built once
+
+
+def grades(items: list[tuple[object, str]]) -> list[tuple[str, int]]:
+    return asyncio.run(_grades(_BACKEND, items, Settings()))
+
+
+def _line(name: str, rows: list[tuple[str, str]]) -> str:
+    right = sum(e == p for e, p in rows)
+    g2p = sum(e == "great" and p == "poor" for e, p in rows)
+    p2g = sum(e == "poor" and p == "great" for e, p in rows)
+    share = f"{100 * right / len(rows):5.1f}%" if rows else "    –"
+    return f"  {name:14s} {share} ({right:3d}/{len(rows):3d})   great→poor {g2p}   poor→great {p2g}"
+
+
+def main(argv: list[str]) -> int:
+    verbose = "-v" in argv
+    invariance = "--invariance" in argv
+    paths = [Path(a) for a in argv if not a.startswith("-")]
+    if not paths:
+        print(__doc__)
+        return 2
+    bank = load_bank()
+    overall: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    moved_tier = moved_score = trials = 0
+    by_sentence: dict[str, int] = defaultdict(int)
+    for path in paths:
+        lines = [(n, json.loads(t)) for n, t in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if t.strip()]
+        items = [(bank.get(row["question_id"]), row["answer"]) for _, row in lines]
+        graded = grades(items)
+        by: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for (n, row), (tier, _) in zip(lines, graded, strict=True):
+            style = row.get("style", "(none)")
+            by[style].append((row["label"], tier))
+            by["all"].append((row["label"], tier))
+            overall[style].append((row["label"], tier))
+            overall["all"].append((row["label"], tier))
+            if verbose and tier != row["label"]:
+                print(f"  miss {path.name}:{n} {row['question_id']} {style}: {row['label']} graded {tier}")
+        print(f"{path.name}")
+        for style in sorted(by, key=lambda s: (s == "all", s)):
+            print(_line(style, by[style]))
+        if invariance:
+            for sentence in IRRELEVANT:
+                for where in ("append", "prepend"):
+                    changed = [(q, f"{a} {sentence}" if where == "append" else f"{sentence} {a}") for q, a in items]
+                    again = grades(changed)
+                    moved = sum(a[0] != b[0] for a, b in zip(graded, again, strict=True))
+                    moved_tier += moved
+                    by_sentence[f"{where:7s} {sentence}"] += moved
+                    moved_score += sum(a[1] != b[1] for a, b in zip(graded, again, strict=True))
+                    trials += len(items)
+    if len(paths) > 1:
+        print("all files")
+        for style in sorted(overall, key=lambda s: (s == "all", s)):
+            print(_line(style, overall[style]))
+    if invariance:
+        print(
+            f"invariance: {len(IRRELEVANT)} irrelevant sentences x appended/prepended, {trials} gradings: "
+            f"tier moved {moved_tier}, score moved {moved_score}"
+        )
+        for key, moved in by_sentence.items():
+            print(f"  {moved:4d} tiers moved: {key}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,78 @@
+"""offline-v7: sentences that carry no substance are left out before grading, so they cannot move a grade
+(issue 16 item 5: "We also had a team lunch on Fridays" moved 8 of 177 offline-v6 grades, all upward)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+
+from mock_interviewer.backends.offline import OfflineBackend
+from mock_interviewer.bank import Bank
+from mock_interviewer.config import Settings
+from mock_interviewer.grader import grade_answer
+from mock_interviewer.offline.context import OfflineContext
+from mock_interviewer.offline.grading import read
+from mock_interviewer.offline.substance import pieces, substantive
+
+DATA = Path(__file__).parent / "data"
+# Not the sentences bench/tier_by_style.py measures with: a test of its own.
+IRRELEVANT = (
+    "We also had a team lunch on Fridays.",
+    "My desk was by the window, which I liked.",
+    "I usually drink two coffees before noon.",
+)
+
+
+def test_a_sentence_without_substance_is_cut_and_the_rest_read_exactly_as_written(bank: Bank, context: OfflineContext) -> None:
+    question = bank.get("technical-09")
+    own = context.material(question)
+    answer = "We use cache-aside in Redis with a TTL per key.  Hit rate is on a dashboard!"
+    assert substantive(answer, own, context.corpus) == answer  # nothing cut: not a character changed
+    for sentence in IRRELEVANT:
+        assert substantive(f"{answer} {sentence}", own, context.corpus) == answer
+        assert substantive(f"{sentence} {answer}", own, context.corpus) == answer
+    # lower-case run-on answers without full stops: the capitalised start of an added sentence splits it off
+    run_on = "we put redis in front of the db with cache-aside and a ttl"
+    assert substantive(f"{run_on} We also had a team lunch on Fridays.", own, context.corpus) == run_on
+    assert [answer[a:b] for a, b in pieces(answer)] == ["We use cache-aside in Redis with a TTL per key.", "Hit rate is on a dashboard!"]
+
+
+def test_sentences_that_carry_a_stance_or_a_detail_are_kept(bank: Bank, context: OfflineContext) -> None:
+    question = bank.get("director-15")
+    own = context.material(question)
+    for sentence in ("Honestly, we just work the weekend.", "It took 3 weeks.", "I decided to stop it.", "We didn't."):
+        answer = f"We look at the data on every missed deadline. {sentence}"
+        assert substantive(answer, own, context.corpus) == answer, sentence
+
+
+def test_an_answer_with_no_substance_at_all_is_read_whole(bank: Bank, context: OfflineContext) -> None:
+    answer = "We also had a team lunch on Fridays. The office was nice."
+    assert read(bank.get("technical-09"), answer, context).text == answer
+
+
+def _grades(backend: OfflineBackend, bank: Bank, rows: list[dict], change: str = "", before: bool = False) -> list[tuple[str, int]]:
+    async def run() -> list[tuple[str, int]]:
+        out = []
+        for row in rows:
+            answer = row["answer"] if not change else f"{change} {row['answer']}" if before else f"{row['answer']} {change}"
+            graded = await grade_answer(backend, bank.get(row["question_id"]), answer, Settings())
+            out.append((graded.tier, graded.score))
+        return out
+
+    return asyncio.run(run())
+
+
+@pytest.mark.parametrize("sentence", IRRELEVANT)
+def test_an_irrelevant_sentence_moves_no_grade_of_hold_out_d(sentence: str, bank: Bank) -> None:
+    """offline-v6 moved 8 of 177 hold-out B grades with the first of these sentences, and 4-6 of hold-out D's
+    tiers with each of these; offline-v7 moves none of hold-out D's 90 (tier or score), appended or prepended.
+    (Most of that is v7's tier model: without the cut it moves none of D's either, and 1 of hold-out C's for
+    two of these sentences; the tests above hold the cut itself.)"""
+    backend = OfflineBackend()
+    rows = [json.loads(line) for line in (DATA / "audit_holdout_d.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    plain = _grades(backend, bank, rows)
+    assert _grades(backend, bank, rows, sentence) == plain
+    assert _grades(backend, bank, rows, sentence, before=True) == plain
