@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from mock_interviewer.backends.offline import OfflineBackend
 from mock_interviewer.bank import Bank
-from mock_interviewer.calibration import load_labelled, run_calibration
+from mock_interviewer.calibration import CalibrationReport, load_labelled, run_calibration
 from mock_interviewer.config import Settings
 from mock_interviewer.grader import grade_answer
 from mock_interviewer.grades import Grade
@@ -24,6 +25,20 @@ def backend() -> OfflineBackend:
     return OfflineBackend()
 
 
+@pytest.fixture(scope="module")
+def calibrated(bank: Bank, backend: OfflineBackend) -> Callable[[str], CalibrationReport]:
+    """A labelled set's calibration, graded once per module: three tests check each set (the grading is pure)."""
+    reports: dict[str, CalibrationReport] = {}
+
+    def report(name: str) -> CalibrationReport:
+        if name not in reports:
+            answers = load_labelled(DATA / name, bank)
+            reports[name] = asyncio.run(run_calibration(backend, bank, Settings(), labelled=answers, exemplars=False))
+        return reports[name]
+
+    return report
+
+
 def grade(backend: OfflineBackend, bank: Bank, question_id: str, answer: str) -> Grade:
     return asyncio.run(grade_answer(backend, bank.get(question_id), answer, Settings()))
 
@@ -35,15 +50,14 @@ TRAINING_SETS = [
 
 
 @pytest.mark.parametrize("name", TRAINING_SETS)
-def test_the_fit_holds_on_the_sets_it_was_fitted_on(name: str, bank: Bank, backend: OfflineBackend) -> None:
+def test_the_fit_holds_on_the_sets_it_was_fitted_on(name: str, calibrated: Callable[[str], CalibrationReport]) -> None:
     """Training accuracy: catches a model file out of step with the features.
 
     offline-v3 measured 99-100%; v4's ceiling (great only with a key point found in the answer's
     words, and no red flag, point turned down or practice waved away) caps a few great answers
     (measured 94.4-100%). It says nothing about new answers; docs/offline.md has the held-out figures.
     """
-    answers = load_labelled(DATA / name, bank)
-    report = asyncio.run(run_calibration(backend, bank, Settings(), labelled=answers, exemplars=False))
+    report = calibrated(name)
     assert report.labelled is not None
     assert report.labelled.ungraded == 0
     assert report.labelled.accuracy >= 0.94, f"{name}: accuracy {report.labelled.accuracy:.3f}"
@@ -54,7 +68,9 @@ def test_the_fit_holds_on_the_sets_it_was_fitted_on(name: str, bank: Bank, backe
     ("name", "minimum"),
     [("labelled_holdout5.jsonl", 0.9), ("labelled_holdout6_spoken.jsonl", 0.95)],
 )
-def test_accuracy_on_the_measured_hold_outs(name: str, minimum: float, bank: Bank, backend: OfflineBackend) -> None:
+def test_accuracy_on_the_measured_hold_outs(
+    name: str, minimum: float, calibrated: Callable[[str], CalibrationReport]
+) -> None:
     """Regression guards on the hold-outs offline-v3 was judged on, each measured once.
 
     holdout5: 164/177 = 92.7%, written after the fit was final by three helpers who saw only the
@@ -64,8 +80,7 @@ def test_accuracy_on_the_measured_hold_outs(name: str, minimum: float, bank: Ban
     trained on (``MEASURED_ONLY`` in bench/fit_offline_grader.py); having been seen, they guard
     against regressions and are no longer unbiased measures.
     """
-    answers = load_labelled(DATA / name, bank)
-    report = asyncio.run(run_calibration(backend, bank, Settings(), labelled=answers, exemplars=False))
+    report = calibrated(name)
     assert report.labelled is not None
     assert report.labelled.ungraded == 0
     assert report.labelled.accuracy >= minimum, f"{name}: accuracy {report.labelled.accuracy:.3f}"
@@ -231,9 +246,8 @@ def test_explanations_keep_internal_numbers_out(bank: Bank, backend: OfflineBack
     "name",
     [*TRAINING_SETS, "labelled_holdout5.jsonl", "labelled_holdout6_spoken.jsonl"],
 )
-def test_never_grades_a_poor_answer_great(name: str, bank: Bank, backend: OfflineBackend) -> None:
+def test_never_grades_a_poor_answer_great(name: str, calibrated: Callable[[str], CalibrationReport]) -> None:
     """The one hard rule, on every labelled set: an estimate may be off by a tier, never from poor to great."""
-    answers = load_labelled(DATA / name, bank)
-    report = asyncio.run(run_calibration(backend, bank, Settings(), labelled=answers, exemplars=False))
+    report = calibrated(name)
     assert report.labelled is not None
     assert report.labelled.poor_graded_great == 0
