@@ -331,8 +331,8 @@ class PromptToolkitReader:
 
     def __init__(self, *, output: IO[str] | None = None, source: Input | None = None) -> None:
         from prompt_toolkit import PromptSession
+        from prompt_toolkit.application.current import get_app_session
         from prompt_toolkit.formatted_text import FormattedText
-        from prompt_toolkit.input import create_input
         from prompt_toolkit.output import create_output
         from prompt_toolkit.validation import Validator
 
@@ -342,7 +342,7 @@ class PromptToolkitReader:
         self.draft = ""
         self._request: AnswerRequest | None = None
         self._output = create_output(stdout=cast(TextIO, output)) if output is not None else None
-        self._input = source if source is not None else create_input()
+        self._input = source if source is not None else get_app_session().input  # the pager's input too
         # a paste is cut as it is read: twice the cap in raw characters still holds a cap's worth after \r\n -> \n
         self._pastes = bound_pastes(self._input, 2 * MAX_ANSWER_CHARS)
         self.session: PromptSession[str] = PromptSession(
