@@ -13,11 +13,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from openai_fakes import chat_api, openai_env  # noqa: F401 - shared fixtures for the OpenAI backend (respx)
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_TIKTOKEN = REPO.parent / "shared" / "tiktoken"
+
+# The property tests' profiles, for every module that has them: a developer's run stays quick (the default
+# suite under 2 minutes on these machines), CI runs three times the examples, and ``thorough`` is for a hunt.
+settings.register_profile("default", max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 if "TIKTOKEN_CACHE_DIR" not in os.environ and SHARED_TIKTOKEN.is_dir():
     os.environ["TIKTOKEN_CACHE_DIR"] = str(SHARED_TIKTOKEN)
@@ -101,6 +109,18 @@ def _data_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
 @pytest.fixture
 def repo() -> Path:
     return REPO
+
+
+@pytest.fixture(autouse=True)
+def _fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test: the backend's own wait before a retry without Retry-After is 1 ms instead of 0.5 s.
+
+    The retries, their number and their outcome are exercised as before (a fault suite played dozens of
+    real 0.4-0.5 s waits); the waits themselves are checked in test_openai_backend's backoff test.
+    """
+    from mock_interviewer.backends import openai_backend
+
+    monkeypatch.setattr(openai_backend, "BASE_BACKOFF", 0.001)
 
 
 @pytest.fixture(scope="session")

@@ -6,19 +6,14 @@ Run more examples with ``HYPOTHESIS_PROFILE=thorough pytest tests/test_batch_inp
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from mock_interviewer.bank import load_bank
 from mock_interviewer.batch.inputs import Item, Problem, iter_inputs
-
-settings.register_profile("default", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("thorough", max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 BANK = load_bank([])
 KNOWN = ["director-01", "engineer-20", "technical-19"]

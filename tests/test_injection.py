@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from mock_interviewer.backends.offline import OfflineBackend
@@ -33,10 +32,6 @@ from mock_interviewer.grader import grade_answer
 from mock_interviewer.injection import looks_like_injection
 from mock_interviewer.prompts import FENCE_CLOSE, FENCE_OPEN, fence, load_prompt
 from openai_fakes import chat_response, sent_json, sse_response, verdict
-
-settings.register_profile("default", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("thorough", max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 BANK = load_bank([])
 QUESTION_ID = "technical-02"

@@ -331,15 +331,23 @@ def test_a_strong_answer_that_gives_a_reason_now_and_then_is_still_graded_great(
 # ---------------------------------------------------------------- offline-v6: gaps and red flags of poor answers only
 
 
-def test_gaps_and_red_flags_are_said_only_of_answers_graded_poor(bank: Bank, context: OfflineContext) -> None:
-    """Readers found gaps true 86% and red flags 69% of the time on answers graded mediocre (v5): not said there."""
-    from mock_interviewer.offline.explain import verdict
+@pytest.fixture(scope="module")
+def dev2_assessed(bank: Bank, context: OfflineContext) -> list[tuple[dict[str, Any], Any]]:
+    """Each answer of audit_dev2 with its assessment (frozen), made once for the two tests below."""
     from mock_interviewer.offline.grading import assess
 
     rows = [json.loads(line) for line in (DATA / "audit_dev2.jsonl").read_text(encoding="utf-8").splitlines()]
+    return [(row, assess(bank.get(row["question_id"]), row["answer"], context)) for row in rows]
+
+
+def test_gaps_and_red_flags_are_said_only_of_answers_graded_poor(
+    context: OfflineContext, dev2_assessed: list[tuple[dict[str, Any], Any]]
+) -> None:
+    """Readers found gaps true 86% and red flags 69% of the time on answers graded mediocre (v5): not said there."""
+    from mock_interviewer.offline.explain import verdict
+
     said: dict[str, int] = {"poor": 0, "mediocre": 0, "great": 0}
-    for row in rows:
-        assessment = assess(bank.get(row["question_id"]), row["answer"], context)
+    for row, assessment in dev2_assessed:
         found = verdict(assessment, row["answer"], context)
         said[assessment.tier] += sum(c.kind in ("misses_point", "red_flag") for c in found.claims)
         if assessment.tier != "poor":
@@ -348,16 +356,15 @@ def test_gaps_and_red_flags_are_said_only_of_answers_graded_poor(bank: Bank, con
     assert said["poor"] > 100  # still said where readers agreed (99.4%)
 
 
-def test_a_great_answer_is_asked_only_about_a_point_known_to_be_missing(bank: Bank, context: OfflineContext) -> None:
+def test_a_great_answer_is_asked_only_about_a_point_known_to_be_missing(
+    bank: Bank, context: OfflineContext, dev2_assessed: list[tuple[dict[str, Any], Any]]
+) -> None:
     from mock_interviewer.offline.coverage import importance
     from mock_interviewer.offline.explain import next_probe
-    from mock_interviewer.offline.grading import assess
 
-    rows = [json.loads(line) for line in (DATA / "audit_dev2.jsonl").read_text(encoding="utf-8").splitlines()]
     checked = 0
-    for row in rows:
+    for row, assessment in dev2_assessed:
         question = bank.get(row["question_id"])
-        assessment = assess(question, row["answer"], context)
         if assessment.tier != "great":
             continue
         probe = next_probe(assessment, importance(question, context.corpus))

@@ -126,6 +126,23 @@ def test_429_with_retry_after_is_retried_then_succeeds(chat_api):
     assert chat_api.call_count == 2
 
 
+def test_the_backoff_doubles_from_half_a_second_honours_retry_after_and_is_capped(monkeypatch):
+    """The waits the suite shortens (conftest's ``_fast_backoff``), at their real size."""
+    from mock_interviewer.backends import openai_backend
+
+    monkeypatch.setattr(openai_backend, "BASE_BACKOFF", 0.5)
+    plain = httpx.Response(429)
+    waits = {n: [openai_backend._backoff(type("E", (), {"response": plain})(), n) for _ in range(50)] for n in (1, 2, 3, 9)}
+    assert all(0.375 <= w <= 0.5 for w in waits[1]) and all(0.75 <= w <= 1.0 for w in waits[2])
+    assert all(1.5 <= w <= 2.0 for w in waits[3]) and all(6.0 <= w <= 8.0 for w in waits[9])  # capped at 8 s
+    said = type("E", (), {"response": httpx.Response(429, headers={"retry-after": "3"})})()
+    assert openai_backend._backoff(said, 1) == 3.0
+    said_ms = type("E", (), {"response": httpx.Response(429, headers={"retry-after-ms": "20"})})()
+    assert openai_backend._backoff(said_ms, 1) == 0.02
+    too_long = type("E", (), {"response": httpx.Response(429, headers={"retry-after": "3600"})})()
+    assert 0.375 <= openai_backend._backoff(too_long, 1) <= 0.5  # over a minute: not honoured
+
+
 def test_429_without_retry_after_is_retried_with_backoff(chat_api):
     chat_api.side_effect = [error_response(429, "Rate limit reached"), chat_response(verdict_json())]
     assert grade(max_retries=1).status == "graded"

@@ -6,7 +6,6 @@ Run more examples with ``HYPOTHESIS_PROFILE=thorough pytest tests/test_parsers_p
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import yaml
@@ -17,10 +16,6 @@ from mock_interviewer.bank import check_bank_text, parse_bank_text
 from mock_interviewer.errors import InputError
 from mock_interviewer.importer import parse_document
 from mock_interviewer.session_store import load_session_file
-
-settings.register_profile("default", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("thorough", max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 PATH = Path("fuzz.yaml")
 

@@ -14,7 +14,7 @@ or a problem with its line number. This file adds:
   that are legal inside JSON strings (U+2028, U+0085, \\x1c);
 - whatever a parser accepts can be written out again (session saves, results.jsonl).
 
-The default profile runs ~150 examples per test; ``HYPOTHESIS_PROFILE=thorough`` a few thousand.
+The default profile runs 50 examples per test, CI's (``HYPOTHESIS_PROFILE=ci``) 150, ``thorough`` 3,000.
 """
 
 from __future__ import annotations
@@ -37,10 +37,6 @@ from mock_interviewer.batch.pricing import read_price_file
 from mock_interviewer.calibration import load_labelled
 from mock_interviewer.errors import InputError
 from mock_interviewer.session_store import QuestionRecord, Session, SessionOptions, SessionTurn, load_session_file
-
-settings.register_profile("default", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("thorough", max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 BANK = load_bank([])
 KNOWN = ["director-01", "engineer-20", "technical-19"]

@@ -26,6 +26,8 @@ from typing import Any
 
 import pytest
 
+from mock_interviewer.answer_input import fitting
+
 TMUX = shutil.which("tmux")
 pytestmark = pytest.mark.skipif(
     TMUX is None, reason="tmux is not installed: the real-terminal test needs it (.ci/run installs it)"
@@ -301,3 +303,29 @@ def test_an_empty_submit_says_so_and_feedback_at_the_end_comes_a_page_at_a_time(
     assert "Feedback · question 2" not in screen  # q: straight to the summary
     data = saved_session(transcripts)
     assert [r["status"] for r in data["records"]] == ["graded", "graded"]
+
+
+def test_a_ten_megabyte_paste_keeps_what_fits_at_once_and_the_answer_is_taken(pane: Pane, tmp_path: Path) -> None:
+    """Issue 16, item 9: a 10 MB paste sat in the box for minutes (prompt_toolkit gathered it in quadratic time),
+    then was refused at submit. Now the box keeps what fits an answer and says in its bottom line what was not kept;
+    the session goes on at once (each wait below is bounded by WAIT_SECONDS) and the answer is saved."""
+    transcripts = tmp_path / "sessions"
+    big = tmp_path / "paste.txt"
+    line = "We measured latency at every hop and fixed the slowest one first. "  # 12 words, 67 characters
+    big.write_text((line + "\n") * 150_000)  # 10.2 MB, 1.8 million words
+    pane.start(
+        interview_argv(transcripts, "--backend", "offline", "--track", "technical", "--questions", "1",
+                       "--follow-ups", "0", "--feedback", "now", "--seed", "3"),
+        base_env(tmp_path),
+    )
+    pane.wait_for("Esc Enter: submit")
+    pane.tmux("load-buffer", "-b", "big", str(big))
+    pane.tmux("paste-buffer", "-p", "-b", "big", "-t", "main")  # a real paste: bracketed, as terminals send it
+    screen = pane.wait_for("Paste cut at 20,000 words, an answer's limit;")
+    dropped = len((line + "\n") * 150_000) - len(fitting("", (line + "\n") * 150_000))
+    assert f"{dropped:,} characters not kept." in screen
+    pane.keys("Escape", "Enter")
+    screen = pane.wait_for("[exited 0]")
+    assert "Please shorten it" not in screen and "Summary" in screen
+    answer = saved_session(transcripts)["records"][0]["turns"][1]["text"]
+    assert len(answer.split()) == 20_000 and answer.startswith(line.strip())

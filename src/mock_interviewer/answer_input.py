@@ -14,6 +14,30 @@ MAX_ANSWER_WORDS = 20_000
 MAX_ANSWER_CHARS = 200_000
 """Answers without spaces (one long token) are bounded by characters too; 20,000 words are about 120,000."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_WORDS = re.compile(r"\S+")
+
+
+def fitting(text: str, inserted: str) -> str:
+    """The longest start of ``inserted`` that keeps ``text`` plus it within an answer's caps (characters, words).
+
+    For the interview's answer box, which keeps what fits of a paste at once and drops the rest. A word
+    split across the join counts twice, so the cut is at most one word early. Linear in what is kept.
+    """
+    kept = inserted[: max(0, MAX_ANSWER_CHARS - len(text))]
+    words_left = MAX_ANSWER_WORDS - len(text.split())
+    if words_left <= 0:
+        return ""
+    for count, word in enumerate(_WORDS.finditer(kept), start=1):
+        if count > words_left:
+            return kept[: word.start()]
+    return kept
+
+
+def cut_notice(text: str, kept: str, dropped: int) -> str:
+    """One line (under 80 columns) for a paste that did not fit: which cap stopped it, and how much was dropped."""
+    if len(text) + len(kept) >= MAX_ANSWER_CHARS:
+        return f"Paste cut at {MAX_ANSWER_CHARS:,} characters, an answer's limit; {dropped:,} more not kept."
+    return f"Paste cut at {MAX_ANSWER_WORDS:,} words, an answer's limit; {dropped:,} characters not kept."
 
 
 def unpaired_surrogate(text: str) -> str | None:

@@ -33,7 +33,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from mock_interviewer.answer_input import MAX_ANSWER_CHARS
+from mock_interviewer.answer_input import MAX_ANSWER_CHARS, cut_notice, fitting
 from mock_interviewer.bank import Question
 from mock_interviewer.compare import AttemptComparison
 from mock_interviewer.grades import Grade
@@ -46,6 +46,8 @@ from mock_interviewer.session_store import SessionTurn
 from mock_interviewer.summary import Summary
 
 if TYPE_CHECKING:
+    from prompt_toolkit.buffer import Buffer
+    from prompt_toolkit.input import Input
     from prompt_toolkit.key_binding import KeyBindings
 
 COMMANDS = ("edit", "repeat", "great", "retry", "skip", "quit", "help")
@@ -325,22 +327,46 @@ class LineReader:
         frontend.notice("Your edited answer is above: add lines, or finish with a line containing only '.'.")
 
 
+def keep_what_fits(buffer: Buffer, inserted: str, dropped: int = 0) -> None:
+    """Insert what fits of ``inserted`` in the answer box; when some does not, say so in the box's bottom line.
+
+    The answer's caps (``answer_input``) are applied as text arrives, so a huge paste neither sits in the box
+    nor waits until submit to be refused: the rest is dropped before the box ever holds it. ``dropped``:
+    characters the paste had beyond what the terminal parser kept (``bounded_paste``).
+    """
+    from prompt_toolkit.validation import ValidationError
+
+    text = buffer.text
+    kept = fitting(text, inserted)
+    buffer.insert_text(kept)
+    left_out = dropped + len(inserted) - len(kept)
+    if left_out:
+        buffer.validation_error = ValidationError(message=cut_notice(text, kept, left_out))
+
+
 class PromptToolkitReader:
     """A multi-line editor in the terminal (prompt_toolkit): paste-safe, with a ticking clock."""
 
-    def __init__(self, *, output: IO[str] | None = None) -> None:
+    def __init__(self, *, output: IO[str] | None = None, source: Input | None = None) -> None:
         from prompt_toolkit import PromptSession
+        from prompt_toolkit.application.current import get_app_session
         from prompt_toolkit.formatted_text import FormattedText
         from prompt_toolkit.output import create_output
         from prompt_toolkit.validation import Validator
+
+        from mock_interviewer.bounded_paste import bound_pastes
 
         self._placeholder = FormattedText([("italic fg:ansibrightblack", "type or paste your answer")])
         self.draft = ""
         self._request: AnswerRequest | None = None
         self._output = create_output(stdout=cast(TextIO, output)) if output is not None else None
+        self._input = source if source is not None else get_app_session().input  # the pager's input too
+        # a paste is cut as it is read: twice the cap in raw characters still holds a cap's worth after \r\n -> \n
+        self._pastes = bound_pastes(self._input, 2 * MAX_ANSWER_CHARS)
         self.session: PromptSession[str] = PromptSession(
             multiline=True,
             key_bindings=self._bindings(),
+            input=self._input,
             output=self._output,
             # Esc Enter on an empty box says so in the bar under it, instead of doing nothing
             validator=Validator.from_callable(
@@ -358,8 +384,15 @@ class PromptToolkitReader:
     def _bindings(self) -> KeyBindings:
         from prompt_toolkit.application import run_in_terminal
         from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+        from prompt_toolkit.keys import Keys
 
         bindings = KeyBindings()
+
+        @bindings.add(Keys.BracketedPaste)
+        def _paste(event: KeyPressEvent) -> None:
+            """A paste keeps what fits in an answer, at once; the bar under the box says what was not kept."""
+            dropped = self._pastes.dropped if self._pastes is not None else 0
+            keep_what_fits(event.current_buffer, event.data.replace("\r\n", "\n").replace("\r", "\n"), dropped)
 
         @bindings.add("enter")
         def _enter(event: KeyPressEvent) -> None:
@@ -376,8 +409,8 @@ class PromptToolkitReader:
                     except EditorProblem as problem:
                         print(f"  {problem}", file=sys.stderr)
                         edited = draft
-                    buffer.text = edited
-                    buffer.cursor_position = len(edited)
+                    buffer.text = ""
+                    keep_what_fits(buffer, edited)
 
                 async def edit() -> None:
                     await run_in_terminal(run_editor, in_executor=False)

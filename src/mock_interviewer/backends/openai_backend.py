@@ -51,6 +51,8 @@ from mock_interviewer.openai_service import (
 
 __all__ = ["OpenAIBackend", "redact_url"]
 
+BASE_BACKOFF = 0.5
+"""Seconds before the first retry without a Retry-After; doubled for each further one, up to ``MAX_BACKOFF``."""
 MAX_BACKOFF = 8.0
 RETRY_STATUSES = (408, 409, 429)
 
@@ -269,7 +271,7 @@ def _backoff(exc: Exception, retries: int) -> float:
             continue
         if 0 <= wait <= 60:
             return wait
-    return min(0.5 * 2 ** (retries - 1), MAX_BACKOFF) * (1 - 0.25 * random.random())
+    return min(BASE_BACKOFF * 2 ** (retries - 1), MAX_BACKOFF) * (1 - 0.25 * random.random())
 
 
 def _reasoning_text(message: Any) -> str:

@@ -1,0 +1,134 @@
+"""The interview's answer box keeps what fits of a huge paste, at once (issue 16, item 9).
+
+A 10 MB paste sat in the box (prompt_toolkit gathered it in quadratic time) and was refused only at
+submit. Now the terminal parser keeps a bounded start of a paste and counts the rest, the box keeps
+what fits an answer's caps and says in its bottom line what was not kept, and the answer is taken.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from typing import Any
+
+import pytest
+from rich.console import Console
+
+from mock_interviewer.answer_input import MAX_ANSWER_CHARS, MAX_ANSWER_WORDS, cut_notice, fitting
+from mock_interviewer.bank import load_bank
+from mock_interviewer.interview.answers import answer_problem
+from mock_interviewer.interview.frontend import Answer, AnswerRequest, QuestionInfo
+
+START, END = "\x1b[200~", "\x1b[201~"
+LINE = "word " * 20 + "\n"  # 101 characters, 20 words
+
+
+# ---------------------------------------------------------------- what fits
+
+
+def test_fitting_keeps_the_start_that_stays_within_both_caps() -> None:
+    assert fitting("", "short answer") == "short answer"
+    spaced = "a" * (MAX_ANSWER_CHARS + 10)  # one word: the character cap
+    assert fitting("", spaced) == "a" * MAX_ANSWER_CHARS
+    assert fitting("x" * 100, spaced) == "a" * (MAX_ANSWER_CHARS - 100)
+    words = "w " * (MAX_ANSWER_WORDS + 5)  # the word cap comes first
+    kept = fitting("", words)
+    assert len(kept.split()) == MAX_ANSWER_WORDS and answer_problem(kept) is None
+    assert len(fitting("one two three", words).split()) == MAX_ANSWER_WORDS - 3
+    assert fitting("w " * MAX_ANSWER_WORDS, "more") == ""
+
+
+def test_the_notice_names_the_cap_and_what_was_dropped_in_one_short_line() -> None:
+    by_chars = cut_notice("", "a" * MAX_ANSWER_CHARS, 9_800_000)
+    by_words = cut_notice("", "w " * MAX_ANSWER_WORDS, 9_960_000)
+    assert by_chars == "Paste cut at 200,000 characters, an answer's limit; 9,800,000 more not kept."
+    assert by_words == "Paste cut at 20,000 words, an answer's limit; 9,960,000 characters not kept."
+    assert max(len(by_chars), len(by_words)) < 80  # the box's bottom line is one row of an 80-column terminal
+
+
+# ---------------------------------------------------------------- the terminal parser
+
+
+def test_the_parser_keeps_a_bounded_start_of_a_paste_and_counts_the_rest() -> None:
+    from prompt_toolkit.keys import Keys
+
+    from mock_interviewer.bounded_paste import BoundedPasteParser
+
+    pressed: list[Any] = []
+    parser = BoundedPasteParser(pressed.append, limit=10)
+    data = f"x{START}{'0123456789' * 50}{END}y"
+    for start in range(0, len(data), 7):  # small chunks: the end mark straddles two of them
+        parser.feed(data[start : start + 7])
+    parser.flush()
+    assert [(p.key, p.data) for p in pressed] == [("x", "x"), (Keys.BracketedPaste, "0123456789"), ("y", "y")]
+    assert parser.dropped == 490
+    parser.feed(f"{START}short{END}")
+    assert pressed[-1].data == "short" and parser.dropped == 0
+
+
+def test_a_ten_megabyte_paste_is_read_in_linear_time() -> None:
+    """Not a timed assertion: prompt_toolkit's own parser searched all it had so far on every chunk;
+    this one keeps at most ``limit`` characters, whatever the paste's size."""
+    from mock_interviewer.bounded_paste import BoundedPasteParser
+
+    pressed: list[Any] = []
+    parser = BoundedPasteParser(pressed.append, limit=2 * MAX_ANSWER_CHARS)
+    paste = LINE * 100_000  # 10.1 MB
+    parser.feed(START)
+    for start in range(0, len(paste), 1024):
+        parser.feed(paste[start : start + 1024])
+        assert sum(len(part) for part in parser._kept) <= 2 * MAX_ANSWER_CHARS
+    parser.feed(END)
+    assert len(pressed) == 1 and len(pressed[0].data) == 2 * MAX_ANSWER_CHARS
+    assert parser.dropped == len(paste) - 2 * MAX_ANSWER_CHARS
+
+
+# ---------------------------------------------------------------- the box itself, through prompt_toolkit's pipe input
+
+
+def _request() -> AnswerRequest:
+    question = load_bank([]).get("technical-02")
+    info = QuestionInfo(position=1, total=1, question=question, time_left=None)
+    return AnswerRequest(info=info, follow_up=False, interviewer_words=question.text, time_left=lambda: None)
+
+
+@pytest.mark.parametrize("before", ["", "My answer starts here. "])
+def test_the_box_keeps_what_fits_of_a_huge_paste_and_the_answer_is_taken(before: str) -> None:
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from mock_interviewer.terminal import PromptToolkitReader, TerminalFrontend
+
+    paste = LINE * 100_000  # 10.1 MB, 2,000,000 words
+    notices: list[str] = []
+
+    async def run() -> Any:
+        with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+            reader = PromptToolkitReader(source=pipe)
+            box = reader.session.default_buffer
+            frontend = TerminalFrontend(Console(file=io.StringIO(), width=80), reader)
+
+            async def type_and_paste() -> None:
+                # from another thread: the pipe holds 64 KB, and this loop is the one reading it
+                await asyncio.get_running_loop().run_in_executor(None, pipe.send_text, before + START + paste + END)
+                for _ in range(3000):  # until the box holds the paste (a bound, not a timed assertion)
+                    if len(box.text) > len(before):
+                        break
+                    await asyncio.sleep(0.01)
+                error = box.validation_error  # set by the same key press that inserted the paste
+                notices.append(error.message if error is not None else "")
+                pipe.send_text("\x1b\r")  # Esc Enter: submit
+
+            sender = asyncio.ensure_future(type_and_paste())
+            answer = await reader.read(_request(), frontend)
+            await sender
+            return answer
+
+    answer = asyncio.run(run())
+    assert isinstance(answer, Answer)
+    assert answer_problem(answer.text) is None  # taken, not refused at submit
+    assert answer.text == (before + fitting(before, paste)).strip()
+    assert len(answer.text.split()) == MAX_ANSWER_WORDS
+    dropped = len(before) + len(paste) - len(before + fitting(before, paste))
+    assert notices == [f"Paste cut at 20,000 words, an answer's limit; {dropped:,} characters not kept."]
