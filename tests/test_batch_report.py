@@ -201,3 +201,13 @@ def test_evidence_quotes_the_answer_in_the_report(tmp_path):
     markdown = render_markdown(gather(store, None, BANK.questions.get))
     assert "- Evidence: They said “we never test”: interviewers listen for this." in markdown
     assert "- Missing: Tests first. (It matters to them.)" in markdown
+
+
+def test_piped_the_report_paths_are_not_wrapped(tmp_path, cli):
+    """Piped output is not wrapped at 80 columns, so each path in the summary can be copied whole."""
+    source = sixty_answers(tmp_path / "answers.jsonl")
+    out = tmp_path / ("a-rather-long-directory-name-" * 3) / "out"
+    result = cli("batch", str(source), "--out", str(out), "--backend", "offline")
+    assert result.exit_code == 0, result.stderr
+    assert any(line.startswith("results ") and str(out / "results.jsonl") in line for line in result.stdout.splitlines())
+    assert str(out / "report.md") in result.stdout

@@ -165,3 +165,14 @@ def test_the_example_page_in_docs_is_current(repo: Path) -> None:
     spec.loader.exec_module(module)
     actual = (repo / "docs" / "examples" / "progress.html").read_text(encoding="utf-8")
     assert actual == module.render(), "docs/examples/progress.html is stale: run python docs/gen_progress_example.py"
+
+
+def test_piped_the_review_command_is_one_line_however_long_its_path(cli: Callable[..., Any], twenty: Path, tmp_path: Path) -> None:
+    """Piped output is not wrapped at 80 columns: the printed command is copied whole (it broke mid-path)."""
+    import shutil
+
+    deep = tmp_path / ("a-rather-long-directory-name-" * 3) / "sessions"
+    shutil.copytree(twenty, deep)
+    result = cli("progress", "--transcripts-dir", str(deep))
+    assert result.exit_code == 0, result.stderr
+    assert f"Practise them: mock-interviewer interview --review --transcripts-dir {deep}" in result.stdout.splitlines()

@@ -68,7 +68,8 @@ def progress(
         unwritten = f"; {html} not written" if html is not None else ""
         ctx.say(f"No graded answers{scope} in {store.directory} yet{unwritten}. Start practising with: {ctx.command('interview', banks=bank)}")
         return
-    ctx.out.print(progress_view(report, review_command=review))
+    # piped: lines are not wrapped, so the review command (a long path in it) can be copied whole
+    ctx.out.print(progress_view(report, review_command=review), soft_wrap=not ctx.out.is_terminal)
 
 
 def _one_question(ctx: Context, store: SessionStore, loaded: Bank, question_id: str, bank: list[Path] | None) -> None:
