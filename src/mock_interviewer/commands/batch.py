@@ -133,8 +133,8 @@ def batch(
         ctx.print_json(outcome_json(outcome).model_dump(mode="json"))
     else:
         # piped: lines are not wrapped, so the results and report paths can be copied whole
-        view = summary_view(outcome.summary, outcome.report, outcome.reports, outcome.results, outcome.cost)
-        ctx.out.print(view, soft_wrap=not ctx.out.is_terminal)
+        shown = summary_view(outcome.summary, outcome.report, outcome.reports, outcome.results, outcome.cost)
+        ctx.out.print(shown, soft_wrap=not ctx.out.is_terminal)
     closing = closing_line(outcome)
     if closing is not None:
         print_error(*closing)
