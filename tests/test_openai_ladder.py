@@ -71,6 +71,7 @@ def test_llama_cpp_python_500_steps_down_once_without_retries_and_says_so(cli, c
     assert sent_schema["required"] == ["strengths", "gaps", "explanation", "suspicious", "tier", "score"]
     grade = result.json()
     assert (grade["status"], grade["tier"], grade["response_format"]) == ("graded", "great", "json_object_schema")
+    assert grade["usage"]["requests"] == len(chat_api.calls) == 2  # the refused request is a request sent too
     [notice] = notices(result.stderr)
     assert notice.startswith("notice: the model service at") and NOTICE in notice
 
@@ -100,6 +101,7 @@ def test_a_500_that_does_not_name_the_format_is_retried_as_before(cli, chat_api,
     assert result.exit_code == 0, result.stderr
     assert [format_step(sent_json(call)) for call in chat_api.calls] == ["json_schema", "json_schema"]
     assert result.json()["response_format"] == "json_schema" and not notices(result.stderr)
+    assert result.json()["usage"]["requests"] == 2  # the retried failure counts
 
 
 @pytest.mark.parametrize("step", ["json_object_schema", "json_object", "text"])

@@ -34,6 +34,7 @@ from typing import Any, Literal
 from mock_interviewer.backends.base import ModelReply, ModelRequest, ReplyStream
 from mock_interviewer.config import FORMAT_LADDER, FormatMode, Settings
 from mock_interviewer.errors import ServiceError
+from mock_interviewer.grades import Usage
 from mock_interviewer.openai_service import (
     describe,
     endpoint,
@@ -152,14 +153,15 @@ class OpenAIBackend:
             return exc.status_code in RETRY_STATUSES or exc.status_code >= 500
         return False
 
-    async def _send(self, client: Any, params: dict[str, Any]) -> Any:
-        """One request, retried on transient failures; a rejected ``response_format`` is never retried."""
+    async def _send(self, client: Any, params: dict[str, Any]) -> tuple[Any, int]:
+        """One request, retried on transient failures; a rejected ``response_format`` is never retried.
+        Returns the response and how many requests it took (a failure carries ``retries``)."""
         import openai
 
         retries = 0
         while True:
             try:
-                return await client.chat.completions.create(**params)
+                return await client.chat.completions.create(**params), retries + 1
             except openai.OpenAIError as exc:
                 rejected = "response_format" in params and rejects_format(exc)
                 if rejected or retries >= self.settings.max_retries or not self._retryable(exc):
@@ -169,22 +171,26 @@ class OpenAIBackend:
                 wait = _backoff(exc, retries)
             await asyncio.sleep(wait)
 
-    async def _create(self, request: ModelRequest, *, stream: bool) -> tuple[Any, FormatMode]:
+    async def _create(self, request: ModelRequest, *, stream: bool) -> tuple[Any, FormatMode, int]:
+        """The response, the format it was asked in, and every request sent for it (refused and retried ones too)."""
         import openai
 
         client = self._get_client()
+        sent = 0
         while True:
             params = self._params(request, stream=stream)
             try:
-                return await self._send(client, params), format_of(params)
+                response, attempts = await self._send(client, params)
+                return response, format_of(params), sent + attempts
             except openai.APIStatusError as exc:
+                sent += getattr(exc, "retries", 0) + 1
                 if not self._adapt(exc, params):
                     raise self._service_error(exc) from None
             except openai.OpenAIError as exc:
                 raise self._service_error(exc) from None
 
     async def complete(self, request: ModelRequest) -> ModelReply:
-        response, mode = await self._create(request, stream=False)
+        response, mode, sent = await self._create(request, stream=False)
         if not hasattr(response, "choices"):
             raise ServiceError(
                 f"the server at {self.endpoint} did not answer like an OpenAI-compatible API; "
@@ -192,6 +198,8 @@ class OpenAIBackend:
             )
         reply = reply_from_body(response.model_dump(), self.model)
         reply.extra["response_format"] = mode
+        if sent > 1:  # a refused format or a retried failure is a request sent too, with no tokens reported
+            reply.usage = (reply.usage or Usage()).model_copy(update={"requests": sent})
         return reply
 
     def stream(self, request: ModelRequest) -> ReplyStream:
@@ -203,7 +211,7 @@ class OpenAIBackend:
         import httpx
         import openai
 
-        response, _mode = await self._create(request, stream=True)
+        response, _mode, _sent = await self._create(request, stream=True)
         reasoning: list[str] = []
         refusal: list[str] = []
         produced = False
