@@ -7,7 +7,8 @@
     python bench/fit_offline_grader.py --cv --cv-only --v6-data   # offline-v6's training data, same protocol
 
 Experiments (measured, not the recipe): ``--drop=a,b`` leaves features out of the tier model,
-``--no-substance`` reads every sentence, ``--no-argued`` lifts the argued cap, ``--tier-c=`` and
+``--no-substance`` reads every sentence, ``--no-argued`` lifts the argued cap, ``--unfound-poor=0`` puts back
+v4-v7's ceiling for answers with no key point found (v8: only from a 3% chance of poor), ``--tier-c=`` and
 ``--wording-c=`` change the regularisation, ``--dump=FILE.json`` writes each held-out grade.
 
 Two models, stacked:
@@ -298,6 +299,10 @@ def main() -> None:
         import mock_interviewer.offline.grading as grading
 
         grading.ARGUED = float("inf")
+    if _option("unfound-poor"):  # experiment: v4's no-key-point ceiling only from this chance of poor
+        import mock_interviewer.offline.grading as grading
+
+        grading.UNFOUND_POOR = float(_option("unfound-poor"))
     if "--no-substance" in sys.argv:
         import mock_interviewer.offline.grading as grading
 
@@ -323,7 +328,7 @@ def main() -> None:
     kept = Kept()
     lexicon, model = fit(rows, kept)
     document = {
-        "version": "offline-v7",
+        "version": "offline-v8",
         "fitted_on": dict(sorted(counts.items())),
         "tier": {"intercepts": [round(b, 6) for b in model.intercepts], "features": {n: [round(v, 6) for v in w] for n, w in model.weights.items()}},
         "wording": {

@@ -12,6 +12,7 @@ from mock_interviewer.offline.grading import (
     NEVER_GREAT_AT,
     NEVER_POOR_AT,
     THIN_COVERAGE,
+    UNFOUND_POOR,
     decide,
 )
 from mock_interviewer.offline.signals import Signals, signals, stance_phrases
@@ -101,9 +102,12 @@ def test_the_decision_between_tiers() -> None:
 def test_great_is_a_ceiling_the_grader_must_verify() -> None:
     likely_great = _p(0.9, 0.1, 0.0)
     assert decide(_found(), likely_great, _noted()) == (5, None)  # a key point found in the answer's words
-    assert decide(_found(), likely_great, _noted("unclear")) == (3, "unverified")  # words alone: never great
+    risky_great = _p(0.9, 0.05, UNFOUND_POOR)
+    assert decide(_found(), risky_great, _noted("unclear")) == (3, "unverified")  # words alone, some risk of poor: not great
+    # offline-v8: with no key point found but no risk of poor either, the tier model's great stands
+    assert decide(_found(), _p(0.9, 0.1 - UNFOUND_POOR / 2, UNFOUND_POOR / 2), _noted("unclear")) == (5, None)
     assert decide(_found(), likely_great, _noted(flag=True)) == (3, "unverified")  # a red flag shown
-    assert decide(_found(), likely_great, _noted("unclear", rejected=True)) == (3, "unverified")  # a point turned down
+    assert decide(_found(), risky_great, _noted("unclear", rejected=True)) == (3, "unverified")  # a point turned down, no point found
     assert decide(_found(), likely_great, _noted(dismissals=1)) == (3, "unverified")  # a practice waved away
     assert decide(_found(), likely_great, _noted(dismissals=2)) == (1, "dismissive")  # two: poor
     assert decide(_found(), _p(0.2, 0.7, 0.1), _noted()) == (3, None)  # below great nothing is capped

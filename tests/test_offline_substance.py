@@ -76,3 +76,16 @@ def test_an_irrelevant_sentence_moves_no_grade_of_hold_out_d(sentence: str, bank
     plain = _grades(backend, bank, rows)
     assert _grades(backend, bank, rows, sentence) == plain
     assert _grades(backend, bank, rows, sentence, before=True) == plain
+
+
+def test_a_headcount_or_a_certainty_is_substance_only_beside_the_question_s_material(bank: Bank, context: OfflineContext) -> None:
+    """offline-v8: "Our team had six people, and two of them had just joined…" was read (a number with a unit, and
+    "just") and moved 16 of 10,930 v7 gradings of the audit sets; "team" and "people" do not tie it to a CI/CD question."""
+    question = bank.get("director-07")
+    own = context.material(question)
+    answer = "We run the test suite on every pull request and deploy behind a feature flag."
+    sentence = "Our team had six people, and two of them had just joined from another company."
+    assert substantive(f"{answer} {sentence}", own, context.corpus) == answer
+    assert substantive(f"{sentence} {answer}", own, context.corpus) == answer
+    for kept in ("It took 3 weeks.", "We had six engineers on the pipeline.", "We just deploy on Fridays."):
+        assert substantive(f"{answer} {kept}", own, context.corpus) == f"{answer} {kept}", kept

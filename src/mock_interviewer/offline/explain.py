@@ -103,8 +103,10 @@ def explanation(assessment: Assessment, claims: list[Claim], next_probe: str = "
         parts.append("It is graded no higher than mediocre because of what it says here:")
     elif assessment.guard == "unverified" and not assessment.findings.addressed:
         parts.append(
-            "It is graded no higher than mediocre because the grader could not find any of the question's key "
-            "points in your words, so it cannot tell that the answer is strong."
+            "It is graded no higher than mediocre because of a limit of this grader, not a verdict on the answer: "
+            "it matched none of the question's key points to the wording it knows for them, and then it does not "
+            "award great where its model sees even a small chance that the answer is poor. A strong answer in "
+            "other words can miss those lists."
         )
     elif assessment.guard == "argued":
         parts.append(_argued_sentence(assessment.findings))

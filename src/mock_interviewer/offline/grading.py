@@ -57,6 +57,7 @@ UNRELATED_VOCABULARY = 2  # ...and at most this many of its key points' less com
 COMMON = 0.25  # a word in more than this share of the bank's questions is too common to tie an answer to a topic
 ARGUED = 3.0  # reasons per 100 words ("so", "since", "because") from which the grader cannot verify a great answer...
 ARGUED_POOR = 0.03  # ...when the tier model gives it at least this chance of being poor (offline-v7)
+UNFOUND_POOR = ARGUED_POOR  # v4's ceiling for "no key point found" holds from this chance of poor (offline-v8; v4-v7: 0)
 DISMISSALS_FOR_POOR = 2  # an answer that waves this many practices away is poor ("we don't need X", "Y is overkill")
 
 
@@ -162,9 +163,12 @@ def decide(found: Features, probs: dict[str, float], findings: Findings, topic_w
     nothing_of_it = not findings.addressed and not findings.rejected and topic_words <= UNRELATED_VOCABULARY
     if findings.has_notes and nothing_of_it and values["relevance"] < UNRELATED_RELEVANCE:
         return 1, "unrelated"
+    # A red flag shown or a practice waved away always caps great. No key point found caps it only where the tier model
+    # also sees some risk of poor (offline-v8, v7's ``ARGUED_POOR`` reused, not tuned): held out by writer and question it
+    # capped great answers said in words no evidence list foresaw (8 freed, all labelled great; no poor or mediocre).
     # One key point found is the bar: a quarter of the points was measured to cap strong answers made in words
     # no evidence list foresaw (hold-out 5: 92.7% in the right tier fell to 88.1%) and caught no more wrong ones.
-    unverified = findings.shown_flags or findings.dismissals or not findings.addressed
+    unverified = findings.shown_flags or findings.dismissals or (not findings.addressed and probs["poor"] >= UNFOUND_POOR)
     if score >= 4 and findings.has_notes and unverified:
         return 3, "unverified"
     # Answers that borrow the great exemplar's words to argue for wrong practices ("100% coverage, so the code is

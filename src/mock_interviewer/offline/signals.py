@@ -262,6 +262,27 @@ def signals(text: str) -> Signals:
     )
 
 
+_HEADCOUNT = re.compile(
+    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|fifty|hundred)\s*"
+    r"(?:engineers?|people|devs?|teams?)",
+    re.IGNORECASE,
+)
+
+
+def carries_detail(text: str) -> bool:
+    """Whether ``text`` has a number with a unit or states a certainty ("just", "always"): weighed by the grader, but
+    said of anything ("six people", "had just joined"), so a sign of substance only beside the question's material."""
+    return bool(_HEADCOUNT.search(text) or _CERTAINTY.search(text))
+
+
+def carries_stance(text: str) -> bool:
+    """The signals of ``carries_signal`` that are not ``carries_detail``'s (a number counts unless a headcount)."""
+    if any(not _HEADCOUNT.fullmatch(m.group(0)) for m in _NUMBER.finditer(text)):
+        return True
+    patterns = (_TECH, _ACRONYM, _IDENTIFIER, _OWNERSHIP, _REASONING, *_POOR.values(), _BUZZ, _DISMISSAL, _ANY_NEGATION)
+    return any(pattern.search(text) for pattern in patterns)
+
+
 def carries_signal(text: str) -> bool:
     """Whether ``text`` has anything these signals weigh: a number with a unit, a named tool or technique (not a
     capitalised word alone: "Fridays" is not a tool), ownership, reasoning, the poor answer's language, buzzwords,

@@ -28,10 +28,12 @@ import re
 
 from mock_interviewer.bank import Question
 from mock_interviewer.offline.coverage import Corpus
-from mock_interviewer.offline.signals import carries_signal
+from mock_interviewer.offline.signals import carries_detail, carries_signal, carries_stance
 from mock_interviewer.textmatch import stem_set
 
 _NUMBER_WORDS = frozenset(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "hundr", "thousand", "first", "second", "third"])
+UNITS = frozenset(["minut", "hour", "day", "week", "month", "year", "peopl", "second", "time", "team", "person"])
+STRICT = True  # offline-v8 (False: v7's cut): unit words do not tie a sentence; a headcount or a certainty counts only beside the question's material
 COMMON = 0.25  # a word in more than this share of the bank's questions does not tie a sentence to this one alone...
 TIED = 2  # ...but this many words of the question's material do
 _BREAK = re.compile(
@@ -68,6 +70,11 @@ def pieces(text: str) -> list[tuple[int, int]]:
 
 def has_substance(piece: str, own: frozenset[str], corpus: Corpus) -> bool:
     shared = [s for s in stem_set(piece) if s in own]
+    if STRICT:
+        words = [s for s in shared if s not in UNITS]
+        if len(words) >= TIED or any(corpus.df.get(s, 0) <= COMMON * corpus.documents for s in words):
+            return True
+        return carries_stance(piece) or (bool(words) and carries_detail(piece))
     if len(shared) >= TIED or any(corpus.df.get(s, 0) <= COMMON * corpus.documents for s in shared):
         return True
     return carries_signal(piece)
