@@ -37,12 +37,12 @@ def audit() -> ModuleType:
 def graded(audit: ModuleType) -> dict[str, list[tuple[dict[str, Any], Any]]]:
     """Each audit set graded once, as the grader grades it now."""
     sets = {}
-    for name in ("dev", "dev2", "holdout", "holdout_c", "holdout_d", "holdout_e"):
+    for name in ("dev", "dev2", "holdout", "holdout_c", "holdout_d", "holdout_e", "holdout_f"):
         sets[name] = audit.grade_rows([row for file in audit.SETS[name] for row in audit.read_jsonl(audit.DATA / file)])
     return sets
 
 
-@pytest.mark.parametrize("name", ["dev", "dev2", "holdout", "holdout_c", "holdout_d", "holdout_e"])
+@pytest.mark.parametrize("name", ["dev", "dev2", "holdout", "holdout_c", "holdout_d", "holdout_e", "holdout_f"])
 def test_every_shipped_claim_type_stays_true_on_the_judged_claims(
     audit: ModuleType, graded: dict[str, list[tuple[dict[str, Any], Any]]], name: str
 ) -> None:
