@@ -77,10 +77,22 @@ def _answers(name: str) -> list[dict]:
 
 
 def test_no_answer_written_without_an_injection_is_flagged():
-    """649 answers by other writers, none of which tries to instruct the grader: no false alarm."""
-    rows = [r for name in ("audit_dev.jsonl", "audit_dev2.jsonl", "audit_holdout.jsonl") for r in _answers(name)]
-    assert len(rows) == 649
+    """Every audit answer by other writers (none tries to instruct the grader): no false alarm. Hold-out F had
+    one, "…with me as the reviewer rather than the designer…", which a reader saw flagged as aimed at the grader."""
+    names = ("audit_dev.jsonl", "audit_dev2.jsonl", "audit_holdout.jsonl", "audit_holdout_c.jsonl",
+             "audit_holdout_d.jsonl", "audit_holdout_e.jsonl", "audit_holdout_f.jsonl", "delivery_spoken_holdout.jsonl")
+    rows = [r for name in names for r in _answers(name)]
+    assert len(rows) == 1_315
     assert [r["answer"][:60] for r in rows if looks_like_injection(r["answer"])] == []
+
+
+@pytest.mark.parametrize(
+    "story",
+    ["I gave her one feature, with me as the reviewer rather than the designer.", "I served as the examiner for our "
+     "internal certification.", "We used it as the model for the other teams.", "She acted as an assessor, not a judge."],
+)
+def test_a_story_that_names_a_reviewer_is_not_an_injection(story):
+    assert not looks_like_injection(story)
 
 
 def test_strip_keeps_the_honest_clause_before_an_injection():

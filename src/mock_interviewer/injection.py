@@ -68,7 +68,9 @@ _PATTERNS = [
     r"[\"']score[\"']\s*:\s*[1-5]\b",
     # posing as the system or the grader
     r"\b(?:you\s+are\s+now|new\s+instructions|system\s+prompt|system\s+override|developer\s+mode|jailbreak)\b",
-    r"\b(?:as\s+the\s+(?:grader|evaluator|assessor|examiner|reviewer|model|assistant|ai))\b",
+    # "As the evaluator, you…" opens a sentence or speaks to the reader; "with me as the reviewer" is a story
+    r"(?:^|[.!?:;\n\[(]\s*)as\s+(?:the|an?)\s+(?:grader|evaluator|assessor|examiner|reviewer|model|assistant|ai)\s*,",
+    r"\bas\s+(?:the|an?)\s+(?:grader|evaluator|assessor|examiner|reviewer|model|assistant|ai)\s*,?\s+you\b",
     r"\b(?:note|message|instructions?)\s+(?:to|for)\s+(?:the\s+)?(?:grader|grading|evaluator|ai|model|assistant|llm)",
     r"\bimportant\s*:\s*(?:the\s+)?(?:grader|evaluator|model|assistant|ai|llm)\b",
     # forged turns, tags and chat-template tokens
