@@ -90,6 +90,7 @@ def test_the_step_down_is_told_once_per_run_and_each_batch_result_records_its_st
     assert steps == ["json_schema"] + ["json_object_schema"] * 5  # the detour is paid once
     lines = [json.loads(line) for line in (tmp_path / "out" / "results.jsonl").read_text().splitlines()]
     assert [line["grade"]["response_format"] for line in lines] == ["json_object_schema"] * 5
+    assert sum(line["grade"]["usage"]["requests"] for line in lines) == len(chat_api.calls) == 6  # the refused one too
 
 
 def test_a_500_that_does_not_name_the_format_is_retried_as_before(cli, chat_api, retries):
