@@ -5,6 +5,7 @@ from __future__ import annotations
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import typer
@@ -60,3 +61,17 @@ def test_the_fields_the_grade_prompt_names_are_the_fields_the_verdict_schema_ask
     named = re.findall(r'^- "([a-z_]+)":', prompt, flags=re.MULTILINE)
     assert named == list(GradeVerdict.model_json_schema()["properties"])
     assert "claims" not in named
+
+
+def test_no_function_in_src_is_over_60_lines() -> None:
+    """Issue 11's rule, checked on every function of the package (it had slipped once, to 71 lines)."""
+    import ast
+
+    package = Path(__file__).resolve().parent.parent / "src" / "mock_interviewer"
+    long = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno is not None:
+                if node.end_lineno - node.lineno + 1 > 60:
+                    long.append(f"{path.relative_to(package)}:{node.lineno} {node.name}")
+    assert long == []

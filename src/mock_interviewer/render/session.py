@@ -17,6 +17,7 @@ from rich.text import Text
 
 from mock_interviewer.bank import Bank, Question
 from mock_interviewer.delivery import WORDS_PER_MINUTE
+from mock_interviewer.delivery_note import DeliveryNote
 from mock_interviewer.errors import InputError
 from mock_interviewer.grades import Grade
 from mock_interviewer.interview.frontend import Feedback, QuestionInfo
@@ -401,31 +402,40 @@ def session_markdown(session: Session, bank: Bank, summary: Summary) -> str:
         "",
     ]
     for position, record in enumerate(session.records, start=1):
-        question = bank.questions.get(record.question_id)
-        category = f", {question.category}" if question else ""
-        lines += [f"## {position}. {record.question_id}{category}", ""]
-        if question:
-            lines += [f"*Bank question:* {sentence_case(question.text)}", ""]
-        if not record.turns:
-            lines += ["*Not reached.*", ""]
-        attempts = record.attempts()
-        for number, attempt in enumerate(attempts, start=1):
-            if len(attempts) > 1:  # answered again (/retry): every attempt, each with its grade
-                lines += [f"### Attempt {number} of {len(attempts)}", ""]
-            lines += _md_turns(attempt.turns)
-            if attempt.grade is not None:
-                lines += _md_grade(attempt.grade)
-                if number < len(attempts) and attempt.grade.delivery is not None:  # the latest's: below
-                    lines += [f"*{delivery_sentence(attempt.grade.delivery)}*", ""]
         note = summary.results[position - 1].delivery if position <= len(summary.results) else None
-        if note is not None:  # the summary's: the latest attempt's
-            lines += [f"*{delivery_sentence(note)}*", ""]
-            for extra in (fillers_sentence(note.fillers, note.hedges), actions_sentence(note)):
-                if extra:
-                    lines += [f"*{_md_escape_inline(extra)}*", ""]
-    lines += [
-        "## Summary", "", "| # | Question | Category | Result | Delivery |", "| ---: | --- | --- | --- | --- |"
-    ]
+        lines += _md_record(position, record, bank, note)
+    lines += _md_summary(summary)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _md_record(position: int, record: QuestionRecord, bank: Bank, note: DeliveryNote | None) -> list[str]:
+    """One question: every attempt with its grade, then the latest attempt's delivery note."""
+    question = bank.questions.get(record.question_id)
+    category = f", {question.category}" if question else ""
+    lines = [f"## {position}. {record.question_id}{category}", ""]
+    if question:
+        lines += [f"*Bank question:* {sentence_case(question.text)}", ""]
+    if not record.turns:
+        lines += ["*Not reached.*", ""]
+    attempts = record.attempts()
+    for number, attempt in enumerate(attempts, start=1):
+        if len(attempts) > 1:  # answered again (/retry): every attempt, each with its grade
+            lines += [f"### Attempt {number} of {len(attempts)}", ""]
+        lines += _md_turns(attempt.turns)
+        if attempt.grade is not None:
+            lines += _md_grade(attempt.grade)
+            if number < len(attempts) and attempt.grade.delivery is not None:  # the latest's: below
+                lines += [f"*{delivery_sentence(attempt.grade.delivery)}*", ""]
+    if note is not None:  # the summary's: the latest attempt's
+        lines += [f"*{delivery_sentence(note)}*", ""]
+        for extra in (fillers_sentence(note.fillers, note.hedges), actions_sentence(note)):
+            if extra:
+                lines += [f"*{_md_escape_inline(extra)}*", ""]
+    return lines
+
+
+def _md_summary(summary: Summary) -> list[str]:
+    lines = ["## Summary", "", "| # | Question | Category | Result | Delivery |", "| ---: | --- | --- | --- | --- |"]
     for result in summary.results:
         if result.tier and result.score:
             outcome = f"{TIER_LABEL[result.tier]} {result.score}/5"
@@ -454,4 +464,4 @@ def session_markdown(session: Session, bank: Bank, summary: Summary) -> str:
             where = f" ({', '.join(item.question_ids)})" if item.question_ids else ""
             lines.append(f"{number}. **{item.what}** {item.why}{where}".rstrip())
         lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+    return lines
