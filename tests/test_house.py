@@ -71,7 +71,8 @@ def test_no_function_in_src_is_over_60_lines() -> None:
     long = []
     for path in sorted(package.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno is not None:
-                if node.end_lineno - node.lineno + 1 > 60:
-                    long.append(f"{path.relative_to(package)}:{node.lineno} {node.name}")
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or node.end_lineno is None:
+                continue
+            if node.end_lineno - node.lineno + 1 > 60:
+                long.append(f"{path.relative_to(package)}:{node.lineno} {node.name}")
     assert long == []
