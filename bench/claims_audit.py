@@ -31,7 +31,7 @@ from mock_interviewer.bank import load_bank
 from mock_interviewer.grades import Claim
 from mock_interviewer.offline.claims import SHIPPED
 from mock_interviewer.offline.context import OfflineContext
-from mock_interviewer.offline.explain import verdict
+from mock_interviewer.offline.explain import offline_verdict
 from mock_interviewer.offline.grading import assess
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
@@ -67,7 +67,7 @@ def grade_rows(rows: list[dict[str, Any]]) -> list[tuple[dict[str, Any], Any]]:
     out = []
     for row in rows:
         question = bank.get(row["question_id"])
-        out.append((row, verdict(assess(question, row["answer"], context), row["answer"], context)))
+        out.append((row, offline_verdict(assess(question, row["answer"], context), row["answer"], context)))
     return out
 
 

@@ -344,11 +344,11 @@ def test_gaps_and_red_flags_are_said_only_of_answers_graded_poor(
     context: OfflineContext, dev2_assessed: list[tuple[dict[str, Any], Any]]
 ) -> None:
     """Readers found gaps true 86% and red flags 69% of the time on answers graded mediocre (v5): not said there."""
-    from mock_interviewer.offline.explain import verdict
+    from mock_interviewer.offline.explain import offline_verdict
 
     said: dict[str, int] = {"poor": 0, "mediocre": 0, "great": 0}
     for row, assessment in dev2_assessed:
-        found = verdict(assessment, row["answer"], context)
+        found = offline_verdict(assessment, row["answer"], context)
         said[assessment.tier] += sum(c.kind in ("misses_point", "red_flag") for c in found.claims)
         if assessment.tier != "poor":
             assert not found.gaps or all(g.point.startswith("Your own part") for g in found.gaps), row["answer"][:60]

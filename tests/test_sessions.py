@@ -12,7 +12,7 @@ from rich.console import Console
 
 from mock_interviewer.bank import load_bank
 from mock_interviewer.grades import Gap, Grade
-from mock_interviewer.render.session import session_markdown, session_view, summary_view
+from mock_interviewer.render.session import session_markdown, session_summary_view, session_view
 from mock_interviewer.session_store import QuestionRecord, Session, SessionOptions, SessionStore, SessionTurn
 from mock_interviewer.summary import summarise, theme_of
 
@@ -126,7 +126,7 @@ def test_views_fit_80_columns() -> None:
     session = sample_session()
     summary = summarise(session, BANK)
     console = Console(width=80, record=True, color_system=None)
-    console.print(summary_view(summary))
+    console.print(session_summary_view(summary))
     console.print(session_view(session, BANK, summary))
     text = console.export_text()
     assert max(len(line.rstrip()) for line in text.splitlines()) <= 80

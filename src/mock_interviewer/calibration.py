@@ -283,7 +283,7 @@ def load_labelled(path: Path, bank: Bank) -> list[LabelledAnswer]:
 
 
 @dataclass(frozen=True)
-class Job:
+class CalibrationJob:
     source: Source
     question: Question
     answer: str
@@ -293,17 +293,17 @@ class Job:
     id: str | None = None
 
 
-def jobs_for(questions: Sequence[Question], labelled: Sequence[LabelledAnswer], bank: Bank, exemplars: bool) -> list[Job]:
+def jobs_for(questions: Sequence[Question], labelled: Sequence[LabelledAnswer], bank: Bank, exemplars: bool) -> list[CalibrationJob]:
     wanted = {q.id for q in questions}
     jobs = []
     if exemplars:
         for question in questions:
             for tier in TIERS:
-                jobs.append(Job("exemplar", question, question.exemplars.get(tier), tier))
+                jobs.append(CalibrationJob("exemplar", question, question.exemplars.get(tier), tier))
     for item in labelled:
         if item.question_id in wanted:
             jobs.append(
-                Job("labelled", bank.get(item.question_id), item.answer, item.label, item.line, item.note, item.id)
+                CalibrationJob("labelled", bank.get(item.question_id), item.answer, item.label, item.line, item.note, item.id)
             )
     return jobs
 
@@ -325,7 +325,7 @@ async def run_calibration(
     jobs = jobs_for(questions, labelled, bank, exemplars)
     done = 0
 
-    async def run(job: Job) -> CalibrationItem:
+    async def run(job: CalibrationJob) -> CalibrationItem:
         nonlocal done
         grade = await grade_answer(backend, job.question, job.answer, settings)
         done += 1

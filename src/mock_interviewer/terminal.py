@@ -636,10 +636,10 @@ class TerminalFrontend:
             self.feedback(item.position, item.question, item.grade)
 
     def summary(self, summary: Summary) -> None:
-        from mock_interviewer.render.session import summary_view
+        from mock_interviewer.render.session import session_summary_view
 
         self.console.print()
-        self.console.print(summary_view(summary))
+        self.console.print(session_summary_view(summary))
 
 
 def make_reader(*, stdin: TextIO, out: IO[str]) -> Reader:

@@ -48,13 +48,13 @@ class OfflineBackend:
             return make_probes(task, self.context)
         if task.kind == "grade":
             from mock_interviewer.borderline import from_probabilities
-            from mock_interviewer.offline.explain import verdict
+            from mock_interviewer.offline.explain import offline_verdict
             from mock_interviewer.offline.followups import candidate_text
             from mock_interviewer.offline.grading import assess
 
             answer = candidate_text(task)
             assessment = assess(task.subject, answer, self.context)
-            graded = verdict(assessment, answer, self.context)
+            graded = offline_verdict(assessment, answer, self.context)
             if assessment.guard == "exemplar":  # placed by lookup: nothing to weigh
                 return graded
             return graded.model_copy(update={"borderline": from_probabilities(assessment.probabilities, graded.tier)})

@@ -109,7 +109,7 @@ def batch(
     from mock_interviewer.batch.pricing import load_prices
     from mock_interviewer.batch.stopping import StopFlag
     from mock_interviewer.openai_service import secrets_of
-    from mock_interviewer.render.batch import dry_run_view, summary_view
+    from mock_interviewer.render.batch import batch_summary_view, dry_run_view
     from mock_interviewer.render.batch_run import TerminalView, closing_line, dry_run_json, outcome_json
 
     ctx = make_context(json_output=json_output, bank=bank, backend=backend, model=model)
@@ -133,7 +133,7 @@ def batch(
         ctx.print_json(outcome_json(outcome).model_dump(mode="json"))
     else:
         # piped: lines are not wrapped, so the results and report paths can be copied whole
-        shown = summary_view(outcome.summary, outcome.report, outcome.reports, outcome.results, outcome.cost)
+        shown = batch_summary_view(outcome.summary, outcome.report, outcome.reports, outcome.results, outcome.cost)
         ctx.out.print(shown, soft_wrap=not ctx.out.is_terminal)
     closing = closing_line(outcome)
     if closing is not None:

@@ -147,7 +147,7 @@ def gaps(assessment: Assessment, claims: list[Claim]) -> list[Gap]:
     return out + [_DIMENSION_GAPS[c.kind] for c in claims if c.kind in _DIMENSION_GAPS]
 
 
-def verdict(assessment: Assessment, answer: str, context: OfflineContext) -> GradeVerdict:
+def offline_verdict(assessment: Assessment, answer: str, context: OfflineContext) -> GradeVerdict:
     """The ``GradeVerdict`` of an assessment; ``suspicious`` flags injected instructions (which were ignored)."""
     weights = importance(assessment.question, context.corpus)
     claims = all_claims(assessment, weights)

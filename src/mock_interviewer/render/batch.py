@@ -107,7 +107,7 @@ class BatchProgress:
         )
 
 
-def summary_view(summary: Any, data: Any, reports: list[Path], results: Path, cost: float | None) -> RenderableType:
+def batch_summary_view(summary: Any, data: Any, reports: list[Path], results: Path, cost: float | None) -> RenderableType:
     """The end-of-run summary: counts, tokens and cost, the tier line, where the results and reports are."""
 
     table = Table.grid(padding=(0, 2))

@@ -124,7 +124,7 @@ def _answer_text(out: IO[str], text: str | None) -> None:
 
 def answer_block(out: IO[str], answer: AnswerEntry) -> None:
     css = answer.tier if answer.status == "graded" else "ungraded"
-    out.write(f'<div class="answer"><b>{h(answer.question_id)}</b> · <span class="{h(css)}">{h(tables.verdict(answer))}</span>'
+    out.write(f'<div class="answer"><b>{h(answer.question_id)}</b> · <span class="{h(css)}">{h(tables.answer_verdict(answer))}</span>'
               f' <span class="meta">answer {h(answer.item_id)} · {h(tables.where(answer))}</span>\n')  # fmt: skip
     if answer.status != "graded":
         out.write(f"<p>Ungraded: {h(answer.reason or 'no reason recorded')}</p>\n")

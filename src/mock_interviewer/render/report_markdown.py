@@ -101,7 +101,7 @@ def _answer_text(out: IO[str], text: str | None) -> None:
 
 
 def _answer(out: IO[str], answer: AnswerEntry) -> None:
-    out.write(f"\n**{md(answer.question_id)}** · {md(tables.verdict(answer))} · answer `{md(answer.item_id)}`")
+    out.write(f"\n**{md(answer.question_id)}** · {md(tables.answer_verdict(answer))} · answer `{md(answer.item_id)}`")
     out.write(f" · {md(tables.where(answer))}\n\n")
     if answer.status != "graded":
         out.write(f"Ungraded: {md(answer.reason or 'no reason recorded')}\n")

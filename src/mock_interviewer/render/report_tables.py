@@ -58,7 +58,7 @@ def where(answer: AnswerEntry) -> str:
     return f"{answer.source}:{answer.line}" if answer.line else answer.source
 
 
-def verdict(answer: AnswerEntry) -> str:
+def answer_verdict(answer: AnswerEntry) -> str:
     return f"{answer.tier} ({answer.score}/5)" if answer.status == "graded" else "ungraded"
 
 

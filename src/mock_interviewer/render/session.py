@@ -140,7 +140,7 @@ def _bullets(items: Sequence[str], style: str = "") -> Table:
     return table
 
 
-def summary_view(summary: Summary) -> RenderableType:
+def session_summary_view(summary: Summary) -> RenderableType:
     """Per-question results, strongest and weakest areas, and what to practise next."""
     facts = [f"track {summary.track}", STATUS_LABEL.get(summary.status, summary.status)]
     used = duration(summary.elapsed_seconds)
@@ -331,7 +331,7 @@ def session_view(session: Session, bank: Bank, summary: Summary) -> RenderableTy
         note = summary.results[position - 1].delivery if position <= len(summary.results) else None
         if note is not None:  # the summary's: the latest attempt's
             parts += delivery_lines(note)
-    parts += [Text(""), summary_view(summary)]
+    parts += [Text(""), session_summary_view(summary)]
     return Group(*parts)
 
 
