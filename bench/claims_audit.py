@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from mock_interviewer.bank import load_bank
-from mock_interviewer.grades import Claim
+from mock_interviewer.grade_model import Claim
 from mock_interviewer.offline.claims import SHIPPED
 from mock_interviewer.offline.context import OfflineContext
 from mock_interviewer.offline.explain import offline_verdict

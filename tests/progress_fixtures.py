@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from mock_interviewer.grades import Grade, tier_for_score
+from mock_interviewer.grade_model import Grade, tier_for_score
 from mock_interviewer.session_store import QuestionRecord, Session, SessionOptions, SessionStore, SessionTurn
 
 START = datetime(2026, 10, 1, 9, 0, tzinfo=timezone.utc)

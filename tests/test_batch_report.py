@@ -20,7 +20,7 @@ from mock_interviewer.batch.report import build_report, gather, render_markdown,
 from mock_interviewer.batch.report_model import ReportDocument
 from mock_interviewer.batch.results import ResultStore, make_record
 from mock_interviewer.borderline import Borderline, from_probabilities
-from mock_interviewer.grades import Claim, Gap, Grade
+from mock_interviewer.grade_model import Claim, Gap, Grade
 from mock_interviewer.render.voice import about_candidate
 
 BANK = load_bank([])

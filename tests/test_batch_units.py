@@ -24,7 +24,7 @@ from mock_interviewer.batch.results import DirectoryLock, ResultStore, make_reco
 from mock_interviewer.batch.runner import run_live
 from mock_interviewer.config import Settings, load_settings
 from mock_interviewer.errors import InputError
-from mock_interviewer.grades import Grade, GradeVerdict, Usage
+from mock_interviewer.grade_model import Grade, GradeVerdict, Usage
 from openai_fakes import verdict
 
 BANK = load_bank([])

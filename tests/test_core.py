@@ -14,8 +14,8 @@ from mock_interviewer.backends.scripted import ScriptedBackend
 from mock_interviewer.bank import load_bank
 from mock_interviewer.config import Settings, resolve_backend
 from mock_interviewer.errors import InputError
+from mock_interviewer.grade_model import Grade, GradeVerdict, tier_for_score
 from mock_interviewer.grader import grade_answer
-from mock_interviewer.grades import Grade, GradeVerdict, tier_for_score
 from mock_interviewer.injection import looks_like_injection, strip_injection
 from mock_interviewer.prompts import FENCE_CLOSE, FENCE_OPEN, PromptError, PromptTemplate, fence, load_prompt
 from mock_interviewer.storage import atomic_write_text, safe_child

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from mock_interviewer.compare import compare_attempts, missing_points
-from mock_interviewer.grades import Gap, Grade
+from mock_interviewer.grade_model import Gap, Grade
 
 POOR = "I would add a cache.\n.\n"
 BETTER = (

@@ -55,7 +55,7 @@ def test_the_fields_the_grade_prompt_names_are_the_fields_the_verdict_schema_ask
     import re
     from pathlib import Path
 
-    from mock_interviewer.grades import GradeVerdict
+    from mock_interviewer.grade_model import GradeVerdict
 
     prompt = (Path(__file__).resolve().parent.parent / "prompts" / "grade.system.md").read_text(encoding="utf-8")
     named = re.findall(r'^- "([a-z_]+)":', prompt, flags=re.MULTILINE)

@@ -18,7 +18,7 @@ from rich.console import Console
 from mock_interviewer.backends.scripted import ScriptedBackend
 from mock_interviewer.bank import load_bank
 from mock_interviewer.config import Settings
-from mock_interviewer.grades import Grade
+from mock_interviewer.grade_model import Grade
 from mock_interviewer.interview.loop import Interview
 from mock_interviewer.session_store import QuestionRecord, Session, SessionOptions, SessionStore, load_session_file
 from mock_interviewer.star import is_behavioural

@@ -152,7 +152,7 @@ def test_repeat_says_the_question_once_when_the_interviewer_asked_the_bank_words
 
 
 def _feedback_items() -> list[Any]:
-    from mock_interviewer.grades import Gap, Grade
+    from mock_interviewer.grade_model import Gap, Grade
     from mock_interviewer.interview.frontend import Feedback
 
     bank = load_bank()

@@ -11,8 +11,8 @@ from mock_interviewer.backends.base import Backend, ModelRequest, Task, Turn
 from mock_interviewer.backends.offline import OfflineBackend
 from mock_interviewer.bank import Question
 from mock_interviewer.config import Settings
+from mock_interviewer.grade_model import GradeVerdict
 from mock_interviewer.grader import grade_answer
-from mock_interviewer.grades import GradeVerdict
 from mock_interviewer.replies import FollowUpDecision, ProbeList
 
 

@@ -19,8 +19,8 @@ from mock_interviewer.backends.base import Task, Turn
 from mock_interviewer.backends.offline import OfflineBackend
 from mock_interviewer.bank import Bank, load_bank
 from mock_interviewer.config import Settings
+from mock_interviewer.grade_model import Grade
 from mock_interviewer.grader import grade_answer
-from mock_interviewer.grades import Grade
 from mock_interviewer.offline.context import OfflineContext
 from mock_interviewer.offline.coverage import coverage
 from mock_interviewer.offline.evidence import read_exchange

@@ -13,8 +13,8 @@ from mock_interviewer.backends.offline import OfflineBackend
 from mock_interviewer.bank import Bank
 from mock_interviewer.calibration import CalibrationReport, load_labelled, run_calibration
 from mock_interviewer.config import Settings
+from mock_interviewer.grade_model import Grade
 from mock_interviewer.grader import grade_answer
-from mock_interviewer.grades import Grade
 
 DATA = Path(__file__).parent / "data"
 

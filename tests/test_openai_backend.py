@@ -17,8 +17,8 @@ from mock_interviewer.backends.openai_backend import OpenAIBackend, redact_url
 from mock_interviewer.bank import load_bank
 from mock_interviewer.config import Settings, load_settings
 from mock_interviewer.errors import ServiceError
+from mock_interviewer.grade_model import Grade
 from mock_interviewer.grader import grade_answer
-from mock_interviewer.grades import Grade
 from openai_fakes import (
     API_KEY,
     BASE_URL,

@@ -212,7 +212,7 @@ def test_a_batch_of_reasked_then_ungraded_answers_reports_the_true_requests_and_
 def test_blank_strings_are_not_a_verdict(overrides):
     from pydantic import ValidationError
 
-    from mock_interviewer.grades import GradeVerdict
+    from mock_interviewer.grade_model import GradeVerdict
 
     with pytest.raises(ValidationError, match="must not be blank"):
         GradeVerdict.model_validate(verdict("great", 5, **overrides))

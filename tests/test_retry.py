@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from mock_interviewer.backends.scripted import ScriptedBackend
-from mock_interviewer.grades import tier_for_score
+from mock_interviewer.grade_model import tier_for_score
 from mock_interviewer.interview.frontend import QuestionInfo
 from mock_interviewer.progress import build_report, questions_to_review
 from mock_interviewer.session_store import AnswerAttempt, Session, SessionStore, SessionTurn

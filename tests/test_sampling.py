@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from mock_interviewer.grades import Grade, Usage
+from mock_interviewer.grade_model import Grade, Usage
 from mock_interviewer.sampling import combine
 from openai_fakes import chat_response, sent_json, verdict_json
 

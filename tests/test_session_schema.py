@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from mock_interviewer.errors import InputError
-from mock_interviewer.grades import Grade
+from mock_interviewer.grade_model import Grade
 from mock_interviewer.session_store import (
     SCHEMA_VERSION,
     AnswerAttempt,

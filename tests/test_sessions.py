@@ -11,7 +11,7 @@ import pytest
 from rich.console import Console
 
 from mock_interviewer.bank import load_bank
-from mock_interviewer.grades import Gap, Grade
+from mock_interviewer.grade_model import Gap, Grade
 from mock_interviewer.render.session import session_markdown, session_summary_view, session_view
 from mock_interviewer.session_store import QuestionRecord, Session, SessionOptions, SessionStore, SessionTurn
 from mock_interviewer.summary import summarise, theme_of

@@ -15,7 +15,7 @@ longer named*, never as covered.
 from __future__ import annotations
 
 from mock_interviewer.bank import Question
-from mock_interviewer.grades import Grade
+from mock_interviewer.grade_model import Grade
 from mock_interviewer.strict import StrictModel
 from mock_interviewer.summary import match_key_point
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from mock_interviewer.grades import Usage
+    from mock_interviewer.grade_model import Usage
 
 
 class MockInterviewerError(Exception):

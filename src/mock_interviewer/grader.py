@@ -16,7 +16,7 @@ from mock_interviewer.backends.base import Backend, ModelReply, ModelRequest, Ta
 from mock_interviewer.bank import TIERS, Question
 from mock_interviewer.config import Settings
 from mock_interviewer.errors import InputError, ServiceError
-from mock_interviewer.grades import Grade, GradeVerdict, Usage, add_usage
+from mock_interviewer.grade_model import Grade, GradeVerdict, Usage, add_usage
 from mock_interviewer.injection import looks_like_injection
 from mock_interviewer.prompts import fence, load_prompt
 from mock_interviewer.structured import StructuredFailure, complete_structured

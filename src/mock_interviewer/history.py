@@ -14,7 +14,7 @@ from mock_interviewer.bank import Bank
 from mock_interviewer.compare import AttemptComparison, compare_attempts, missing_points
 from mock_interviewer.delivery import Delivery, delivery_of
 from mock_interviewer.errors import InputError
-from mock_interviewer.grades import Grade
+from mock_interviewer.grade_model import Grade
 from mock_interviewer.review import due_at
 from mock_interviewer.session_store import AnswerAttempt, Session
 from mock_interviewer.star import StarPart, is_behavioural, star_parts

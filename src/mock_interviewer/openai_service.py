@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from mock_interviewer.backends.base import ModelReply, ModelRequest
 from mock_interviewer.config import FormatMode, Settings
-from mock_interviewer.grades import Usage
+from mock_interviewer.grade_model import Usage
 from mock_interviewer.scrub import scrub
 
 PLACEHOLDER_KEY = "no-key-needed"

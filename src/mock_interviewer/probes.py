@@ -21,8 +21,8 @@ from mock_interviewer.bank import Bank, Question, Track
 from mock_interviewer.concurrency import bounded_map
 from mock_interviewer.config import Settings
 from mock_interviewer.errors import InputError, ServiceError
+from mock_interviewer.grade_model import Usage
 from mock_interviewer.grader import PreparedAnswer, prepare_answer, question_variables
-from mock_interviewer.grades import Usage
 from mock_interviewer.prompts import fence, load_prompt
 from mock_interviewer.replies import Probe, ProbeList
 from mock_interviewer.strict import StrictModel

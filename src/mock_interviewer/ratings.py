@@ -25,7 +25,7 @@ from typing import Literal
 from mock_interviewer.answer_input import unpaired_surrogate
 from mock_interviewer.bank import ANCHOR_SCORES, TIERS, Bank
 from mock_interviewer.errors import InputError
-from mock_interviewer.grades import score_agrees, tier_for_score
+from mock_interviewer.grade_model import score_agrees, tier_for_score
 from mock_interviewer.jsontext import jsonl_objects
 from mock_interviewer.storage import read_user_file
 

@@ -17,7 +17,7 @@ from functools import reduce
 
 from mock_interviewer.borderline import Borderline
 from mock_interviewer.errors import InputError
-from mock_interviewer.grades import Grade, add_usage
+from mock_interviewer.grade_model import Grade, add_usage
 
 MAX_SAMPLES = 9
 OFFLINE_NOTE = (

@@ -27,7 +27,7 @@ from typing import Any, Literal
 from pydantic import Field, SerializerFunctionWrapHandler, ValidationError, model_serializer
 
 from mock_interviewer.errors import InputError
-from mock_interviewer.grades import Grade
+from mock_interviewer.grade_model import Grade
 from mock_interviewer.jsontext import parse_json
 from mock_interviewer.locks import FileLock, LockHeld
 from mock_interviewer.reading import MAX_JSON_FILE_BYTES, decode_utf8, path_error, read_limited

@@ -15,7 +15,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from mock_interviewer.backends.base import Backend, Message, ModelReply, ModelRequest
-from mock_interviewer.grades import add_usage
+from mock_interviewer.grade_model import add_usage
 
 T = TypeVar("T", bound=BaseModel)
 

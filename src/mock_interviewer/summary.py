@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 
 from mock_interviewer.bank import Bank, Question
 from mock_interviewer.delivery_note import DeliveryNote, delivery_note
-from mock_interviewer.grades import Gap, Grade
+from mock_interviewer.grade_model import Gap, Grade
 from mock_interviewer.render import plural
 from mock_interviewer.session_store import QuestionRecord, Session
 

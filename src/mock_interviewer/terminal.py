@@ -36,7 +36,7 @@ from rich.text import Text
 from mock_interviewer.answer_input import MAX_ANSWER_CHARS, cut_notice, fitting
 from mock_interviewer.bank import Question
 from mock_interviewer.compare import AttemptComparison
-from mock_interviewer.grades import Grade
+from mock_interviewer.grade_model import Grade
 from mock_interviewer.interview.answers import answer_problem
 from mock_interviewer.interview.frontend import Answer, AnswerRequest, Command, Feedback, QuestionInfo, Reply
 from mock_interviewer.render import sentence_case

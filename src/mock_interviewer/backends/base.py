@@ -19,7 +19,7 @@ from typing import Literal, Protocol, runtime_checkable
 from pydantic import BaseModel
 
 from mock_interviewer.bank import Question
-from mock_interviewer.grades import Usage
+from mock_interviewer.grade_model import Usage
 
 Role = Literal["system", "user", "assistant"]
 TaskKind = Literal["grade", "follow_up", "probe", "ask", "rank"]

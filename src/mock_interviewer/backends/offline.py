@@ -87,7 +87,7 @@ class OfflineBackend:
 
 def _as_words(obj: BaseModel) -> str:
     """A structured reply as the words an interviewer would say, when text was asked for."""
-    from mock_interviewer.grades import GradeVerdict
+    from mock_interviewer.grade_model import GradeVerdict
     from mock_interviewer.replies import FollowUpDecision, ProbeList
 
     if isinstance(obj, FollowUpDecision):

@@ -34,7 +34,7 @@ from typing import Any, Literal
 from mock_interviewer.backends.base import ModelReply, ModelRequest, ReplyStream
 from mock_interviewer.config import FORMAT_LADDER, FormatMode, Settings
 from mock_interviewer.errors import ServiceError
-from mock_interviewer.grades import Usage
+from mock_interviewer.grade_model import Usage
 from mock_interviewer.openai_service import (
     describe,
     endpoint,

@@ -39,7 +39,7 @@ from mock_interviewer.batch.results import Failure, ResultWriter, make_record
 from mock_interviewer.batch.runner import RunSummary, apply_reuse, start_summary
 from mock_interviewer.config import Settings
 from mock_interviewer.errors import InputError, ServiceError
-from mock_interviewer.grades import Grade, GradeVerdict
+from mock_interviewer.grade_model import Grade, GradeVerdict
 from mock_interviewer.openai_service import reply_from_body
 from mock_interviewer.scrub import scrub
 from mock_interviewer.storage import atomic_write_text, temp_file_beside

@@ -33,7 +33,7 @@ from mock_interviewer.batch.runner import DEFAULT_CONCURRENCY, RunListener, RunS
 from mock_interviewer.batch.stopping import StopFlag
 from mock_interviewer.config import Settings
 from mock_interviewer.errors import InputError
-from mock_interviewer.grades import Grade
+from mock_interviewer.grade_model import Grade
 from mock_interviewer.sampling import OFFLINE_NOTE, check_samples
 
 DEFAULT_OUT = Path(DEFAULT_OUT_DIR)

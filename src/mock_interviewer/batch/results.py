@@ -41,7 +41,7 @@ from mock_interviewer.batch import RESULTS_FILE
 from mock_interviewer.batch.inputs import Item
 from mock_interviewer.batch.keys import ref_of, short
 from mock_interviewer.errors import InputError
-from mock_interviewer.grades import Grade
+from mock_interviewer.grade_model import Grade
 from mock_interviewer.locks import FileLock, LockHeld
 from mock_interviewer.scrub import scrub
 from mock_interviewer.storage import atomic_open

@@ -28,8 +28,8 @@ from mock_interviewer.batch.results import Failure, ResultStore, ResultWriter, m
 from mock_interviewer.batch.stopping import StopFlag
 from mock_interviewer.config import Settings
 from mock_interviewer.errors import InputError, ServiceError
+from mock_interviewer.grade_model import Grade
 from mock_interviewer.grader import grade_answer
-from mock_interviewer.grades import Grade
 
 DEFAULT_CONCURRENCY = 8
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from mock_interviewer.bank import Question
     from mock_interviewer.commands.common import Context
     from mock_interviewer.config import Settings
-    from mock_interviewer.grades import Grade
+    from mock_interviewer.grade_model import Grade
 
 EPILOG = """\
 Examples:

@@ -13,7 +13,7 @@ from typing import Literal, Protocol
 
 from mock_interviewer.bank import Question
 from mock_interviewer.compare import AttemptComparison
-from mock_interviewer.grades import Grade
+from mock_interviewer.grade_model import Grade
 from mock_interviewer.session_store import SessionTurn
 from mock_interviewer.summary import Summary
 

@@ -17,8 +17,8 @@ from mock_interviewer.config import Settings
 from mock_interviewer.context_budget import PastExchange, fit_exchange
 from mock_interviewer.delivery_note import delivery_note
 from mock_interviewer.errors import InputError, ServiceError
+from mock_interviewer.grade_model import Grade
 from mock_interviewer.grader import grade_answer
-from mock_interviewer.grades import Grade
 from mock_interviewer.interview.answers import answer_problem, bank_probe_for, clean_answer, leaks_exemplar
 from mock_interviewer.interview.frontend import AnswerRequest, Command, Feedback, Frontend, QuestionInfo, say_once
 from mock_interviewer.interview.requests import (

@@ -20,7 +20,7 @@ right answer from a wrong one that uses the same words, so:
 
 from __future__ import annotations
 
-from mock_interviewer.grades import Claim, ClaimKind
+from mock_interviewer.grade_model import Claim, ClaimKind
 from mock_interviewer.offline.evidence import Findings, PointFinding
 from mock_interviewer.textmatch import PhraseHit, Span
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from mock_interviewer.grades import Claim, Gap, GradeVerdict
+from mock_interviewer.grade_model import Claim, Gap, GradeVerdict
 from mock_interviewer.injection import looks_like_injection
 from mock_interviewer.offline import claims as said
 from mock_interviewer.offline.context import OfflineContext

@@ -32,7 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from mock_interviewer.bank import Question
-from mock_interviewer.grades import tier_for_score
+from mock_interviewer.grade_model import tier_for_score
 from mock_interviewer.injection import strip_injection
 from mock_interviewer.offline.context import OfflineContext
 from mock_interviewer.offline.coverage import PointCoverage

@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mock_interviewer.bank import Question
-from mock_interviewer.grades import Gap, Grade, Usage
+from mock_interviewer.grade_model import Gap, Grade, Usage
 from mock_interviewer.render import TIER_STYLE, sentence_case
 from mock_interviewer.safetext import for_terminal
 

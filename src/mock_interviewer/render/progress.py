@@ -10,7 +10,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from mock_interviewer.grades import tier_for_score
+from mock_interviewer.grade_model import tier_for_score
 from mock_interviewer.progress import AreaProgress, DeliveryTrend, ProgressReport, QuestionProgress, ReviewItem
 from mock_interviewer.render import TIER_STYLE, plural, sentence_case
 

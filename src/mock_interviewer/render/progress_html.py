@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from html import escape
 
-from mock_interviewer.grades import tier_for_score
+from mock_interviewer.grade_model import tier_for_score
 from mock_interviewer.progress import AreaProgress, ProgressReport, QuestionProgress, SessionPoint
 from mock_interviewer.render import plural, sentence_case
 

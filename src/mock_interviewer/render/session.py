@@ -19,7 +19,7 @@ from mock_interviewer.bank import Bank, Question
 from mock_interviewer.delivery import WORDS_PER_MINUTE
 from mock_interviewer.delivery_note import DeliveryNote
 from mock_interviewer.errors import InputError
-from mock_interviewer.grades import Grade
+from mock_interviewer.grade_model import Grade
 from mock_interviewer.interview.frontend import Feedback, QuestionInfo
 from mock_interviewer.render import TIER_LABEL, TIER_STYLE, follow_up_limit, plural, sentence_case, time_box
 from mock_interviewer.render.delivery import (
