@@ -24,11 +24,11 @@ import pytest
 import respx
 import tiktoken
 
+from batch_helpers import QUESTIONS, answer_rows, results, tier_for, write_jsonl
 from mock_interviewer.session_store import QuestionRecord, Session, SessionOptions, SessionTurn
 from openai_fakes import API_KEY, BASE_URL, chat_response, error_response, sent_json, verdict_json
 
 TESTS = Path(__file__).resolve().parent
-QUESTIONS = ["director-01", "engineer-03", "technical-02", "director-12"]
 FENCED = re.compile(r"<candidate_answer>\n(.*)\n</candidate_answer>", re.DOTALL)
 
 
@@ -41,45 +41,12 @@ def answer_in(body: dict[str, Any]) -> str:
     return found.group(1)
 
 
-def tier_for(answer: str) -> tuple[str, int]:
-    if "GREAT" in answer:
-        return "great", 5
-    if "POOR" in answer:
-        return "poor", 1
-    return "mediocre", 3
-
-
 def grading_reply(request: httpx.Request) -> httpx.Response:
     """A grader that reads the answer it was sent: GREAT -> great, POOR -> poor, else mediocre."""
     answer = answer_in(sent_json(request))
     tier, score = tier_for(answer)
     return chat_response(verdict_json(tier, score, explanation=f"graded: {answer[:40]}"), prompt_tokens=900,
                          completion_tokens=120, cached_tokens=0)
-
-
-def answer_rows(n: int, *, prefix: str = "") -> list[dict[str, Any]]:
-    rows = []
-    for i in range(n):
-        flavour = ("GREAT", "POOR", "so-so")[i % 3]
-        rows.append(
-            {
-                "id": f"{prefix}a{i}",
-                "candidate": f"cand-{i % 5}",
-                "question_id": QUESTIONS[i % len(QUESTIONS)],
-                "answer": f"{flavour} answer number {prefix}{i}: I would measure first, then index and cache.",
-            }
-        )
-    return rows
-
-
-def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    return path
-
-
-def results(out: Path) -> list[dict[str, Any]]:
-    path = out / "results.jsonl"
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 @pytest.fixture

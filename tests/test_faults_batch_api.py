@@ -24,10 +24,10 @@ import httpx
 import pytest
 import respx
 
+from batch_api_helpers import FakeBatchAPI
+from batch_helpers import answer_rows, results, write_jsonl
+from fault_helpers import FAULTS, TRUNCATED, Effect, Fault, assert_clean, error_line
 from openai_fakes import BASE_URL, chat_completion, verdict_json
-from test_batch import answer_rows, results, write_jsonl
-from test_batch_api import FakeBatchAPI
-from test_faults import FAULTS, TRUNCATED, Effect, Fault, assert_clean, error_line
 
 
 def _http_level(fault: Fault) -> bool:

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from test_faults import (
+from fault_helpers import (
     FAULTS,
     PHRASED,
     FakeModel,

@@ -259,7 +259,7 @@ def test_batch_of_self_contradicting_grades_reports_every_answer_ungraded(
 def test_an_interview_against_llama_server_in_a_real_terminal(
     server: Callable[[str], LlamaServer], tmp_path: Path
 ) -> None:
-    from test_terminal_tmux import TMUX, Pane, base_env, interview_argv, saved_session
+    from tmux_helpers import TMUX, Pane, base_env, interview_argv, saved_session
 
     if TMUX is None:
         pytest.skip("tmux is not installed: the real-terminal test needs it (.ci/run installs it)")
@@ -303,7 +303,7 @@ def test_an_interview_against_llama_server_in_a_real_terminal(
 def test_an_interview_with_a_nonsense_model_still_saves_the_answer_and_reports_it_ungraded(
     server: Callable[[str], LlamaServer], tmp_path: Path
 ) -> None:
-    from test_terminal_tmux import TMUX, Pane, base_env, interview_argv, saved_session
+    from tmux_helpers import TMUX, Pane, base_env, interview_argv, saved_session
 
     if TMUX is None:
         pytest.skip("tmux is not installed: the real-terminal test needs it (.ci/run installs it)")

@@ -40,7 +40,7 @@ from typing import Any
 
 import pytest
 
-from test_terminal_tmux import TMUX, Pane, base_env
+from tmux_helpers import TMUX, Pane, base_env
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (.ci/run installs it)")
 

@@ -12,13 +12,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from interview_helpers import BANK, FakeClock, ScriptedFrontend, make_session, run, saved, verdict
 from mock_interviewer.backends.scripted import ScriptedBackend
 from mock_interviewer.grade_model import tier_for_score
 from mock_interviewer.interview.frontend import QuestionInfo
 from mock_interviewer.progress import build_report, questions_to_review
 from mock_interviewer.session_store import AnswerAttempt, Session, SessionStore, SessionTurn
 from progress_fixtures import saved_session
-from test_interview import BANK, FakeClock, ScriptedFrontend, make_session, run, saved, verdict
 
 DEBT = BANK.get("director-01")
 REGISTER, SPRINT, CASE = DEBT.key_points[2], DEBT.key_points[3], DEBT.key_points[4]

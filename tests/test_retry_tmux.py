@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from openai_fakes import chat_completion, verdict
-from test_terminal_tmux import WAIT_SECONDS, Pane, base_env, interview_argv, pane, pytestmark, saved_session
+from tmux_helpers import WAIT_SECONDS, Pane, base_env, interview_argv, pane, saved_session, tmux_required
+
+pytestmark = tmux_required
 
 __all__ = ["pane", "pytestmark"]  # the tmux fixture and the skip when tmux is missing
 
