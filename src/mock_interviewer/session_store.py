@@ -130,7 +130,7 @@ class QuestionRecord(StrictModel):
 
     def answer_count(self) -> int:
         """How many answers ``candidate_text`` joins (the answer and its follow-up answers)."""
-        return sum(t.speaker == "candidate" and t.kind == "answer" for t in self.turns)
+        return len(_answers(self.turns))
 
 
 class SessionOptions(StrictModel):

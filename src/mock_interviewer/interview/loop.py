@@ -29,6 +29,7 @@ from mock_interviewer.interview.requests import (
     session_turns,
 )
 from mock_interviewer.interview.timebox import Clock, TimeBox
+from mock_interviewer.render import sentence_case
 from mock_interviewer.replies import FollowUpDecision
 from mock_interviewer.session_store import Session, SessionOptions, SessionStore, SessionTurn
 from mock_interviewer.structured import StructuredFailure, complete_structured
@@ -40,7 +41,7 @@ CUT_OFF = "(the model's question was cut off at its length limit"
 
 def cut_off_notice(question: Question) -> str:
     """The line shown under a question the model did not finish, with the bank's words to answer instead."""
-    return f"{CUT_OFF}; the bank's question is: {question.text[:1].upper() + question.text[1:]})"
+    return f"{CUT_OFF}; the bank's question is: {sentence_case(question.text)})"
 
 
 @dataclass
@@ -218,7 +219,7 @@ class Interview:
         stream = self.backend.stream(request)
         words = (await self.frontend.speak(stream)).strip()
         if not words:
-            words = question.text[:1].upper() + question.text[1:]
+            words = sentence_case(question.text)
             await self.frontend.speak(say_once(words))
             return words, False
         if stream.cut_off:

@@ -55,13 +55,15 @@ def fillers_sentence(fillers: Sequence[Found], hedges: Sequence[Found]) -> str |
     return text[0].upper() + text[1:]
 
 
+def delivery_sentences(note: DeliveryNote) -> list[str]:
+    """Everything said about an answer's delivery: its length and time, then fillers and hedges and actions if any."""
+    extras = (fillers_sentence(note.fillers, note.hedges), actions_sentence(note))
+    return [delivery_sentence(note), *(extra for extra in extras if extra)]
+
+
 def delivery_lines(note: DeliveryNote) -> list[Text]:
     """The lines shown after an answer's feedback and under it in ``sessions show``."""
-    lines = [Text(delivery_sentence(note), style="dim")]
-    for extra in (fillers_sentence(note.fillers, note.hedges), actions_sentence(note)):
-        if extra:
-            lines.append(Text(extra, style="dim"))
-    return lines
+    return [Text(sentence, style="dim") for sentence in delivery_sentences(note)]
 
 
 def delivery_cell(words: int, seconds: int) -> str:

@@ -23,11 +23,10 @@ from mock_interviewer.grade_model import Grade
 from mock_interviewer.interview.frontend import Feedback, QuestionInfo
 from mock_interviewer.render import TIER_LABEL, TIER_STYLE, follow_up_limit, plural, sentence_case, time_box
 from mock_interviewer.render.delivery import (
-    actions_sentence,
     delivery_cell,
     delivery_lines,
     delivery_sentence,
-    fillers_sentence,
+    delivery_sentences,
     fillers_total,
 )
 from mock_interviewer.safetext import for_terminal
@@ -427,10 +426,8 @@ def _md_record(position: int, record: QuestionRecord, bank: Bank, note: Delivery
             if number < len(attempts) and attempt.grade.delivery is not None:  # the latest's: below
                 lines += [f"*{delivery_sentence(attempt.grade.delivery)}*", ""]
     if note is not None:  # the summary's: the latest attempt's
-        lines += [f"*{delivery_sentence(note)}*", ""]
-        for extra in (fillers_sentence(note.fillers, note.hedges), actions_sentence(note)):
-            if extra:
-                lines += [f"*{_md_escape_inline(extra)}*", ""]
+        for sentence in delivery_sentences(note):
+            lines += [f"*{_md_escape_inline(sentence)}*", ""]
     return lines
 
 
