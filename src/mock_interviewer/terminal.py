@@ -469,25 +469,23 @@ class PromptToolkitReader:
             return Command(command)  # type: ignore[arg-type]
 
 
-    async def pause(self, prompt: str, frontend: TerminalFrontend) -> bool:
+    async def _one_line(self, prompt: str) -> str:
+        """One line typed at a dim prompt that is erased once answered (the pager's and the chooser's)."""
         from prompt_toolkit import PromptSession
         from prompt_toolkit.formatted_text import FormattedText
 
-        pager: PromptSession[str] = PromptSession(output=self._output, erase_when_done=True)
-        reply = await pager.prompt_async(FormattedText([("fg:ansibrightblack", f"{prompt} ")]))
-        return reply.strip().lower() not in STOP_PAGING
+        asker: PromptSession[str] = PromptSession(output=self._output, erase_when_done=True)
+        return await asker.prompt_async(FormattedText([("fg:ansibrightblack", f"{prompt} ")]))
+
+    async def pause(self, prompt: str, frontend: TerminalFrontend) -> bool:
+        return (await self._one_line(prompt)).strip().lower() not in STOP_PAGING
 
     async def choose(self, prompt: str, frontend: TerminalFrontend) -> str | None:
-        from prompt_toolkit import PromptSession
-        from prompt_toolkit.formatted_text import FormattedText
-
-        chooser: PromptSession[str] = PromptSession(output=self._output, erase_when_done=True)
         frontend.console.print()
         try:
-            reply = await chooser.prompt_async(FormattedText([("fg:ansibrightblack", f"{prompt} ")]))
+            return (await self._one_line(prompt)).strip()
         except EOFError:  # Ctrl-D: on to the summary
             return ""
-        return reply.strip()
 
 
 # ---------------------------------------------------------------- the frontend
