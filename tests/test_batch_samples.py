@@ -232,3 +232,25 @@ def test_a_service_failure_between_samples_leaves_the_answer_ungraded_with_every
         "the first sample of each answer came back and is paid for: it is counted"
     for line in results(out).values():
         assert line["failure"] == "service" and line["grade"]["usage"]["requests"] == 2
+
+
+def test_each_candidate_page_lists_their_borderline_and_ungraded_answers_without_a_candidate_column(
+    tmp_path, cli, chat_api, biased
+):
+    source = write_jsonl(tmp_path / "answers.jsonl", rows(6))
+    graded = tmp_path / "graded"
+    result = cli("batch", str(source), "--out", str(graded), "--samples", "3", "--format", "html")
+    assert result.exit_code == 0, result.stderr
+    page = (graded / "candidates" / "cand-1.html").read_text(encoding="utf-8")
+    assert "<h2>Borderline grades (2)</h2>" in page  # a1 and a5 split; a3 is unanimous
+    assert "<tr><th>answer</th><th>question</th><th>grade</th><th>between</th><th>why</th></tr>" in page
+    assert (f"<tr><td>a1</td><td>{QUESTIONS[1]}</td><td>mediocre (3/5)</td><td>mediocre / great</td>"
+            "<td>3 samples, exemplars in rotated order, gave great, mediocre, mediocre</td></tr>") in page
+
+    chat_api.side_effect = lambda request: error_response(400, "no", type="invalid_request_error")
+    failed = tmp_path / "failed"
+    result = cli("batch", str(write_jsonl(tmp_path / "one.jsonl", rows(1))), "--out", str(failed), "--format", "html")
+    page = (failed / "candidates" / "cand-0.html").read_text(encoding="utf-8")
+    assert "<h2>Ungraded answers (1)</h2>" in page
+    assert "<tr><th>answer</th><th>question</th><th>reason</th><th>source</th></tr>" in page
+    assert f"<tr><td>a0</td><td>{QUESTIONS[0]}</td><td>the model service at " in page

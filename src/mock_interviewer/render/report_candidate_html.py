@@ -32,12 +32,10 @@ def _lists(report: BatchReport, borderline: Sequence[BorderlineRef], ungraded: S
     if borderline:
         out.write(f"<h2>Borderline grades ({len(borderline)})</h2>\n")
         out.write(f'<p class="meta">{h(tables.BORDERLINE_NOTE.format(rule=report.borderline_rule))}</p>\n')
-        html_table(out, ["answer", "question", "grade", "between", "why"],
-                   [[b.item_id, b.question_id, f"{b.tier} ({b.score}/5)", " / ".join(b.tiers), b.why] for b in borderline])  # fmt: skip
+        html_table(out, *tables.borderline_table(borderline, candidate=False))
     if ungraded:
         out.write(f"<h2>Ungraded answers ({len(ungraded)})</h2>\n")
-        html_table(out, ["answer", "question", "reason", "source"],
-                   [[u.item_id, u.question_id, u.reason, u.source] for u in ungraded])  # fmt: skip
+        html_table(out, *tables.ungraded_table(ungraded, candidate=False))
 
 
 def write_candidate_page(
@@ -66,8 +64,7 @@ def write_candidate_page(
         note = tables.CANDIDATE_OFFLINE_NOTE.format(n=row.estimates)
         out.write(f'<p class="note"><b>Offline estimates.</b> {h(note)}</p>\n')
     out.write("<h2>Summary</h2>\n")
-    header, _rows, right = tables.candidate_table(report)
-    html_table(out, header, [tables.tally_row(row)], right)
+    html_table(out, *tables.candidate_table([row]))
     _gaps(row, out)
     _lists(report, borderline, ungraded, out)
     out.write("<h2>Every answer</h2>\n")

@@ -98,14 +98,14 @@ def _lists(report: BatchReport, out: IO[str], pages: bool) -> None:
     out.write("<h2>Per candidate</h2>\n")
     if pages:
         out.write('<p class="meta">Each name opens the candidate\'s own page: their answers, grades and gaps.</p>\n')
-    html_table(out, *tables.candidate_table(report), links=[c.page for c in report.candidates] if pages else None)
+    html_table(out, *tables.candidate_table(report.candidates), links=[c.page for c in report.candidates] if pages else None)
     out.write(f"<h2>Borderline grades ({len(report.borderline)})</h2>\n")
     out.write(f'<p class="meta">{h(tables.BORDERLINE_NOTE.format(rule=report.borderline_rule))}</p>\n')
     if report.borderline:
-        html_table(out, *tables.borderline_table(report))
+        html_table(out, *tables.borderline_table(report.borderline))
     out.write(f"<h2>Ungraded answers ({report.summary.ungraded})</h2>\n")
     if report.summary.ungraded:
-        html_table(out, *tables.ungraded_table(report))
+        html_table(out, *tables.ungraded_table(report.ungraded))
     else:
         out.write("<p>None: every answer was graded.</p>\n")
     if report.problem_count:

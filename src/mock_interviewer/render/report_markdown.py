@@ -71,15 +71,15 @@ def _lists(report: BatchReport, out: IO[str]) -> None:
     out.write(tables.DISCRIMINATION_NOTE + "\n\n")
     md_table(out, *tables.question_table(report))
     out.write("## Per candidate\n\n")
-    md_table(out, *tables.candidate_table(report))
+    md_table(out, *tables.candidate_table(report.candidates))
     out.write(f"## Borderline grades ({len(report.borderline)})\n\n")
     out.write(tables.BORDERLINE_NOTE.format(rule=md(report.borderline_rule)) + "\n\n")
     if report.borderline:
-        md_table(out, *tables.borderline_table(report))
+        md_table(out, *tables.borderline_table(report.borderline))
     out.write(f"## Ungraded answers ({report.summary.ungraded})\n\n")
     if report.summary.ungraded:
         out.write("Each is graded again on the next run of the same command.\n\n")
-        md_table(out, *tables.ungraded_table(report))
+        md_table(out, *tables.ungraded_table(report.ungraded))
     else:
         out.write("None: every answer was graded.\n\n")
     if report.problem_count:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from mock_interviewer.bank import TIERS
-from mock_interviewer.batch.report_model import AnswerEntry, BatchReport, GapRow, GroupRow
+from mock_interviewer.batch.report_model import AnswerEntry, BatchReport, BorderlineRef, GapRow, GroupRow, UngradedRef
 
 TALLY_HEADER = ["answers", "mean score", "great", "mediocre", "poor", "ungraded"]
 OFFLINE_NOTE = (
@@ -121,23 +121,35 @@ def question_table(report: BatchReport) -> TableData:
     return TableData(["question", "category", *TALLY_HEADER, "discrimination", "flag"], rows, range(2, 9))
 
 
-def candidate_table(report: BatchReport) -> TableData:
-    return TableData(["candidate", *TALLY_HEADER], [tally_row(c) for c in report.candidates], range(1, 7))
+def candidate_table(candidates: Sequence[GroupRow]) -> TableData:
+    """The report's candidates (``report.candidates``), or one candidate's row on their own page."""
+    return TableData(["candidate", *TALLY_HEADER], [tally_row(c) for c in candidates], range(1, 7))
 
 
-def ungraded_table(report: BatchReport) -> TableData:
-    return TableData(
+def _without_candidate(table: TableData) -> TableData:
+    """The same table for one candidate's page: their name is the page's, not a column."""
+    drop = table.header.index("candidate")
+    return TableData([c for i, c in enumerate(table.header) if i != drop],
+                     [[c for i, c in enumerate(row) if i != drop] for row in table.rows], ())  # fmt: skip
+
+
+def ungraded_table(refs: Sequence[UngradedRef], *, candidate: bool = True) -> TableData:
+    """The report's ungraded answers (``report.ungraded``); ``candidate=False`` for one candidate's page."""
+    table = TableData(
         ["answer", "candidate", "question", "reason", "source"],
-        [[u.item_id, u.candidate, u.question_id, u.reason, u.source] for u in report.ungraded],
+        [[u.item_id, u.candidate, u.question_id, u.reason, u.source] for u in refs],
     )
+    return table if candidate else _without_candidate(table)
 
 
-def borderline_table(report: BatchReport) -> TableData:
-    return TableData(
+def borderline_table(refs: Sequence[BorderlineRef], *, candidate: bool = True) -> TableData:
+    """The report's borderline grades (``report.borderline``); ``candidate=False`` for one candidate's page."""
+    table = TableData(
         ["answer", "candidate", "question", "grade", "between", "why"],
         [[b.item_id, b.candidate, b.question_id, f"{b.tier} ({b.score}/5)", " / ".join(b.tiers), b.why]
-         for b in report.borderline],
+         for b in refs],
     )  # fmt: skip
+    return table if candidate else _without_candidate(table)
 
 
 def flags(answer: AnswerEntry) -> list[str]:
