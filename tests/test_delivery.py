@@ -55,3 +55,12 @@ def test_the_audit_holds_at_95_percent_with_nothing_unjudged(repo: Path, capsys:
     independent = [line.split() for line in out.splitlines() if line.startswith("independent")]
     found, agreed = int(independent[-1][2]), int(independent[-1][3])
     assert found >= 100 and agreed / found >= 0.95
+
+
+def test_progress_question_names_the_fillers_and_hedges_under_an_answer() -> None:
+    """``progress --question`` says them since the independent audit (129 of 131); nothing when none is found."""
+    from mock_interviewer.render.history import delivery_line
+
+    line = delivery_line(delivery_of("Um, we cached it, sort of, in Redis. Um, with a TTL.")).plain
+    assert line == "12 words · about 5 s spoken · Fillers: “um” 2×; hedges: “sort of” 1×."
+    assert delivery_line(delivery_of("We cached it in Redis with a TTL.")).plain == "8 words · about 3 s spoken"
