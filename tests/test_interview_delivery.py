@@ -18,9 +18,18 @@ from rich.console import Console
 from mock_interviewer.backends.scripted import ScriptedBackend
 from mock_interviewer.bank import load_bank
 from mock_interviewer.config import Settings
+from mock_interviewer.delivery_note import delivery_note
 from mock_interviewer.grade_model import Grade
 from mock_interviewer.interview.loop import Interview
-from mock_interviewer.session_store import QuestionRecord, Session, SessionOptions, SessionStore, load_session_file
+from mock_interviewer.session_store import (
+    AnswerAttempt,
+    QuestionRecord,
+    Session,
+    SessionOptions,
+    SessionStore,
+    SessionTurn,
+    load_session_file,
+)
 from mock_interviewer.star import is_behavioural
 from mock_interviewer.terminal import LineReader, TerminalFrontend
 
@@ -233,6 +242,40 @@ def test_sessions_show_and_its_markdown(cli: Callable[..., Any], tmp_path: Path)
     document = cli("sessions", "show", SESSION_ID, "--json", "--transcripts-dir", str(directory)).json()
     assert document["summary"]["delivery"] == {"questions": 2, "words": 61, "speaking_seconds": 26, "fillers": 1, "hedges": 1}
     assert document["summary"]["results"][1]["delivery"]["hedges"][0]["text"] == "sort of"  # data, for --json
+
+
+def test_an_earlier_attempts_markdown_says_what_the_terminal_says(cli: Callable[..., Any], tmp_path: Path) -> None:
+    """/retry keeps the attempt before with its note: its fillers, hedges and actions are in the Markdown too."""
+    category = BANK.get(BEHAVIOURAL).category
+
+    def attempt(answer: str, tier: str, score: int) -> AnswerAttempt:
+        turns = [SessionTurn(speaker="interviewer", kind="question", text="Tell me about a time."),
+                 SessionTurn(speaker="candidate", kind="answer", text=answer)]
+        grade = Grade(question_id=BEHAVIOURAL, tier=tier, score=score, explanation="x", backend="scripted", model="m",
+                      delivery=delivery_note(answer, category))
+        return AnswerAttempt(turns=turns, grade=grade)
+
+    earlier, latest = attempt(STORY, "mediocre", 3), attempt(TECHNICAL_ANSWER, "great", 5)
+    record = QuestionRecord(question_id=BEHAVIOURAL, status="graded", turns=latest.turns, grade=latest.grade,
+                            earlier_attempts=[earlier])
+    SessionStore(tmp_path).save(session([BEHAVIOURAL]).model_copy(update={"records": [record], "status": "completed"}))
+
+    shown = cli("sessions", "show", SESSION_ID, "--transcripts-dir", str(tmp_path))
+    assert shown.exit_code == 0, shown.stderr
+    terminal = between(" ".join(shown.stdout.split()), "Attempt 1 of 2", "Attempt 2 of 2")
+    markdown = cli("sessions", "show", SESSION_ID, "--markdown", "--transcripts-dir", str(tmp_path)).stdout
+    first, second = between(markdown, "### Attempt 1 of 2", "### Attempt 2 of 2"), markdown.split("### Attempt 2 of 2")[1]
+    said = [
+        "Delivery: 46 words, about 20 s spoken at 140 words a minute (an estimate).",
+        "Fillers: “um” 1×; hedges: “sort of” 1×.",
+        "Your actions, in your words: “I scheduled a weekly review with…”, “I rewrote the on-call runbook so…”, "
+        "“I also pulled the incident data…”",
+    ]
+    for sentence in said:
+        assert sentence in terminal, sentence
+        assert f"*{sentence}*\n" in first, sentence
+    assert "*Delivery: 15 words, about 6 s spoken" in second and "Fillers" not in second and "Your actions" not in second
+    assert_nothing_unaudited_is_said(markdown)
 
 
 def test_a_session_saved_before_delivery_notes_loads_and_shows_them(cli: Callable[..., Any], tmp_path: Path, repo: Path) -> None:

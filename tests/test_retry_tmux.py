@@ -8,16 +8,14 @@ its grade; ``--resume`` grades the ungraded one and shows what changed.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
-from openai_fakes import chat_completion, verdict
+from openai_fakes import verdict
+from stalling_server_helpers import StallingServer
 from tmux_helpers import WAIT_SECONDS, Pane, base_env, interview_argv, pane, saved_session, tmux_required
 
 pytestmark = tmux_required
@@ -31,63 +29,18 @@ BETTER = ("We keep a living tech-debt register, prioritised by impact on velocit
           "Each sprint has dedicated time for the top items, and for a big refactor I build a business case.")
 
 
-class RetryModel(BaseHTTPRequestHandler):
-    """Streams each question; grades the first answer poor; stalls on the second grade (the retry's)."""
-
-    questions: ClassVar[list[str]] = []
-    grades = 0
-    grading_retry = threading.Event()
-    release = threading.Event()
-
-    def log_message(self, *args: Any) -> None:
-        return None
-
-    def _send(self, status: int, payload: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        model = type(self)
-        if body.get("stream"):
-            words = model.questions.pop(0)
-            chunk = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": "retry-model",
-                     "choices": [{"index": 0, "delta": {"content": words}, "finish_reason": None}]}
-            done = {**chunk, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
-            events = f"data: {json.dumps(chunk)}\n\ndata: {json.dumps(done)}\n\ndata: [DONE]\n\n"
-            self._send(200, events.encode(), "text/event-stream")
-            return
-        model.grades += 1
-        if model.grades == 1:
-            poor = verdict("poor", 1, gaps=[{"point": "Keeps a living tech-debt register prioritised by impact",
-                                             "why_it_matters": "Without one, debt is paid at random."}])
-            self._send(200, json.dumps(chat_completion(json.dumps(poor), model="retry-model")).encode(), "application/json")
-            return
-        model.grading_retry.set()  # the retry's answer has been submitted and is being graded: kill now
-        model.release.wait(WAIT_SECONDS)
-        with contextlib.suppress(OSError):  # the interview was killed: nobody is listening
-            self._send(500, b"{}", "application/json")
-
-
 def answers(turns: list[dict[str, Any]]) -> list[str]:
     return [t["text"] for t in turns if t["kind"] == "answer"]
 
 
 def test_sigkill_while_a_retry_is_graded_loses_neither_attempt_and_resume_grades_it(pane: Pane, tmp_path: Path) -> None:
-    RetryModel.questions, RetryModel.grades = list(QUESTIONS), 0
-    RetryModel.grading_retry.clear()
-    RetryModel.release.clear()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), RetryModel)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    questions = list(QUESTIONS)
+    poor = verdict("poor", 1, gaps=[{"point": "Keeps a living tech-debt register prioritised by impact",
+                                     "why_it_matters": "Without one, debt is paid at random."}])
+    grades = iter([json.dumps(poor)])  # the first answer's grade; then it stalls on the retry's
     transcripts = tmp_path / "sessions"
-    env = base_env(tmp_path) | {
-        "OPENAI_API_KEY": "sk-test-not-a-real-key-123456",
-        "OPENAI_BASE_URL": f"http://127.0.0.1:{server.server_address[1]}/v1",
-    }
-    try:
+    with StallingServer(lambda: questions.pop(0), lambda body: next(grades, None), model="retry-model") as model:
+        env = base_env(tmp_path) | model.env()
         pane.start(interview_argv(transcripts, "--backend", "openai", "-q", "director-01", "-q", "director-02",
                                   "--follow-ups", "0"), env)
         pane.wait_for("Esc Enter: submit")
@@ -102,13 +55,9 @@ def test_sigkill_while_a_retry_is_graded_loses_neither_attempt_and_resume_grades
         assert rule.startswith("Question 1 of 2 · director-01 · technical · ") and " left · attempt 2 ─" in rule
         pane.paste(BETTER)
         pane.keys("Escape", "Enter")
-        assert RetryModel.grading_retry.wait(WAIT_SECONDS), pane.screen()
+        assert model.stalled.wait(WAIT_SECONDS), pane.screen()  # the retry's answer is being graded: kill now
         os.kill(pane.pid(), signal.SIGKILL)
         pane.wait_for("[exited 137]")
-    finally:
-        RetryModel.release.set()
-        server.shutdown()
-        server.server_close()
 
     data = saved_session(transcripts)
     record = data["records"][0]

@@ -13,13 +13,11 @@ from __future__ import annotations
 import json
 import os
 import signal
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import tmux_helpers
 from mock_interviewer.answer_input import fitting
+from stalling_server_helpers import StallingServer
 from tmux_helpers import WAIT_SECONDS, Pane, base_env, interview_argv, saved_session, tmux_required
 
 pane = tmux_helpers.pane  # the fixture, shared with test_retry_tmux.py
@@ -87,51 +85,11 @@ def test_an_offline_interview_in_a_real_terminal(pane: Pane, tmp_path: Path) -> 
     assert second["status"] == "skipped"
 
 
-class StallingModel(BaseHTTPRequestHandler):
-    """An OpenAI-compatible endpoint that streams the question, then never answers the follow-up decision."""
-
-    asked = threading.Event()
-    release = threading.Event()
-
-    def log_message(self, *args: Any) -> None:
-        return None
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        if body.get("stream"):
-            chunk = {
-                "id": "c1",
-                "object": "chat.completion.chunk",
-                "created": 0,
-                "model": "stall",
-                "choices": [{"index": 0, "delta": {"content": "Tell me how you approach technical debt."}, "finish_reason": None}],
-            }
-            done = {**chunk, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
-            payload = f"data: {json.dumps(chunk)}\n\ndata: {json.dumps(done)}\n\ndata: [DONE]\n\n".encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-            return
-        type(self).asked.set()
-        type(self).release.wait(WAIT_SECONDS)
-        self.send_response(500)
-        self.end_headers()
-
-
 def test_sigkill_right_after_an_answer_loses_nothing_and_resume_continues(pane: Pane, tmp_path: Path) -> None:
-    StallingModel.asked.clear()
-    StallingModel.release.clear()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), StallingModel)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     transcripts = tmp_path / "sessions"
-    env = base_env(tmp_path) | {
-        "OPENAI_API_KEY": "sk-test-not-a-real-key-123456",
-        "OPENAI_BASE_URL": f"http://127.0.0.1:{server.server_address[1]}/v1",
-    }
-    try:
+    # streams the question, then never answers the follow-up decision
+    with StallingServer(lambda: "Tell me how you approach technical debt.", lambda body: None, model="stall") as model:
+        env = base_env(tmp_path) | model.env()
         pane.start(
             interview_argv(transcripts, "--backend", "openai", "--track", "director", "--questions", "2", "--seed", "8"),
             env,
@@ -141,13 +99,9 @@ def test_sigkill_right_after_an_answer_loses_nothing_and_resume_continues(pane: 
         pane.keys("Enter", "Enter")
         pane.type("We prioritise them by impact.")
         pane.keys("Escape", "Enter")
-        assert StallingModel.asked.wait(WAIT_SECONDS), pane.screen()  # the model is now deciding on a follow-up
+        assert model.stalled.wait(WAIT_SECONDS), pane.screen()  # the model is now deciding on a follow-up
         os.kill(pane.pid(), signal.SIGKILL)
         pane.wait_for("[exited 137]")
-    finally:
-        StallingModel.release.set()
-        server.shutdown()
-        server.server_close()
 
     data = saved_session(transcripts)
     record = data["records"][0]

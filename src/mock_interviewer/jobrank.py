@@ -5,7 +5,7 @@ The model sees the job description (fenced as data, fitted to the context budget
 pick from (id, category and text). Its reply is a ``JobRanking``, validated; a ranking that names a question
 not offered, names one twice, or picks a different number than asked is not used (``JobRankFailure``): the
 caller falls back to the offline relevance score (``jobfit.py``) and says so. The offline backend never
-gets here: it keeps the transparent score.
+asks: it keeps the transparent score. ``pick_for_job`` runs all of this and says which picks are used and why.
 """
 
 from __future__ import annotations
@@ -57,6 +57,18 @@ class ModelPicks:
     picks: list[tuple[str, str]]
     job_needs: list[str]
     truncated: bool
+
+
+@dataclass(frozen=True)
+class JobPicks:
+    """The questions to ask for the job as (question id, why), best first: the model's (``model`` names it), or the
+    offline relevance score's when the backend is the offline one or the model's ranking could not be used
+    (``failure`` says why, in plain words). ``truncated``: the description was cut to fit before the model read it."""
+
+    picks: list[tuple[str, str]]
+    model: str | None = None
+    failure: str | None = None
+    truncated: bool = False
 
 
 def _fenced(description: str) -> str:
@@ -122,3 +134,34 @@ async def rank_with_model(
     except StructuredFailure as failure:
         raise JobRankFailure(failure.reason) from None
     return ModelPicks(picks=check_ranking(ranking, pool, count), job_needs=list(ranking.job_needs), truncated=cut)
+
+
+def pick_for_job(
+    backend: Backend,
+    description: str,
+    pool: Sequence[Question],
+    count: int,
+    settings: Settings,
+    offline: list[tuple[str, str]],
+) -> JobPicks:
+    """The picks to use for the job: the model's ``count`` from ``pool``, else ``offline`` (the relevance score's).
+
+    Runs on its own event loop and closes the backend's connections when done (the interview opens its own); a
+    service failure (``ServiceError``) is not caught here.
+    """
+    import asyncio
+
+    if backend.estimate:  # the offline backend keeps the transparent relevance score
+        return JobPicks(offline)
+
+    async def ranked() -> ModelPicks:
+        try:
+            return await rank_with_model(backend, description, pool, count, settings)
+        finally:
+            await backend.aclose()
+
+    try:
+        result = asyncio.run(ranked())
+    except JobRankFailure as failure:
+        return JobPicks(offline, failure=failure.reason)
+    return JobPicks(result.picks, model=backend.model, truncated=result.truncated)

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from mock_interviewer.bank import Bank, Question
     from mock_interviewer.config import Settings
     from mock_interviewer.interview.loop import Interview
-    from mock_interviewer.jobrank import ModelPicks
+    from mock_interviewer.jobrank import JobPicks
     from mock_interviewer.session_store import Session, SessionStore
     from mock_interviewer.storage import WriteError
     from mock_interviewer.summary import Summary
@@ -217,29 +217,27 @@ def _plan_session(
     """A new session, the questions picked for practice (review, named, or for a job description) and what for."""
     from mock_interviewer.errors import InputError
     from mock_interviewer.interview.plan import new_session, resolve_minutes
+    from mock_interviewer.jobrank import pick_for_job
     from mock_interviewer.practice import plan_practice, session_track, use_questions
     from mock_interviewer.session_store import now
 
     count = plan.questions or DEFAULT_QUESTIONS
-    ranked_by: list[str] = []
+    for_job: list[JobPicks] = []  # the picks for --job-description, and whose they are
 
     def rank_by_model(text: str, pool: list[Question], offline: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        chosen = get_backend()
-        if chosen.estimate:  # the offline backend keeps the transparent relevance score
-            return offline
-        picks = _job_picks_by_model(ctx, settings, chosen, text, pool, count)
-        if picks is None:
-            return offline
-        ranked_by.append(chosen.model)
-        return picks
+        for_job.append(pick_for_job(get_backend(), text, pool, count, settings, offline))
+        return for_job[-1].picks
 
     picked = plan_practice(loaded, store, review=plan.review, question_ids=list(plan.question), track=plan.track,
                            count=count, now=now(), job_description=plan.job_description, job_ranker=rank_by_model) or []
+    job = for_job[0] if for_job else None
+    if job is not None:
+        _say_job_notes(ctx, settings, job)
     purpose = ""
     if plan.review:
         purpose = "for review (see 'mock-interviewer progress')"
     elif plan.job_description is not None:
-        purpose = f"for the job description by the model {ranked_by[0]}" if ranked_by else "for the job description"
+        purpose = f"for the job description by the model {job.model}" if job and job.model else "for the job description"
     track_id = session_track(loaded, picked, plan.track) if picked else plan.track or next(iter(loaded.tracks), None)
     if track_id is None:
         raise InputError("no tracks loaded: check --bank and MOCK_INTERVIEWER_BANK")
@@ -259,30 +257,14 @@ def _plan_session(
     return session, picked, purpose
 
 
-def _job_picks_by_model(
-    ctx: Context, settings: Settings, model_backend: Backend, text: str, pool: list[Question], count: int
-) -> list[tuple[str, str]] | None:
-    """The model's picks for the job, each with its reason; None, after one line saying why, when unusable."""
-    import asyncio
-
-    from mock_interviewer.jobrank import JobRankFailure, rank_with_model
-
-    async def ranked() -> ModelPicks:
-        try:
-            return await rank_with_model(model_backend, text, pool, count, settings)
-        finally:
-            await model_backend.aclose()  # this event loop ends here; the interview opens its own connections
-
-    try:
-        result = asyncio.run(ranked())
-    except JobRankFailure as failure:
-        ctx.say(f"the model's ranking of the questions could not be used: {failure.reason}; "
+def _say_job_notes(ctx: Context, settings: Settings, job: JobPicks) -> None:
+    """One line when the model's ranking was not used, or when it read a description cut to fit."""
+    if job.failure is not None:
+        ctx.say(f"the model's ranking of the questions could not be used: {job.failure}; "
                 "they are picked by the offline relevance score instead", label="note:")
-        return None
-    if result.truncated:
+    elif job.truncated:
         ctx.say(f"the job description was cut to fit the context budget ({settings.context_budget} tokens) "
                 "before the model ranked the questions", label="note:")
-    return result.picks
 
 
 def _conduct(

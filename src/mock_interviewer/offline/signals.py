@@ -269,6 +269,12 @@ _HEADCOUNT = re.compile(
 )
 
 
+_ANY_NEGATION = re.compile(r"\b(?:no|not|never|nobody|nothing|none|without)\b|n't\b|n’t\b", re.IGNORECASE)
+
+# What ``carries_stance`` looks for beyond a number, and ``carries_signal`` beyond a number and a certainty.
+_STANCE_PATTERNS = (_TECH, _ACRONYM, _IDENTIFIER, _OWNERSHIP, _REASONING, *_POOR.values(), _BUZZ, _DISMISSAL, _ANY_NEGATION)
+
+
 def carries_detail(text: str) -> bool:
     """Whether ``text`` has a number with a unit or states a certainty ("just", "always"): weighed by the grader, but
     said of anything ("six people", "had just joined"), so a sign of substance only beside the question's material."""
@@ -279,16 +285,11 @@ def carries_stance(text: str) -> bool:
     """The signals of ``carries_signal`` that are not ``carries_detail``'s (a number counts unless a headcount)."""
     if any(not _HEADCOUNT.fullmatch(m.group(0)) for m in _NUMBER.finditer(text)):
         return True
-    patterns = (_TECH, _ACRONYM, _IDENTIFIER, _OWNERSHIP, _REASONING, *_POOR.values(), _BUZZ, _DISMISSAL, _ANY_NEGATION)
-    return any(pattern.search(text) for pattern in patterns)
+    return any(pattern.search(text) for pattern in _STANCE_PATTERNS)
 
 
 def carries_signal(text: str) -> bool:
     """Whether ``text`` has anything these signals weigh: a number with a unit, a named tool or technique (not a
     capitalised word alone: "Fridays" is not a tool), ownership, reasoning, the poor answer's language, buzzwords,
     certainty, a practice waved away or a negation."""
-    patterns = (_NUMBER, _TECH, _ACRONYM, _IDENTIFIER, _OWNERSHIP, _REASONING, *_POOR.values(), _BUZZ, _CERTAINTY, _DISMISSAL)
-    return any(pattern.search(text) for pattern in (*patterns, _ANY_NEGATION))
-
-
-_ANY_NEGATION = re.compile(r"\b(?:no|not|never|nobody|nothing|none|without)\b|n't\b|n’t\b", re.IGNORECASE)
+    return any(pattern.search(text) for pattern in (_NUMBER, _CERTAINTY, *_STANCE_PATTERNS))

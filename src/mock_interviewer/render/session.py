@@ -25,7 +25,6 @@ from mock_interviewer.render import TIER_LABEL, TIER_STYLE, follow_up_limit, plu
 from mock_interviewer.render.delivery import (
     delivery_cell,
     delivery_lines,
-    delivery_sentence,
     delivery_sentences,
     fillers_total,
 )
@@ -424,10 +423,18 @@ def _md_record(position: int, record: QuestionRecord, bank: Bank, note: Delivery
         if attempt.grade is not None:
             lines += _md_grade(attempt.grade)
             if number < len(attempts) and attempt.grade.delivery is not None:  # the latest's: below
-                lines += [f"*{delivery_sentence(attempt.grade.delivery)}*", ""]
+                lines += _md_delivery(attempt.grade.delivery)
     if note is not None:  # the summary's: the latest attempt's
-        for sentence in delivery_sentences(note):
-            lines += [f"*{_md_escape_inline(sentence)}*", ""]
+        lines += _md_delivery(note)
+    return lines
+
+
+def _md_delivery(note: DeliveryNote) -> list[str]:
+    """What ``delivery_lines`` shows in the terminal, one emphasised paragraph a sentence (the candidate's words
+    in it escaped)."""
+    lines: list[str] = []
+    for sentence in delivery_sentences(note):
+        lines += [f"*{_md_escape_inline(sentence)}*", ""]
     return lines
 
 
