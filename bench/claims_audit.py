@@ -13,7 +13,9 @@ true, false or unsure; unsure counts against the claim) and every grade's feedba
 
 Precision is measured on the claims as they were judged. The grader is then run again: a claim it
 makes now that no reader judged is counted as unjudged (it is not evidence either way), and a claim
-judged false that it still makes is listed, so a change that brings one back is seen.
+judged false that it still makes is listed, so a change that brings one back is seen. A claim type
+shipped while it awaits its first reader audit (``claims.AWAITING_AUDIT``) is marked "awaiting": all
+its claims are unjudged until readers judge a dump of them.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from typing import Any
 
 from mock_interviewer.bank import load_bank
 from mock_interviewer.grade_model import Claim
-from mock_interviewer.offline.claims import SHIPPED
+from mock_interviewer.offline.claims import AWAITING_AUDIT, SHIPPED
 from mock_interviewer.offline.context import OfflineContext
 from mock_interviewer.offline.explain import offline_verdict
 from mock_interviewer.offline.grading import assess
@@ -129,18 +131,19 @@ def report(names: list[str]) -> int:
                 if got == "false":
                     still_false.append((row["question_id"], claim.text))
         print(f"\n== {name}: {len(answers)} answers, {len(judged)} judgements ({judged_path.name})")
-        print(f"{'claim type':18} {'shipped':>7} {'judged':>6} {'true':>5} {'precision':>9}  {'95% CI':>13} {'unjudged':>8}")
+        print(f"{'claim type':20} {'shipped':>8} {'judged':>6} {'true':>5} {'precision':>9}  {'95% CI':>13} {'unjudged':>8}")
         for kind in sorted(counts, key=lambda k: -sum(counts[k].values())):
             c = counts[kind]
             n = c["true"] + c["false"] + c["unsure"]
             precision = c["true"] / n if n else float("nan")
             low, high = wilson(c["true"], n)
             ok = kind in SHIPPED
+            shipped = "awaiting" if kind in AWAITING_AUDIT else "yes" if ok else "no"
             mark = "" if not n or precision >= PRECISION_BAR else "  < bar"
             if ok and n and precision < PRECISION_BAR:
                 failing += 1
             print(
-                f"{kind:18} {'yes' if ok else 'no':>7} {n:6d} {c['true']:5d} {precision:9.1%}  [{low:5.1%}, {high:5.1%}] {c['unjudged']:8d}{mark}"
+                f"{kind:20} {shipped:>8} {n:6d} {c['true']:5d} {precision:9.1%}  [{low:5.1%}, {high:5.1%}] {c['unjudged']:8d}{mark}"
             )
         total = sum(helpful.values())
         if total:

@@ -6,7 +6,9 @@ claim type it ships must stay at 95% precision on the judged claims it still mak
 start making many claims nobody judged (a change that does must be audited again, with
 bench/claims_audit.py --dump). offline-v7 moved tiers (most of all, wrong-words answers from mediocre
 to poor), and claims are gated by tier: the claims it makes on an answer graded in another tier than when
-judged are counted apart (at most a quarter of all), and are what the next audit must judge.
+judged are counted apart (at most a quarter of all), and are what the next audit must judge. Claim
+types shipped before any reader judged them (``claims.AWAITING_AUDIT``) are counted apart too: the
+reader audit on a fresh hold-out decides whether they stay.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from mock_interviewer.offline.claims import SHIPPED
+from mock_interviewer.offline.claims import AWAITING_AUDIT, SHIPPED
 
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "claims_audit.py"
 
@@ -57,6 +59,8 @@ def test_every_shipped_claim_type_stays_true_on_the_judged_claims(
         moved = tier_judged.get(audit.answer_id(row["question_id"], row["answer"])) != found.tier
         for claim in found.claims:
             assert claim.kind in SHIPPED
+            if claim.kind in AWAITING_AUDIT:
+                continue  # no reader has judged this type yet: the coming audit does
             verdict = verdicts.get(audit.claim_key(row["answer"], claim), "unjudged")
             if verdict == "unjudged" and moved:
                 retiered += 1  # claims are gated by tier (gaps of poor answers only): a new tier, new claims
@@ -69,3 +73,21 @@ def test_every_shipped_claim_type_stays_true_on_the_judged_claims(
     for kind, c in counts.items():
         judged_n = c["true"] + c["false"] + c["unsure"]
         assert judged_n == 0 or c["true"] / judged_n >= 0.95, f"{name}: {kind} {c['true']}/{judged_n}"
+
+
+def test_a_claim_type_awaiting_audit_is_said_only_of_poor_answers_and_quotes_them(
+    graded: dict[str, list[tuple[dict[str, Any], Any]]],
+) -> None:
+    """Until readers judge it, a new type is held to the rules of the red flags it is modelled on."""
+    from mock_interviewer.offline.claims import MAX_MISCONCEPTIONS
+
+    said: Counter[str] = Counter()
+    for name, rows in graded.items():
+        for row, found in rows:
+            new = [c for c in found.claims if c.kind in AWAITING_AUDIT]
+            said[found.tier] += len(new)
+            assert len(new) <= MAX_MISCONCEPTIONS, (name, row["answer"][:60])
+            for claim in new:
+                assert claim.quotes and all(q.strip("…") in " ".join(row["answer"].split()) for q in claim.quotes)
+                assert claim.text in found.explanation
+    assert said["great"] == 0 and said["mediocre"] == 0 and said["poor"] > 100

@@ -372,3 +372,101 @@ def test_a_great_answer_is_asked_only_about_a_point_known_to_be_missing(
         assert not probe or probe in missing or not question.probes, (row["question_id"], probe)
         checked += 1
     assert checked > 50
+
+
+# ---------------------------------------------------------------- the rubric's misconceptions, said of poor answers
+
+POINTS_TO_HOURS = "Story points convert directly into hours."  # director-04's misconception
+
+
+def misconceptions(grade: Grade) -> list[Any]:
+    return [c for c in grade.claims if c.kind == "states_misconception"]
+
+
+def test_a_poor_answer_stating_a_misconception_is_told_so_in_its_own_words(bank: Bank) -> None:
+    answer = (
+        "We size each ticket in story points and then convert points to hours, one point equals a day, "
+        "so the plan is just the sum. I give the business that number."
+    )
+    graded = grade(bank, "director-04", answer)
+    said = misconceptions(graded)
+    assert graded.tier == "poor" and len(said) == 1
+    assert said[0].subject == POINTS_TO_HOURS
+    quoted = said[0].quotes[0]
+    assert "convert points to hours, one point equals a day" in quoted and quoted.strip("…") in answer
+    sentence = f"You said “{quoted}”: that reads as a mistake strong answers avoid (Story points convert directly into hours)."
+    assert said[0].text == sentence and sentence in graded.explanation
+
+
+@pytest.mark.parametrize(
+    ("answer", "tier"),
+    [
+        (  # argues against the misconception in its words
+            "I estimate with the team, not for it. We break the work into small slices, size them together with planning "
+            "poker so the people doing the work agree, and I use our historical velocity and cycle time to give a range "
+            "with a confidence level rather than a single date. Product managers sometimes ask us to convert points to "
+            "hours; I explain that points are relative size, and forecast from throughput instead. We revisit the forecast "
+            "every sprint, call out risks and unknowns early, and spike anything we can't size.",
+            "great",
+        ),
+        (
+            "We estimate as a team with planning poker and look at our velocity from the last sprints. When product asks "
+            "for a date I give a range, and I tell them one point equals about a day so they can plan. We re-estimate "
+            "when scope changes.",
+            "mediocre",
+        ),
+    ],
+)
+def test_a_misconception_is_not_said_of_an_answer_graded_great_or_mediocre(
+    bank: Bank, context: OfflineContext, answer: str, tier: str
+) -> None:
+    from mock_interviewer.offline.grading import assess
+
+    assert [m.flag for m in assess(bank.get("director-04"), answer, context).findings.claims_made] == [POINTS_TO_HOURS]
+    graded = grade(bank, "director-04", answer)
+    assert graded.tier == tier and not misconceptions(graded)
+    assert "mistake strong answers avoid" not in graded.explanation
+
+
+def test_a_misconception_is_said_only_at_poor_with_the_same_words(bank: Bank, context: OfflineContext) -> None:
+    from mock_interviewer.offline.claims import misconception_claims
+
+    answer = "We convert points to hours: one point equals a day, and we commit to the date that gives."
+    question = bank.get("director-04")
+    findings = read_exchange(question, answer, coverage(question, answer, context.corpus))
+    assert [c.subject for c in misconception_claims(findings, "poor")] == [POINTS_TO_HOURS]
+    assert misconception_claims(findings, "mediocre") == [] and misconception_claims(findings, "great") == []
+
+
+def test_a_misconception_the_answer_turns_down_is_not_said(bank: Bank, context: OfflineContext) -> None:
+    answer = "We never convert points to hours; one point is not a day. I size each ticket in story points and give the business that sum as the plan."
+    graded = grade(bank, "director-04", answer)
+    assert graded.tier == "poor" and not misconceptions(graded)
+    assert "mistake strong answers avoid" not in graded.explanation
+
+
+def test_a_sentence_a_red_flag_quotes_is_not_quoted_again_for_a_misconception(bank: Bank, context: OfflineContext) -> None:
+    from mock_interviewer.offline.grading import assess
+
+    answer = (
+        "Our senior developer gives the hour estimate for each ticket. Then we convert points to hours for every ticket on "
+        "the board, which the business likes because it is simple and everyone in the company understands it right away, "
+        "and at the very end of all that we add a flat 20% buffer. That's the plan we give."
+    )  # one long sentence: a quote of the red flag and one of the misconception would be cut from it differently
+    assert [m.flag for m in assess(bank.get("director-04"), answer, context).findings.claims_made] == [POINTS_TO_HOURS]
+    graded = grade(bank, "director-04", answer)
+    flags = [c for c in graded.claims if c.kind == "red_flag"]
+    assert graded.tier == "poor" and flags and "flat 20% buffer" in flags[0].quotes[0]
+    assert not misconceptions(graded)
+    assert graded.explanation.count("You said") == 1
+
+
+def test_the_grade_json_carries_the_misconception_with_the_candidates_words(cli: Callable[..., Any]) -> None:
+    answer = "We size each ticket in story points and then convert points to hours, one point equals a day, so the plan is just the sum."
+    result = cli("grade", "-q", "director-04", "-a", answer, "--backend", "offline", "--json")
+    assert result.exit_code == 0, result.stderr
+    grade_json = result.json()
+    said = [claim for claim in grade_json["claims"] if claim["kind"] == "states_misconception"]
+    assert len(said) == 1 and said[0]["subject"] == POINTS_TO_HOURS
+    assert said[0]["quotes"] and all(quote.strip("…") in answer for quote in said[0]["quotes"])
+    assert said[0]["text"] in grade_json["explanation"]

@@ -194,7 +194,12 @@ def test_a_confidently_wrong_answer_in_the_right_words_is_poor(bank: Bank, backe
     assert result.tier == "poor"
     assert "certainties" not in result.explanation and "worded like" not in result.explanation  # v3's unaudited words
     assert {claim.kind for claim in result.claims} <= {"misses_point", "no_first_person", "red_flag", "rejects_point",
-                                                        "dismisses_practice"}  # fmt: skip
+                                                        "dismisses_practice", "states_misconception"}  # fmt: skip
+    said = [claim.subject for claim in result.claims if claim.kind == "states_misconception"]  # two of the rubric's
+    assert said == [
+        "Kafka gives exactly-once end to end, so consumers need not be idempotent.",
+        "A single partition for ordering, or more consumers than partitions.",
+    ]
 
 
 def test_a_reactive_habit_in_nice_words_is_poor(bank: Bank, backend: OfflineBackend) -> None:

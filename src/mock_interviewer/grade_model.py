@@ -42,6 +42,7 @@ ClaimKind = Literal[
     "misses_point",  # the answer does not address a key point
     "red_flag",  # the answer says what a red flag describes: the quote shows where
     "no_first_person",  # nothing in the answer says what the speaker did or decided
+    "states_misconception",  # the answer affirms a misconception the rubric lists: the quote shows where
 ]
 
 

@@ -487,11 +487,17 @@ def first_person(found: Sequence[Token]) -> list[Token]:
     return out
 
 
-def quote(text: str, span: Span, limit: int = 24) -> str:
-    """The candidate's own words around a span: its sentence, cut to about ``limit`` words around the span."""
+def sentence_of(text: str, span: Span) -> Span:
+    """The stretch of ``text`` a quote of ``span`` is cut from: its sentence (or clause after a semicolon)."""
     left = max(text.rfind(ch, 0, span.start) for ch in ".!?\n;") + 1
     ends = [i for i in (text.find(ch, span.end) for ch in ".!?\n;") if i != -1]
-    right = min(ends) if ends else len(text)
+    return Span(left, min(ends) if ends else len(text))
+
+
+def quote(text: str, span: Span, limit: int = 24) -> str:
+    """The candidate's own words around a span: its sentence, cut to about ``limit`` words around the span."""
+    bounds = sentence_of(text, span)
+    left, right = bounds.start, bounds.end
     starts = [m.start() for m in re.finditer(r"\S+", text[left:span.start])]
     stops = [m.end() for m in re.finditer(r"\S+", text[span.end:right])]
     inside = len(text[span.start : span.end].split())

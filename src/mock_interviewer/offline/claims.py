@@ -16,16 +16,24 @@ right answer from a wrong one that uses the same words, so:
   and 86% on those graded mediocre (272/317), red flags 100% on poor (60/60) and 69% on mediocre
   (11/16): a mediocre answer often makes a point in words no list foresees, and its red-flag words
   are as often argued against. Never of an answer graded great.
+- A misconception the rubric lists for the question (``misconceptions:`` in ``rubric/``, a wrong claim
+  or harmful practice in a strong answer's words) is said as red flags are: of answers graded poor
+  only, at most two, each quoting a sentence no other claim quotes. Across the seven audit sets its
+  phrases stand affirmed in 208 answers graded poor, but also in 31 graded great and 9 mediocre, where
+  they are argued against or said in passing. Not yet judged by readers: it awaits the audit.
 """
 
 from __future__ import annotations
 
 from mock_interviewer.grade_model import Claim, ClaimKind
 from mock_interviewer.offline.evidence import Findings, PointFinding
-from mock_interviewer.textmatch import PhraseHit, Span
+from mock_interviewer.textmatch import PhraseHit, Span, sentence_of
 
 # Claim types that passed the audit. A type left out here is never said.
-SHIPPED: frozenset[ClaimKind] = frozenset({"misses_point", "red_flag", "no_first_person"})
+SHIPPED: frozenset[ClaimKind] = frozenset({"misses_point", "red_flag", "no_first_person", "states_misconception"})
+# Shipped before readers judged them: said now, to be dropped from SHIPPED if the reader audit on a fresh
+# hold-out finds them under 95% precision. ``tests/test_claims_audit.py`` counts them apart until then.
+AWAITING_AUDIT: frozenset[ClaimKind] = frozenset({"states_misconception"})
 # Claim types measured and dropped, so no sentence is built for them (docs/offline.md has the figures):
 # - rejects_point ("you turned down X"): 50% precision on hold-out B; not used to grade either.
 # - dismisses_practice ("that waves a practice away"): 79% on hold-out B; the detector still caps
@@ -33,6 +41,7 @@ SHIPPED: frozenset[ClaimKind] = frozenset({"misses_point", "red_flag", "no_first
 # - addresses_point ("Addresses X"): 67% on dev2 (hold-out A).
 # Not yet audited, so not said: that an answer reads as one to another question, or to none.
 MAX_FLAGS = 2
+MAX_MISCONCEPTIONS = 2
 
 
 def point_text(point: str) -> str:
@@ -68,6 +77,34 @@ def flag_claims(findings: Findings, tier: str) -> list[Claim]:
         )
         for finding in findings.shown_flags[:MAX_FLAGS]
     ]
+
+
+def misconception_claims(findings: Findings, tier: str) -> list[Claim]:
+    """The rubric's misconceptions the answer affirms, each quoted from a sentence no red flag quotes.
+
+    Said of answers graded poor only, as red flags are. A sentence is quoted once: a misconception
+    whose every hit stands in a sentence already quoted (by a red flag shown or an earlier
+    misconception) is not said, so the candidate does not read the same words twice.
+    """
+    if tier != "poor":
+        return []
+    quoted = [sentence_of(findings.text, finding.hits[0].span) for finding in findings.shown_flags[:MAX_FLAGS]]
+    out: list[Claim] = []
+    for finding in findings.claims_made:
+        hit = next((h for h in finding.hits if sentence_of(findings.text, h.span) not in quoted), None)
+        if hit is None:
+            continue
+        quoted.append(sentence_of(findings.text, hit.span))
+        out.append(
+            _quoted(
+                "states_misconception",
+                findings,
+                hit,
+                "You said “{said}”: that reads as a mistake strong answers avoid (" + point_text(finding.flag) + ").",
+                finding.flag,
+            )
+        )
+    return out[:MAX_MISCONCEPTIONS]
 
 
 def dimension_claims(findings: Findings) -> list[Claim]:

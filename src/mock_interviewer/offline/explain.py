@@ -5,7 +5,8 @@ by the candidate's own words where it says something is there. The explanation p
 answer on the exemplars' scale, gives the claims that decide it, and says what the offline
 grader cannot check. Gaps are the key points known not to be there (with the authored reason
 each matters), then what the whole answer never does (say what you did). Where no gap can be
-named with confidence, the explanation ends with a probe to practise. Which claims are made at
+named with confidence, the explanation ends with a probe to practise. Red flags and the rubric's
+misconceptions the answer states come first, each quoting the candidate's words. Which claims are made at
 which grade is set in ``offline/claims.py``; no strength is claimed (none passed the audit).
 """
 
@@ -44,7 +45,7 @@ def all_claims(assessment: Assessment, weights: list[float]) -> list[Claim]:
     ``weights``: how much each key point separates the great exemplar (``coverage.importance``).
     """
     question, findings, tier = assessment.question, assessment.findings, assessment.tier
-    flags = _one_per_quote(said.flag_claims(findings, tier))
+    flags = _one_per_quote(said.flag_claims(findings, tier) + said.misconception_claims(findings, tier))
     order = sorted(range(len(question.key_points)), key=lambda i: (-weights[i], i))
     dimensions = said.dimension_claims(findings)
     missing = said.point_claims(findings, order, tier)[: MAX_GAPS - len(dimensions)]
@@ -111,6 +112,7 @@ def explanation(assessment: Assessment, claims: list[Claim], next_probe: str = "
     elif assessment.guard == "argued":
         parts.append(_argued_sentence(assessment.findings))
     parts += holding
+    parts += [c.text for c in claims if c.kind == "states_misconception"]
     missing = [c.subject for c in claims if c.kind == "misses_point" and c.subject][:2]
     if missing and tier != "great":
         parts.append("The great answer also " + "; and ".join(_as_clause(p) for p in missing) + ".")
