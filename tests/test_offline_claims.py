@@ -298,9 +298,9 @@ def test_the_grade_json_carries_each_claim_with_the_candidates_words(cli: Callab
 
 # ---------------------------------------------------------------- great words used wrongly: never great on words alone
 
-def _dev_answer(question_id: str, label: str) -> str:
-    """An answer of the audit's dev set (tuned on; the hold-outs are kept for measurement)."""
-    rows = [json.loads(line) for line in (DATA / "audit_dev.jsonl").read_text(encoding="utf-8").splitlines()]
+def _dev_answer(question_id: str, label: str, name: str = "audit_dev.jsonl") -> str:
+    """An answer of the audit's dev sets (tuned on; the hold-outs are kept for measurement)."""
+    rows = [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines()]
     return next(r["answer"] for r in rows if r["question_id"] == question_id and r["label"] == label)
 
 
@@ -309,15 +309,17 @@ def test_an_answer_arguing_for_its_choices_at_every_turn_is_not_graded_great_and
 ) -> None:
     argued = _dev_answer("director-04", "poor")  # the great exemplar's words, arguing for fixed-ratio estimates
     assert grade(bank, "director-04", argued).tier == "poor"  # offline-v7's tier model places it (v5-v6: the cap, at mediocre)
-    # A strong answer that argues at every turn (4 "so" and a "because" in 165 words) is left great by v7, whose
+    # A strong answer that argues at every turn (4 "so" and a "because" in 146 words) is left great by v7-v9, whose
     # tier model is sure of it (under a 3% chance of poor); without that, the cap holds it at mediocre and says why.
-    strong = _dev_answer("director-16", "great")
-    assert grade(bank, "director-16", strong).tier == "great"
+    # (offline-v9's cut reads two sentences fewer of audit_dev's director-16 answer used here before: 2.8 reasons per
+    # 100 words, under the cap's 3.)
+    strong = _dev_answer("technical-10", "great", "audit_dev2.jsonl")
+    assert grade(bank, "technical-10", strong).tier == "great"
     monkeypatch.setattr("mock_interviewer.offline.grading.ARGUED_POOR", 0.0)
-    result = grade(bank, "director-16", strong)
+    result = grade(bank, "technical-10", strong)
     assert (result.tier, result.score) == ("mediocre", 3)
     # what was counted, and only that: each word and how often it stands, the first in the candidate's words
-    assert "It is graded no higher than mediocre: in 165 words it says “so” 4×, “because” 1×" in result.explanation
+    assert "It is graded no higher than mediocre: in 146 words it says “so” 4×, “because” 1×" in result.explanation
     assert "the offline grader cannot check whether the reasons an answer gives hold" in result.explanation
     quoted = result.explanation.split("(the first: “", 1)[1].split("”)", 1)[0].strip("…")
     assert quoted in strong  # the example is the candidate's own words

@@ -87,5 +87,32 @@ def test_a_headcount_or_a_certainty_is_substance_only_beside_the_question_s_mate
     sentence = "Our team had six people, and two of them had just joined from another company."
     assert substantive(f"{answer} {sentence}", own, context.corpus) == answer
     assert substantive(f"{sentence} {answer}", own, context.corpus) == answer
-    for kept in ("It took 3 weeks.", "We had six engineers on the pipeline.", "We just deploy on Fridays."):
+    for kept in ("It took 3 weeks.", "We had six engineers on the deployment pipeline.", "We just deploy on Fridays."):
         assert substantive(f"{answer} {kept}", own, context.corpus) == f"{answer} {kept}", kept
+    # offline-v9: "pipeline" alone is an everyday word of this question's notes; a headcount beside it ties nothing
+    cut = "We had six engineers on the pipeline."
+    assert substantive(f"{answer} {cut}", own, context.corpus) == answer
+
+
+def test_everyday_words_spans_of_time_and_everyday_acronyms_tie_no_sentence(bank: Bank, context: OfflineContext) -> None:
+    """offline-v9: an aside tied to a question only by an everyday word of its notes ("window" for a rate limiter),
+    a span of time in words, an everyday acronym or a leading "Anyway," is cut; the question's own words still tie."""
+    question = bank.get("technical-02")
+    own = context.material(question)
+    answer = "I'd use a token bucket per API key in Redis, with a sliding window for bursts."
+    for aside in (
+        "My desk was next to the window overlooking the river.",
+        "Our VP had spent ten years at an airline in Dublin before that.",
+        "Anyway, that's a long story.",
+    ):
+        assert substantive(f"{answer} {aside}", own, context.corpus) == answer, aside
+        assert substantive(f"{aside} {answer}", own, context.corpus) == answer, aside
+    kept = "Each client gets a burst allowance measured over a sliding window."
+    assert substantive(f"{answer} {kept}", own, context.corpus) == f"{answer} {kept}"
+
+
+def test_the_everyday_words_ship_with_the_package() -> None:
+    from mock_interviewer.offline.substance import everyday
+
+    words = everyday()
+    assert len(words) > 2000 and {"window", "manag", "meet", "team"} <= words and "idempotent" not in words

@@ -35,6 +35,7 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,6}s?\b")
+ACRONYM = _ACRONYM  # also read by offline/substance.py (an everyday acronym ties no sentence)
 _PROPER = re.compile(r"(?<=[a-z0-9,;:(] )[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)*\b|\b[A-Z][a-z]+[A-Z][A-Za-z]+\b")
 _IDENTIFIER = re.compile(r"\b[a-z]+_[a-z_]+\b|\b[a-z]+\.[a-z]+\(|`[^`]+`")
 

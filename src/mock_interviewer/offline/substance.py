@@ -8,12 +8,17 @@ them is graded the same.
 
 A sentence carries substance when it has any of:
 
-- two words of what this question is about (its text, key points, red flags, misconceptions, and
-  their authored notes: not its exemplars), or one that is not common across the bank (in at most a
-  quarter of its questions);
-- a named tool or technique, an acronym, an identifier, or a number with a unit;
-- a signal the grader weighs: ownership, reasoning, the poor answer's language, buzzwords,
-  certainty, a practice waved away, a negation.
+- three words of what this question is about (its text, key points, red flags, misconceptions, and
+  their authored notes: not its exemplars), or one that is neither common across the bank (in more
+  than a quarter of its questions) nor an everyday English word (``everyday_words.txt``: "window",
+  "train", "manager" and "long" are in some question's notes, and say nothing in "my desk was next
+  to the window");
+- a named tool or technique, an acronym that is not an everyday one ("VP", "CEO", "UK"), an
+  identifier, or a number with a unit that is not a span of time in words ("ten years", "six months";
+  "3 weeks" still counts);
+- a signal the grader weighs: ownership, reasoning, the poor answer's language (but not a sentence
+  opening "Anyway,"), buzzwords, a practice waved away, a negation; a certainty or a headcount
+  only beside a word of the question's own (not everyday) material.
 
 Sentences are split at . ! ? ; and line breaks, and, in answers written without full stops, before a
 capitalised word that starts a sentence ("We", "The", ...) right after a lower-case word. What is
@@ -25,17 +30,32 @@ read whole (the guards for unrelated answers judge it).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
 from mock_interviewer.bank import Question
 from mock_interviewer.offline.coverage import Corpus
-from mock_interviewer.offline.signals import carries_detail, carries_signal, carries_stance
-from mock_interviewer.textmatch import stem_set
+from mock_interviewer.offline.signals import ACRONYM, carries_detail, carries_signal, carries_stance
+from mock_interviewer.textmatch import stem, stem_set
 
 _NUMBER_WORDS = frozenset(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "hundr", "thousand", "first", "second", "third"])
 UNITS = frozenset(["minut", "hour", "day", "week", "month", "year", "peopl", "second", "time", "team", "person"])
 STRICT = True  # offline-v8 (False: v7's cut): unit words do not tie a sentence; a headcount or a certainty counts only beside the question's material
+EVERYDAY = True  # offline-v9 (False: v8's cut): everyday words, spans of time, everyday acronyms and "Anyway," tie no sentence
 COMMON = 0.25  # a word in more than this share of the bank's questions does not tie a sentence to this one alone...
-TIED = 2  # ...but this many words of the question's material do
+TIED = 3  # ...but this many words of the question's material do (offline-v8: 2; "my manager ... start meetings" tied)
+TIED_V8 = 2
+EVERYDAY_FILE = Path(__file__).with_name("everyday_words.txt")
+# Acronyms said of people and places, not of tools or techniques (the signal's other acronyms: SLA, ADR, RDS, ...).
+EVERYDAY_ACRONYMS = frozenset(
+    ["vp", "svp", "evp", "ceo", "cto", "cfo", "coo", "cio", "cmo", "hr", "pr", "uk", "us", "usa", "eu", "nyc", "sf", "la", "mba", "phd", "bsc", "msc", "ba", "ma", "tv", "pm", "am", "ok"]
+)
+_SPAN_OF_TIME = re.compile(
+    r"\b(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty"
+    r"|hundred|few|couple of|several)\s+(?:\w+\s+)?(?:minutes?|hours?|days?|weeks?|months?|years?|decades?)\b",
+    re.IGNORECASE,
+)
+_ANYWAY = re.compile(r"^\s*anyways?\b,?", re.IGNORECASE)
 _BREAK = re.compile(
     r"(?<=[.!?;])\s+|\s*\n\s*"
     r"|(?<=[a-z0-9,])\s+(?=(?:We|Our|My|The|It|They|This|That|There|Also|So|But|And|Then|When|After|In|On|At)\b)"
@@ -68,14 +88,37 @@ def pieces(text: str) -> list[tuple[int, int]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def everyday() -> frozenset[str]:
+    """The stems of the most frequent words of English (wordfreq's top 3,000; see ``tools/make_everyday_words.py``)."""
+    try:
+        lines = EVERYDAY_FILE.read_text(encoding="utf-8").splitlines()
+    except OSError:  # a broken install still grades, with v8's cut
+        return frozenset()
+    return frozenset(stem(w) for w in lines if w and not w.startswith("#"))
+
+
+def carries_own_stance(piece: str) -> bool:
+    """``carries_stance`` with what asides share with answers taken out: a span of time, an everyday acronym, "Anyway,"."""
+    text = _ANYWAY.sub(" ", _SPAN_OF_TIME.sub(" ", piece))
+    text = ACRONYM.sub(lambda m: " " if m.group(0).lower() in EVERYDAY_ACRONYMS else m.group(0), text)
+    return carries_stance(text)
+
+
 def has_substance(piece: str, own: frozenset[str], corpus: Corpus) -> bool:
     shared = [s for s in stem_set(piece) if s in own]
+    if EVERYDAY:
+        words = [s for s in shared if s not in UNITS]
+        topical = [s for s in words if s not in everyday()]
+        if len(words) >= TIED or any(corpus.df.get(s, 0) <= COMMON * corpus.documents for s in topical):
+            return True
+        return carries_own_stance(piece) or (bool(topical) and carries_detail(piece))
     if STRICT:
         words = [s for s in shared if s not in UNITS]
-        if len(words) >= TIED or any(corpus.df.get(s, 0) <= COMMON * corpus.documents for s in words):
+        if len(words) >= TIED_V8 or any(corpus.df.get(s, 0) <= COMMON * corpus.documents for s in words):
             return True
         return carries_stance(piece) or (bool(words) and carries_detail(piece))
-    if len(shared) >= TIED or any(corpus.df.get(s, 0) <= COMMON * corpus.documents for s in shared):
+    if len(shared) >= TIED_V8 or any(corpus.df.get(s, 0) <= COMMON * corpus.documents for s in shared):
         return True
     return carries_signal(piece)
 
