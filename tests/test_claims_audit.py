@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from mock_interviewer.offline.claims import AWAITING_AUDIT, SHIPPED
+from mock_interviewer.offline.claims import AWAITING_AUDIT, FIRST_JUDGED_ON, SHIPPED
 
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "claims_audit.py"
 
@@ -39,12 +39,15 @@ def audit() -> ModuleType:
 def graded(audit: ModuleType) -> dict[str, list[tuple[dict[str, Any], Any]]]:
     """Each audit set graded once, as the grader grades it now."""
     sets = {}
-    for name in ("dev", "dev2", "holdout", "holdout_c", "holdout_d", "holdout_e", "holdout_f"):
+    for name in SET_ORDER:
         sets[name] = audit.grade_rows([row for file in audit.SETS[name] for row in audit.read_jsonl(audit.DATA / file)])
     return sets
 
 
-@pytest.mark.parametrize("name", ["dev", "dev2", "holdout", "holdout_c", "holdout_d", "holdout_e", "holdout_f"])
+SET_ORDER = ("dev", "dev2", "holdout", "holdout_c", "holdout_d", "holdout_e", "holdout_f", "holdout_g")  # as judged
+
+
+@pytest.mark.parametrize("name", SET_ORDER)
 def test_every_shipped_claim_type_stays_true_on_the_judged_claims(
     audit: ModuleType, graded: dict[str, list[tuple[dict[str, Any], Any]]], name: str
 ) -> None:
@@ -61,6 +64,8 @@ def test_every_shipped_claim_type_stays_true_on_the_judged_claims(
             assert claim.kind in SHIPPED
             if claim.kind in AWAITING_AUDIT:
                 continue  # no reader has judged this type yet: the coming audit does
+            if claim.kind in FIRST_JUDGED_ON and SET_ORDER.index(name) < SET_ORDER.index(FIRST_JUDGED_ON[claim.kind]):
+                continue  # the type came after this set was judged
             verdict = verdicts.get(audit.claim_key(row["answer"], claim), "unjudged")
             if verdict == "unjudged" and moved:
                 retiered += 1  # claims are gated by tier (gaps of poor answers only): a new tier, new claims
@@ -75,16 +80,16 @@ def test_every_shipped_claim_type_stays_true_on_the_judged_claims(
         assert judged_n == 0 or c["true"] / judged_n >= 0.95, f"{name}: {kind} {c['true']}/{judged_n}"
 
 
-def test_a_claim_type_awaiting_audit_is_said_only_of_poor_answers_and_quotes_them(
+def test_the_misconception_claim_is_said_only_of_poor_answers_and_quotes_them(
     graded: dict[str, list[tuple[dict[str, Any], Any]]],
 ) -> None:
-    """Until readers judge it, a new type is held to the rules of the red flags it is modelled on."""
+    """Held to the rules of the red flags it is modelled on (readers judged it on hold-out G only)."""
     from mock_interviewer.offline.claims import MAX_MISCONCEPTIONS
 
     said: Counter[str] = Counter()
     for name, rows in graded.items():
         for row, found in rows:
-            new = [c for c in found.claims if c.kind in AWAITING_AUDIT]
+            new = [c for c in found.claims if c.kind == "states_misconception"]
             said[found.tier] += len(new)
             assert len(new) <= MAX_MISCONCEPTIONS, (name, row["answer"][:60])
             for claim in new:

@@ -33,7 +33,10 @@ from mock_interviewer.textmatch import PhraseHit, Span, sentence_of
 SHIPPED: frozenset[ClaimKind] = frozenset({"misses_point", "red_flag", "no_first_person", "states_misconception"})
 # Shipped before readers judged them: said now, to be dropped from SHIPPED if the reader audit on a fresh
 # hold-out finds them under 95% precision. ``tests/test_claims_audit.py`` counts them apart until then.
-AWAITING_AUDIT: frozenset[ClaimKind] = frozenset({"states_misconception"})
+# (states_misconception: 22/22 judged true by readers on hold-out G, its first audit.)
+AWAITING_AUDIT: frozenset[ClaimKind] = frozenset()
+# The audit set from which readers judged each type that came later: on earlier sets it is not evidence either way.
+FIRST_JUDGED_ON: dict[ClaimKind, str] = {"states_misconception": "holdout_g"}
 # Claim types measured and dropped, so no sentence is built for them (docs/offline.md has the figures):
 # - rejects_point ("you turned down X"): 50% precision on hold-out B; not used to grade either.
 # - dismisses_practice ("that waves a practice away"): 79% on hold-out B; the detector still caps

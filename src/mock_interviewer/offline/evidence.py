@@ -14,7 +14,7 @@ bank) get no findings about points or flags: word overlap alone was measured to 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
@@ -137,6 +137,19 @@ def _vocabulary(question: str, point: str, strong_reply: str, evidence: tuple[st
 def talks_about(sentences: list[frozenset[str]], vocabulary: frozenset[str], enough: int = NEAR_WORDS) -> bool:
     """Some sentence of the answer (its stems, ``textmatch.sentence_stems``) uses ``enough`` words of a vocabulary."""
     return any(len(stems & vocabulary) >= enough for stems in sentences)
+
+
+def as_said_in_whole(findings: Findings, whole: Findings) -> Findings:
+    """``findings`` of the sentences the grader read, corrected by ``whole`` (the same detectors on the whole answer)
+    where a claim speaks of the whole answer: a point is missing only if the whole answer misses it too, and the
+    speaker's own part counts wherever it is said. The grade is not changed (its features are taken before this):
+    a sentence the grader leaves out for carrying no substance ("Metric I watch: mean time to remediate") may
+    still be where the candidate says "I" (hold-out G: two such claims judged false).
+    """
+    still = {p.index for p in whole.missing}
+    points = tuple(replace(p, status="unclear") if p.status == "missing" and p.index not in still else p for p in findings.points)
+    first = findings.first_person or whole.first_person
+    return replace(findings, points=points, first_person=first)
 
 
 def read_exchange(question: Question, text: str, coverage: list[PointCoverage]) -> Findings:

@@ -35,8 +35,8 @@ from mock_interviewer.bank import Question
 from mock_interviewer.grade_model import tier_for_score
 from mock_interviewer.injection import strip_injection
 from mock_interviewer.offline.context import OfflineContext
-from mock_interviewer.offline.coverage import PointCoverage
-from mock_interviewer.offline.evidence import Findings, read_exchange
+from mock_interviewer.offline.coverage import PointCoverage, coverage
+from mock_interviewer.offline.evidence import Findings, as_said_in_whole, read_exchange
 from mock_interviewer.offline.features import Features, evidence_values, features
 from mock_interviewer.offline.guards import Guard
 from mock_interviewer.offline.lexical import CLASSES, Lexicon
@@ -206,11 +206,13 @@ class Reading:
 def read(question: Question, answer: str, context: OfflineContext) -> Reading:
     """The features and findings of ``answer``; injected instructions and sentences without substance are removed first."""
     context.include(question)
-    text = strip_injection(answer) or answer
-    text = substantive(text, context.material(question), context.corpus)
+    whole = strip_injection(answer) or answer
+    text = substantive(whole, context.material(question), context.corpus)
     found = features(question, text, context)
     findings = read_exchange(question, text, found.points)
     found = replace(found, values={**found.values, **evidence_values(findings, len(question.key_points))})
+    if text != whole:  # what the claims say of the whole answer is checked on the whole answer
+        findings = as_said_in_whole(findings, read_exchange(question, whole, coverage(question, whole, context.corpus)))
     corpus = context.corpus
     rare = [w for w in findings.vocabulary if corpus.df.get(stem(w), 0) <= COMMON * corpus.documents]
     return Reading(text, found, findings, len(rare))
