@@ -43,9 +43,15 @@ def test_a_sentence_without_substance_is_cut_and_the_rest_read_exactly_as_writte
 def test_sentences_that_carry_a_stance_or_a_detail_are_kept(bank: Bank, context: OfflineContext) -> None:
     question = bank.get("director-15")
     own = context.material(question)
-    for sentence in ("Honestly, we just work the weekend.", "It took 3 weeks.", "I decided to stop it.", "We didn't."):
+    for sentence in ("Honestly, we just work the weekend.", "It took 3 weeks.", "I decided to cut the scope."):
         answer = f"We look at the data on every missed deadline. {sentence}"
         assert substantive(answer, own, context.corpus) == answer, sentence
+    # offline-v10: ownership, reasoning, hedges and the like tie a sentence only beside a word of the question's, as
+    # "I'd just got back from my honeymoon" has them too; what that costs: a bare "I decided to stop it." or "We didn't."
+    # is not read
+    answer = "We look at the data on every missed deadline."
+    for bare in ("I decided to stop it.", "We didn't."):
+        assert substantive(f"{answer} {bare}", own, context.corpus) == answer, bare
 
 
 def test_an_answer_with_no_substance_at_all_is_read_whole(bank: Bank, context: OfflineContext) -> None:
@@ -89,9 +95,9 @@ def test_a_headcount_or_a_certainty_is_substance_only_beside_the_question_s_mate
     assert substantive(f"{sentence} {answer}", own, context.corpus) == answer
     for kept in ("It took 3 weeks.", "We had six engineers on the deployment pipeline.", "We just deploy on Fridays."):
         assert substantive(f"{answer} {kept}", own, context.corpus) == f"{answer} {kept}", kept
-    # offline-v9: "pipeline" alone is an everyday word of this question's notes; a headcount beside it ties nothing
-    cut = "We had six engineers on the pipeline."
-    assert substantive(f"{answer} {cut}", own, context.corpus) == answer
+    # offline-v10: everyday words are judged as written ("pipeline" is none, though v9 took it for one through the stem
+    # it folds into), so a headcount beside it is read; beside only an everyday word of the notes it is not
+    assert substantive(f"{answer} We had six people on the floor.", own, context.corpus) == answer
 
 
 def test_everyday_words_spans_of_time_and_everyday_acronyms_tie_no_sentence(bank: Bank, context: OfflineContext) -> None:
@@ -115,4 +121,5 @@ def test_the_everyday_words_ship_with_the_package() -> None:
     from mock_interviewer.offline.substance import everyday
 
     words = everyday()
-    assert len(words) > 2000 and {"window", "manag", "meet", "team"} <= words and "idempotent" not in words
+    assert len(words) > 2000 and {"window", "manag", "meet", "team", "scale"} <= words and "idempot" not in words
+    assert "partit" not in words  # judged as written: "partition" folds into the stem of "scale", yet is no everyday word

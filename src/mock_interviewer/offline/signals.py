@@ -282,6 +282,14 @@ def carries_detail(text: str) -> bool:
     return bool(_HEADCOUNT.search(text) or _CERTAINTY.search(text))
 
 
+def carries_named(text: str) -> bool:
+    """Whether ``text`` names something: a number with a unit (not a headcount), a tool or technique, an acronym, an
+    identifier. Said of a setting only by name ("Our VP", "in March 2019"), which ``offline/substance`` takes out first."""
+    if any(not _HEADCOUNT.fullmatch(m.group(0)) for m in _NUMBER.finditer(text)):
+        return True
+    return any(pattern.search(text) for pattern in (_TECH, _ACRONYM, _IDENTIFIER))
+
+
 def carries_stance(text: str) -> bool:
     """The signals of ``carries_signal`` that are not ``carries_detail``'s (a number counts unless a headcount)."""
     if any(not _HEADCOUNT.fullmatch(m.group(0)) for m in _NUMBER.finditer(text)):

@@ -35,12 +35,13 @@ from pathlib import Path
 
 from mock_interviewer.bank import Question
 from mock_interviewer.offline.coverage import Corpus
-from mock_interviewer.offline.signals import ACRONYM, carries_detail, carries_signal, carries_stance
-from mock_interviewer.textmatch import stem, stem_set
+from mock_interviewer.offline.signals import ACRONYM, carries_detail, carries_named, carries_signal, carries_stance
+from mock_interviewer.textmatch import content_words, plain_stem, stem, stem_set
 
 _NUMBER_WORDS = frozenset(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "hundr", "thousand", "first", "second", "third"])
 UNITS = frozenset(["minut", "hour", "day", "week", "month", "year", "peopl", "second", "time", "team", "person"])
 STRICT = True  # offline-v8 (False: v7's cut): unit words do not tie a sentence; a headcount or a certainty counts only beside the question's material
+SOFT_BESIDE_MATERIAL = True  # offline-v10: ownership, reasoning, hedges and the like tie a sentence only beside a word of the question's
 EVERYDAY = True  # offline-v9 (False: v8's cut): everyday words, spans of time, everyday acronyms and "Anyway," tie no sentence
 COMMON = 0.25  # a word in more than this share of the bank's questions does not tie a sentence to this one alone...
 TIED = 3  # ...but this many words of the question's material do (offline-v8: 2; "my manager ... start meetings" tied)
@@ -90,28 +91,44 @@ def pieces(text: str) -> list[tuple[int, int]]:
 
 @lru_cache(maxsize=1)
 def everyday() -> frozenset[str]:
-    """The stems of the most frequent words of English (wordfreq's top 3,000; see ``tools/make_everyday_words.py``)."""
+    """The plain stems of the most frequent words of English (wordfreq's top 3,000; ``tools/make_everyday_words.py``)."""
     try:
         lines = EVERYDAY_FILE.read_text(encoding="utf-8").splitlines()
     except OSError:  # a broken install still grades, with v8's cut
         return frozenset()
-    return frozenset(stem(w) for w in lines if w and not w.startswith("#"))
+    return frozenset(plain_stem(w) for w in lines if w and not w.startswith("#"))
+
+
+def _topical(piece: str, words: list[str]) -> list[str]:
+    """Of ``words`` (the question's material in ``piece``), those written in ``piece`` as no everyday word: judged on
+    the word as written, not its folded stem ("partition" folds into "scale", an everyday word; "partition" is not)."""
+    plain = {stem(w) for w in content_words(piece) if plain_stem(w) not in everyday()}
+    return [s for s in words if s in plain]
+
+
+def _unsaid(piece: str) -> str:
+    """``piece`` without what asides share with answers: a span of time in words, an everyday acronym, "Anyway,"."""
+    text = _ANYWAY.sub(" ", _SPAN_OF_TIME.sub(" ", piece))
+    return ACRONYM.sub(lambda m: " " if m.group(0).lower() in EVERYDAY_ACRONYMS else m.group(0), text)
 
 
 def carries_own_stance(piece: str) -> bool:
-    """``carries_stance`` with what asides share with answers taken out: a span of time, an everyday acronym, "Anyway,"."""
-    text = _ANYWAY.sub(" ", _SPAN_OF_TIME.sub(" ", piece))
-    text = ACRONYM.sub(lambda m: " " if m.group(0).lower() in EVERYDAY_ACRONYMS else m.group(0), text)
-    return carries_stance(text)
+    """``carries_stance`` of ``piece`` without what asides share with answers (``_unsaid``)."""
+    return carries_stance(_unsaid(piece))
 
 
 def has_substance(piece: str, own: frozenset[str], corpus: Corpus) -> bool:
     shared = [s for s in stem_set(piece) if s in own]
     if EVERYDAY:
         words = [s for s in shared if s not in UNITS]
-        topical = [s for s in words if s not in everyday()]
+        topical = _topical(piece, words)
         if len(words) >= TIED or any(corpus.df.get(s, 0) <= COMMON * corpus.documents for s in topical):
             return True
+        if SOFT_BESIDE_MATERIAL:
+            # "I'd just got back from my honeymoon", "Honestly, it feels like a lifetime ago": the signals are said of
+            # anything; a name or a number says something of its own ("It took 3 weeks.", "We use SQS.")
+            text = _unsaid(piece)
+            return carries_named(text) or (bool(words) and carries_stance(text)) or (bool(topical) and carries_detail(piece))
         return carries_own_stance(piece) or (bool(topical) and carries_detail(piece))
     if STRICT:
         words = [s for s in shared if s not in UNITS]
