@@ -2,6 +2,7 @@
 
     python bench/tier_by_style.py FILE.jsonl [FILE.jsonl ...]     # right tier per style, per file and overall
     python bench/tier_by_style.py --invariance FILE.jsonl [...]   # also: grades moved by an added irrelevant sentence
+    python bench/tier_by_style.py --invariance --asides=tests/data/irrelevant_holdout2.txt FILE.jsonl   # other asides
     python bench/tier_by_style.py -v FILE.jsonl                   # plus each misgraded answer
 
 Each answer is graded by the offline backend through ``grader.grade_answer`` (the path of
@@ -11,9 +12,17 @@ may carry a ``style`` (the audit sets': seed, terse, star, non_native, other_rou
 lines without one count as ``(none)``. Printed per style: right tier, and the two worst
 mistakes, great graded poor and poor graded great.
 
-``--invariance`` grades every answer again with each of ``IRRELEVANT`` appended and prepended,
-and counts the answers whose tier (and, separately, score) moved: a sentence that carries no
-substance should move nothing.
+``--invariance`` grades every answer again with each of ``IRRELEVANT`` (or the asides of
+``--asides=FILE``, one per line) appended and prepended, and counts the answers whose tier (and,
+separately, score) moved: a sentence that carries no substance should move nothing. Where the text
+the grader reads (injected instructions and sentences without substance taken out) is the same with
+the aside as without it, the grade is the same (grading is deterministic), so only the others are
+graded again; ``read`` is how many were.
+
+The asides: ``IRRELEVANT`` (5, written with offline-v6), ``tests/data/irrelevant_dev.txt`` (30,
+written for developing offline-v9), ``irrelevant_holdout.txt`` (30, v9's hold-out, then developed on
+for v10), ``irrelevant_holdout2.txt`` (40, v10's hold-out), ``irrelevant_holdout3.txt`` (50, not yet
+read: the next version's). Each set was written by a helper who saw only the questions.
 """
 
 from __future__ import annotations
@@ -28,6 +37,9 @@ from mock_interviewer.backends.offline import OfflineBackend
 from mock_interviewer.bank import load_bank
 from mock_interviewer.config import Settings
 from mock_interviewer.grader import grade_answer
+from mock_interviewer.injection import strip_injection
+from mock_interviewer.offline.context import OfflineContext
+from mock_interviewer.offline.substance import substantive
 
 IRRELEVANT = (
     "We also had a team lunch on Fridays.",
@@ -53,6 +65,24 @@ def grades(items: list[tuple[object, str]]) -> list[tuple[str, int]]:
     return asyncio.run(_grades(_BACKEND, items, Settings()))
 
 
+def read_text(context: OfflineContext, question: object, answer: str) -> str:
+    """The text the offline grader reads of ``answer`` (as ``offline.grading.read`` makes it)."""
+    text = strip_injection(answer) or answer
+    return substantive(text, context.material(question), context.corpus)  # type: ignore[arg-type]
+
+
+def moved_by(
+    items: list[tuple[object, str]], graded: list[tuple[str, int]], sentence: str, where: str, context: OfflineContext
+) -> tuple[int, int, int]:
+    """Of ``items`` with ``sentence`` added (``where``: append or prepend): tiers moved, scores moved, answers read anew."""
+    changed = [(i, q, f"{a} {sentence}" if where == "append" else f"{sentence} {a}") for i, (q, a) in enumerate(items)]
+    anew = [(i, q, a) for i, q, a in changed if read_text(context, q, a) != read_text(context, q, items[i][1])]
+    again = grades([(q, a) for _, q, a in anew])
+    tiers = sum(graded[i][0] != g[0] for (i, _, _), g in zip(anew, again, strict=True))
+    scores = sum(graded[i][1] != g[1] for (i, _, _), g in zip(anew, again, strict=True))
+    return tiers, scores, len(anew)
+
+
 def _line(name: str, rows: list[tuple[str, str]]) -> str:
     right = sum(e == p for e, p in rows)
     g2p = sum(e == "great" and p == "poor" for e, p in rows)
@@ -65,12 +95,15 @@ def main(argv: list[str]) -> int:
     verbose = "-v" in argv
     invariance = "--invariance" in argv
     paths = [Path(a) for a in argv if not a.startswith("-")]
+    asides_file = next((a.split("=", 1)[1] for a in argv if a.startswith("--asides=")), None)
+    asides = IRRELEVANT if asides_file is None else tuple(t.strip() for t in Path(asides_file).read_text(encoding="utf-8").splitlines() if t.strip())
+    context = OfflineContext.builtin()
     if not paths:
         print(__doc__)
         return 2
     bank = load_bank()
     overall: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    moved_tier = moved_score = trials = 0
+    moved_tier = moved_score = trials = read_anew = 0
     by_sentence: dict[str, int] = defaultdict(int)
     for path in paths:
         lines = [(n, json.loads(t)) for n, t in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if t.strip()]
@@ -89,14 +122,13 @@ def main(argv: list[str]) -> int:
         for style in sorted(by, key=lambda s: (s == "all", s)):
             print(_line(style, by[style]))
         if invariance:
-            for sentence in IRRELEVANT:
+            for sentence in asides:
                 for where in ("append", "prepend"):
-                    changed = [(q, f"{a} {sentence}" if where == "append" else f"{sentence} {a}") for q, a in items]
-                    again = grades(changed)
-                    moved = sum(a[0] != b[0] for a, b in zip(graded, again, strict=True))
-                    moved_tier += moved
-                    by_sentence[f"{where:7s} {sentence}"] += moved
-                    moved_score += sum(a[1] != b[1] for a, b in zip(graded, again, strict=True))
+                    tiers, scores, anew = moved_by(items, graded, sentence, where, context)
+                    moved_tier += tiers
+                    by_sentence[f"{where:7s} {sentence}"] += tiers
+                    moved_score += scores
+                    read_anew += anew
                     trials += len(items)
     if len(paths) > 1:
         print("all files")
@@ -104,11 +136,12 @@ def main(argv: list[str]) -> int:
             print(_line(style, overall[style]))
     if invariance:
         print(
-            f"invariance: {len(IRRELEVANT)} irrelevant sentences x appended/prepended, {trials} gradings: "
-            f"tier moved {moved_tier}, score moved {moved_score}"
+            f"invariance: {len(asides)} irrelevant sentences x appended/prepended, {trials} gradings "
+            f"({read_anew} read the aside): tier moved {moved_tier}, score moved {moved_score}"
         )
-        for key, moved in by_sentence.items():
-            print(f"  {moved:4d} tiers moved: {key}")
+        for key, moved in sorted(by_sentence.items(), key=lambda kv: -kv[1]):
+            if moved or asides is IRRELEVANT:
+                print(f"  {moved:4d} tiers moved: {key}")
     return 0
 
 

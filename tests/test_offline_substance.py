@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mock_interviewer.backends.offline import OfflineBackend
-from mock_interviewer.bank import Bank
+from mock_interviewer.bank import Bank, load_bank
 from mock_interviewer.config import Settings
 from mock_interviewer.grader import grade_answer
 from mock_interviewer.offline.context import OfflineContext
@@ -123,3 +123,31 @@ def test_the_everyday_words_ship_with_the_package() -> None:
     words = everyday()
     assert len(words) > 2000 and {"window", "manag", "meet", "team", "scale"} <= words and "idempot" not in words
     assert "partit" not in words  # judged as written: "partition" folds into the stem of "scale", yet is no everyday word
+
+
+def test_asides_written_by_another_hand_move_at_most_4_of_hold_out_d_s_5400_gradings() -> None:
+    """offline-v10 with the 30 asides written for developing v9 (``irrelevant_dev.txt``: the office, the commute, a
+    manager's dog, "this was a few years ago now"), each appended and prepended to hold-out D's 90 answers: 4 tiers
+    of 5,400 gradings move, all from one sentence with "every single day" on two answers near a tier's edge. The
+    measure on asides never developed on is in docs/offline.md; this guards the figure from sliding back."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tier_by_style", Path(__file__).resolve().parent.parent / "bench" / "tier_by_style.py")
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    data = Path(__file__).resolve().parent / "data"
+    bank = load_bank()
+    rows = [json.loads(t) for t in (data / "audit_holdout_d.jsonl").read_text(encoding="utf-8").splitlines() if t.strip()]
+    items = [(bank.get(r["question_id"]), r["answer"]) for r in rows]
+    graded = bench.grades(items)
+    asides = [t.strip() for t in (data / "irrelevant_dev.txt").read_text(encoding="utf-8").splitlines() if t.strip()]
+    context = OfflineContext.builtin()
+    moved = read = 0
+    for aside in asides:
+        for where in ("append", "prepend"):
+            tiers, _, anew = bench.moved_by(items, graded, aside, where, context)
+            moved += tiers
+            read += anew
+    assert moved <= 4, moved
+    assert read <= 1000, read  # the aside is read (survives the cut) in 979 of the 5,400 gradings
