@@ -472,3 +472,34 @@ def test_the_grade_json_carries_the_misconception_with_the_candidates_words(cli:
     assert len(said) == 1 and said[0]["subject"] == POINTS_TO_HOURS
     assert said[0]["quotes"] and all(quote.strip("…") in answer for quote in said[0]["quotes"])
     assert said[0]["text"] in grade_json["explanation"]
+
+
+@pytest.mark.parametrize(("question_id", "said"), [("director-06", "Metric I watch"), ("engineer-08", "My first goal is")])
+def test_what_a_claim_says_of_the_whole_answer_is_checked_on_the_whole_answer(
+    bank: Bank, context: OfflineContext, question_id: str, said: str
+) -> None:
+    """Hold-out G: two great answers were told "Nothing in it says what you yourself did or decided" (readers: false)
+    because their one first-person sentence carries nothing the grader weighs, so it is cut before reading."""
+    from mock_interviewer.offline.grading import read
+
+    rows = [json.loads(t) for t in (DATA / "audit_holdout_g.jsonl").read_text(encoding="utf-8").splitlines()]
+    answer = next(r["answer"] for r in rows if r["question_id"] == question_id and said in r["answer"])
+    assert said not in read(bank.get(question_id), answer, context).text  # the grader does not read that sentence...
+    result = grade(bank, question_id, answer)
+    assert "Nothing in it says what you yourself did" not in result.explanation  # ...but the claim is of the whole
+
+
+def test_a_point_is_missing_only_if_the_whole_answer_misses_it(bank: Bank, context: OfflineContext) -> None:
+    from mock_interviewer.offline.evidence import as_said_in_whole
+
+    question = bank.get("technical-18")
+    cut = "We take nightly backups."
+    whole = f"{cut} Restores are drilled every week against the RTO."
+    read_cut = read_exchange(question, cut, coverage(question, cut, context.corpus))
+    read_whole = read_exchange(question, whole, coverage(question, whole, context.corpus))
+    missing_cut = {p.index for p in read_cut.missing}
+    missing_whole = {p.index for p in read_whole.missing}
+    assert missing_cut - missing_whole  # the test means something: a point the cut text misses and the whole does not
+    fixed = as_said_in_whole(read_cut, read_whole)
+    assert {p.index for p in fixed.missing} == missing_cut & missing_whole
+    assert fixed.word_count == read_cut.word_count and fixed.addressed == read_cut.addressed  # what grades is untouched
