@@ -16,7 +16,16 @@ from typing import Any
 
 from openai_fakes import verdict
 from stalling_server_helpers import StallingServer
-from tmux_helpers import WAIT_SECONDS, Pane, base_env, interview_argv, pane, saved_session, tmux_required
+from tmux_helpers import (
+    WAIT_SECONDS,
+    Pane,
+    base_env,
+    interview_argv,
+    pane,
+    resumed_offline,
+    saved_session,
+    tmux_required,
+)
 
 pytestmark = tmux_required
 
@@ -68,19 +77,14 @@ def test_sigkill_while_a_retry_is_graded_loses_neither_attempt_and_resume_grades
     assert data["records"][1]["status"] == "asked" and data["status"] == "in_progress"
 
     pane.close()
-    resumed = Pane(tmp_path, "resumed")
-    try:
-        resumed.start(interview_argv(transcripts, "--backend", "offline", "--resume", data["id"]), base_env(tmp_path))
-        screen = resumed.wait_for("Esc Enter: submit")
-        assert "Resuming session" in screen and "Feedback · question 1" in screen
+    with resumed_offline(tmp_path, transcripts, data["id"]) as (resumed, screen):
+        assert "Feedback · question 1" in screen
         assert "Against the attempt before: 1/5 → " in screen
         rule = next(line for line in screen.splitlines() if line.startswith("Question 2 of 2 · director-02"))
         assert " left · resumed ─" in rule
         resumed.type("/skip")
         resumed.keys("Enter")
         resumed.wait_for("[exited 0]")
-    finally:
-        resumed.close()
     data = saved_session(transcripts)
     record = data["records"][0]
     assert [answers(a["turns"]) for a in record["earlier_attempts"]] == [[POOR]]

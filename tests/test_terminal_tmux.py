@@ -18,7 +18,7 @@ from pathlib import Path
 import tmux_helpers
 from mock_interviewer.answer_input import fitting
 from stalling_server_helpers import StallingServer
-from tmux_helpers import WAIT_SECONDS, Pane, base_env, interview_argv, saved_session, tmux_required
+from tmux_helpers import WAIT_SECONDS, Pane, base_env, interview_argv, resumed_offline, saved_session, tmux_required
 
 pane = tmux_helpers.pane  # the fixture, shared with test_retry_tmux.py
 
@@ -112,11 +112,8 @@ def test_sigkill_right_after_an_answer_loses_nothing_and_resume_continues(pane: 
 
     # resume (offline this time): the next step is the follow-up decision about the saved answer
     pane.close()
-    resumed = Pane(tmp_path, "resumed")
-    try:
-        resumed.start(interview_argv(transcripts, "--backend", "offline", "--resume", data["id"]), base_env(tmp_path))
-        screen = resumed.wait_for("Esc Enter: submit")
-        assert "Resuming session" in screen and "resumed" in screen
+    with resumed_offline(tmp_path, transcripts, data["id"]) as (resumed, screen):
+        assert "resumed" in screen
         assert "Your answer to the follow-up" in screen  # not the first question again
         # what the candidate said before the kill is shown again, above the open follow-up
         assert "So far on this question:" in screen and "We keep a register of debt items." in screen
@@ -125,8 +122,6 @@ def test_sigkill_right_after_an_answer_loses_nothing_and_resume_continues(pane: 
         screen = resumed.wait_for("[exited 130]")
         assert "Paused." in screen and f"--resume {data['id']}" in screen
         assert "Your unsent answer" in screen and "half an answer, then Ctrl-C" in screen  # printed back, not lost
-    finally:
-        resumed.close()
     data = saved_session(transcripts)
     turns = data["records"][0]["turns"]
     assert [t["kind"] for t in turns] == ["question", "answer", "follow_up"]

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,20 @@ def base_env(tmp_path: Path) -> dict[str, str]:
 
 def interview_argv(transcripts: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "mock_interviewer", "interview", "--transcripts-dir", str(transcripts), *extra]
+
+
+@contextmanager
+def resumed_offline(tmp_path: Path, transcripts: Path, session_id: str) -> Iterator[tuple[Pane, str]]:
+    """A new pane resuming ``session_id`` on the offline backend (after its first run was killed), and its first
+    screen once the answer box is open; the pane is closed afterwards."""
+    resumed = Pane(tmp_path, "resumed")
+    try:
+        resumed.start(interview_argv(transcripts, "--backend", "offline", "--resume", session_id), base_env(tmp_path))
+        screen = resumed.wait_for("Esc Enter: submit")
+        assert "Resuming session" in screen
+        yield resumed, screen
+    finally:
+        resumed.close()
 
 
 def saved_session(directory: Path) -> dict[str, Any]:
