@@ -272,8 +272,11 @@ _HEADCOUNT = re.compile(
 
 _ANY_NEGATION = re.compile(r"\b(?:no|not|never|nobody|nothing|none|without)\b|n't\b|n’t\b", re.IGNORECASE)
 
-# What ``carries_stance`` looks for beyond a number, and ``carries_signal`` beyond a number and a certainty.
-_STANCE_PATTERNS = (_TECH, _ACRONYM, _IDENTIFIER, _OWNERSHIP, _REASONING, *_POOR.values(), _BUZZ, _DISMISSAL, _ANY_NEGATION)
+# What names something (``carries_named``, beside a number), and the stances said of anything; ``carries_stance``
+# looks for both, ``carries_signal`` for both and any number or certainty.
+_NAMED_PATTERNS = (_TECH, _ACRONYM, _IDENTIFIER)
+_SAID_OF_ANYTHING = (_OWNERSHIP, _REASONING, *_POOR.values(), _BUZZ, _DISMISSAL, _ANY_NEGATION)
+_STANCE_PATTERNS = (*_NAMED_PATTERNS, *_SAID_OF_ANYTHING)
 
 
 def carries_detail(text: str) -> bool:
@@ -287,14 +290,12 @@ def carries_named(text: str) -> bool:
     identifier. Said of a setting only by name ("Our VP", "in March 2019"), which ``offline/substance`` takes out first."""
     if any(not _HEADCOUNT.fullmatch(m.group(0)) for m in _NUMBER.finditer(text)):
         return True
-    return any(pattern.search(text) for pattern in (_TECH, _ACRONYM, _IDENTIFIER))
+    return any(pattern.search(text) for pattern in _NAMED_PATTERNS)
 
 
 def carries_stance(text: str) -> bool:
     """The signals of ``carries_signal`` that are not ``carries_detail``'s (a number counts unless a headcount)."""
-    if any(not _HEADCOUNT.fullmatch(m.group(0)) for m in _NUMBER.finditer(text)):
-        return True
-    return any(pattern.search(text) for pattern in _STANCE_PATTERNS)
+    return carries_named(text) or any(pattern.search(text) for pattern in _SAID_OF_ANYTHING)
 
 
 def carries_signal(text: str) -> bool:

@@ -112,11 +112,6 @@ def _unsaid(piece: str) -> str:
     return ACRONYM.sub(lambda m: " " if m.group(0).lower() in EVERYDAY_ACRONYMS else m.group(0), text)
 
 
-def carries_own_stance(piece: str) -> bool:
-    """``carries_stance`` of ``piece`` without what asides share with answers (``_unsaid``)."""
-    return carries_stance(_unsaid(piece))
-
-
 def has_substance(piece: str, own: frozenset[str], corpus: Corpus) -> bool:
     shared = [s for s in stem_set(piece) if s in own]
     if EVERYDAY:
@@ -129,7 +124,7 @@ def has_substance(piece: str, own: frozenset[str], corpus: Corpus) -> bool:
             # anything; a name or a number says something of its own ("It took 3 weeks.", "We use SQS.")
             text = _unsaid(piece)
             return carries_named(text) or (bool(words) and carries_stance(text)) or (bool(topical) and carries_detail(piece))
-        return carries_own_stance(piece) or (bool(topical) and carries_detail(piece))
+        return carries_stance(_unsaid(piece)) or (bool(topical) and carries_detail(piece))
     if STRICT:
         words = [s for s in shared if s not in UNITS]
         if len(words) >= TIED_V8 or any(corpus.df.get(s, 0) <= COMMON * corpus.documents for s in words):
