@@ -37,9 +37,8 @@ from mock_interviewer.backends.offline import OfflineBackend
 from mock_interviewer.bank import load_bank
 from mock_interviewer.config import Settings
 from mock_interviewer.grader import grade_answer
-from mock_interviewer.injection import strip_injection
 from mock_interviewer.offline.context import OfflineContext
-from mock_interviewer.offline.substance import substantive
+from mock_interviewer.offline.grading import read_texts
 
 IRRELEVANT = (
     "We also had a team lunch on Fridays.",
@@ -66,9 +65,8 @@ def grades(items: list[tuple[object, str]]) -> list[tuple[str, int]]:
 
 
 def read_text(context: OfflineContext, question: object, answer: str) -> str:
-    """The text the offline grader reads of ``answer`` (as ``offline.grading.read`` makes it)."""
-    text = strip_injection(answer) or answer
-    return substantive(text, context.material(question), context.corpus)  # type: ignore[arg-type]
+    """The text the offline grader reads of ``answer``."""
+    return read_texts(question, answer, context)[1]  # type: ignore[arg-type]
 
 
 def moved_by(

@@ -203,15 +203,22 @@ class Reading:
     topic_words: int  # the less common words the answer shares with its key points
 
 
-def read(question: Question, answer: str, context: OfflineContext) -> Reading:
-    """The features and findings of ``answer``; injected instructions and sentences without substance are removed first."""
+def read_texts(question: Question, answer: str, context: OfflineContext) -> tuple[str, str]:
+    """The answer without injected instructions, and of that the sentences with substance: what the grader reads."""
     context.include(question)
     whole = strip_injection(answer) or answer
-    text = substantive(whole, context.material(question), context.corpus)
+    return whole, substantive(whole, context.material(question), context.corpus)
+
+
+def read(question: Question, answer: str, context: OfflineContext) -> Reading:
+    """The features and findings of ``answer``; injected instructions and sentences without substance are removed first."""
+    whole, text = read_texts(question, answer, context)
     found = features(question, text, context)
     findings = read_exchange(question, text, found.points)
     found = replace(found, values={**found.values, **evidence_values(findings, len(question.key_points))})
-    if text != whole:  # what the claims say of the whole answer is checked on the whole answer
+    if text != whole and (findings.missing or not findings.first_person):
+        # what the claims say of the whole answer (a point missing, no "I") is checked on the whole answer; read again
+        # only where the cut could have changed it
         findings = as_said_in_whole(findings, read_exchange(question, whole, coverage(question, whole, context.corpus)))
     corpus = context.corpus
     rare = [w for w in findings.vocabulary if corpus.df.get(stem(w), 0) <= COMMON * corpus.documents]
