@@ -20,7 +20,7 @@ right answer from a wrong one that uses the same words, so:
   or harmful practice in a strong answer's words) is said as red flags are: of answers graded poor
   only, at most two, each quoting a sentence no other claim quotes. Across the seven audit sets its
   phrases stand affirmed in 208 answers graded poor, but also in 31 graded great and 9 mediocre, where
-  they are argued against or said in passing. Not yet judged by readers: it awaits the audit.
+  they are argued against or said in passing. Readers judged it first on hold-out G: 22/22 true.
 """
 
 from __future__ import annotations
