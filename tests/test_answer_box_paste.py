@@ -34,8 +34,26 @@ def test_fitting_keeps_the_start_that_stays_within_both_caps() -> None:
     words = "w " * (MAX_ANSWER_WORDS + 5)  # the word cap comes first
     kept = fitting("", words)
     assert len(kept.split()) == MAX_ANSWER_WORDS and answer_problem(kept) is None
-    assert len(fitting("one two three", words).split()) == MAX_ANSWER_WORDS - 3
+    assert len(("one two three" + fitting("one two three", words)).split()) == MAX_ANSWER_WORDS  # "threew": one
     assert fitting("w " * MAX_ANSWER_WORDS, "more") == ""
+
+
+def test_fitting_counts_words_as_they_will_be_on_either_side_of_the_cursor() -> None:
+    """What a key press at the word cap may add: the end of the word it is in, a space between words; not a
+    new word, nor a space that splits a word in two. Pasted into the middle, never a word too many."""
+    full = "w " * (MAX_ANSWER_WORDS - 1) + "last"  # 20,000 words
+    assert fitting(full, "ing") == "ing"  # the last word goes on
+    assert fitting(full, " ") == " " and fitting(full + " ", "\n") == "\n"  # spaces add no word
+    assert fitting(full + " ", "more") == "" and fitting(full, " more") == " "
+    middle = full.index("last") + 2  # "la|st"
+    assert fitting(full, "x", middle) == "x" and fitting(full, " ", middle) == ""
+    assert fitting(full, "\n", middle - 3) == "\n"  # between two words (before "last")
+    one_left = "w " * (MAX_ANSWER_WORDS - 2) + "last"
+    middle = one_left.index("last") + 2
+    assert fitting(one_left, " new words", middle) == " new"  # "la new" + "st" would be two more: one fits ...
+    assert len((one_left[:middle] + " new" + one_left[middle:]).split()) == MAX_ANSWER_WORDS
+    assert fitting(one_left, " new ", middle) == " new"  # ... and a space after it would split off "st"
+    assert fitting("x" * (MAX_ANSWER_CHARS - 1), "yz") == "y"
 
 
 def test_the_notice_names_the_cap_and_what_was_dropped_in_one_short_line() -> None:

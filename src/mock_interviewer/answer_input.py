@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -17,20 +18,51 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _WORDS = re.compile(r"\S+")
 
 
-def fitting(text: str, inserted: str) -> str:
-    """The longest start of ``inserted`` that keeps ``text`` plus it within an answer's caps (characters, words).
+def count_words(text: str) -> int:
+    return len(text.split())
 
-    For the interview's answer box, which keeps what fits of a paste at once and drops the rest. A word
-    split across the join counts twice, so the cut is at most one word early. Linear in what is kept.
+
+def fitting(text: str, inserted: str, at: int | None = None, count: Callable[[str], int] = count_words) -> str:
+    """The longest start of ``inserted`` that, put into ``text`` at ``at`` (its end by default), keeps the answer
+    within its caps (characters, words): what the interview's answer box keeps of what is typed or pasted.
+
+    Words are counted as they will be: a word that runs on across either side of ``at`` is one word (at the
+    word cap the last word can still be finished), and a space that would split a word adds one. The cut is
+    at the start of the first word that does not fit. ``count`` gives the words of ``text``; it is called only
+    when the answer could pass the word cap (over 40,000 characters), so the box can keep it between key
+    presses. Linear in what is kept.
     """
+    at = len(text) if at is None else at
     kept = inserted[: max(0, MAX_ANSWER_CHARS - len(text))]
-    words_left = MAX_ANSWER_WORDS - len(text.split())
-    if words_left <= 0:
+    if len(text) + len(kept) <= 2 * MAX_ANSWER_WORDS:  # every word but the last has a space after it
+        return kept
+    left, right = _in_word(text[at - 1 : at] if at else ""), _in_word(text[at : at + 1])
+    # a word just after the join is counted once in text: it is a word more only if what is kept splits it off
+    room = MAX_ANSWER_WORDS - count(text) + (1 if right and not left else 0)
+    if room < 0:
         return ""
-    for count, word in enumerate(_WORDS.finditer(kept), start=1):
-        if count > words_left:
-            return kept[: word.start()]
-    return kept
+    starts, end = 0, len(kept)
+    for word in _WORDS.finditer(kept):
+        if word.start() == 0 and left:
+            continue  # it goes on with the word before the join
+        if starts == room:
+            end = word.start()
+            break
+        starts += 1
+    if right and starts == room and (kept[end - 1].isspace() if end else not left):
+        end = len(kept[:end].rstrip())  # a space last would make the word after the join one more
+    return kept[:end]
+
+
+def words_added(text: str, at: int, inserted: str) -> int:
+    """How many words putting ``inserted`` into ``text`` at ``at`` adds: only the characters either side of
+    the join can change, so this is linear in ``inserted``, not in ``text``."""
+    left, right = text[at - 1 : at] if at else "", text[at : at + 1]
+    return count_words(left + inserted + right) - count_words(left + right)
+
+
+def _in_word(character: str) -> bool:
+    return bool(character) and not character.isspace()
 
 
 def cut_notice(text: str, kept: str, dropped: int) -> str:
