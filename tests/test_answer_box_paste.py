@@ -1,8 +1,10 @@
-"""The interview's answer box keeps what fits of a huge paste, at once (issue 16, item 9).
+"""The interview's answer box keeps what fits of a huge paste, at once (issue 16, item 9), and of what is typed.
 
 A 10 MB paste sat in the box (prompt_toolkit gathered it in quadratic time) and was refused only at
 submit. Now the terminal parser keeps a bounded start of a paste and counts the rest, the box keeps
 what fits an answer's caps and says in its bottom line what was not kept, and the answer is taken.
+Text that arrives as key presses (typed, or pasted by a terminal without bracketed paste) went on
+past the caps and was refused only at submit; now the box holds every insertion to them as it arrives.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from mock_interviewer.answer_input import MAX_ANSWER_CHARS, MAX_ANSWER_WORDS, cut_notice, fitting
+from mock_interviewer.answer_input import MAX_ANSWER_CHARS, MAX_ANSWER_WORDS, cut_notice, fitting, full_notice
 from mock_interviewer.bank import load_bank
 from mock_interviewer.interview.answers import answer_problem
 from mock_interviewer.interview.frontend import Answer, AnswerRequest, QuestionInfo
@@ -150,3 +152,100 @@ def test_the_box_keeps_what_fits_of_a_huge_paste_and_the_answer_is_taken(before:
     assert len(answer.text.split()) == MAX_ANSWER_WORDS
     dropped = len(before) + len(paste) - len(before + fitting(before, paste))
     assert notices == [f"Paste cut at 20,000 words, an answer's limit; {dropped:,} characters not kept."]
+
+
+# ---------------------------------------------------------------- what arrives as key presses
+
+
+def test_the_box_holds_typed_keys_and_yanks_to_the_caps_and_says_so() -> None:
+    """Key by key, the box took text past the caps; the answer was refused only at submit."""
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.clipboard import ClipboardData
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from mock_interviewer.terminal import PromptToolkitReader
+
+    def typed(box: Any, keys: str) -> None:
+        for key in keys:  # one insertion a key, as prompt_toolkit's self-insert makes them
+            box.insert_text(key)
+
+    async def run() -> None:  # a key press may start background work (completion): it needs a running loop
+        with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+            box = PromptToolkitReader(source=pipe).session.default_buffer
+            near = "w " * (MAX_ANSWER_WORDS - 1)
+            box.text, box.cursor_position = near, len(near)
+            typed(box, "last more words\n")
+            assert box.text == near + "last "  # the 20,000th word whole; the rest of what was typed not kept
+            assert box.validation_error is not None
+            assert box.validation_error.message == full_notice(near, "last ")
+            assert box.validation_error.message == "Answer limit reached: 20,000 words; further typing is not kept."
+            box.delete_before_cursor(1)  # editing goes on: the notice goes, and the last word can be finished
+            assert box.validation_error is None
+            typed(box, "ing")
+            assert box.text == near + "lasting" and box.validation_error is None
+            box.paste_clipboard_data(ClipboardData(" yanked from the kill ring"))  # Ctrl-Y
+            assert box.text == near + "lasting "
+            assert len(box.text.split()) == MAX_ANSWER_WORDS and answer_problem(box.text) is None
+
+            long_word = "a" * (MAX_ANSWER_CHARS - 3)  # one word: the character cap
+            box.text, box.cursor_position = long_word, len(long_word)
+            typed(box, "bcdef")
+            assert box.text == long_word + "bcd" and answer_problem(box.text) is None
+            assert box.validation_error is not None
+            assert box.validation_error.message == "Answer limit reached: 200,000 characters; further typing is not kept."
+            assert max(len(full_notice("", "")), len(full_notice("", "a" * MAX_ANSWER_CHARS))) < 80
+
+    asyncio.run(run())
+
+
+@pytest.mark.parametrize("cap", ["words", "characters"])
+def test_keys_past_the_cap_are_not_kept_and_the_answer_is_taken(cap: str) -> None:
+    """The real box through prompt_toolkit's pipe input: a near-cap paste, then text arriving as key presses (a
+    terminal without bracketed paste sends a paste so, new lines as Enter), then Esc Enter."""
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from mock_interviewer.terminal import PromptToolkitReader, TerminalFrontend
+
+    near = "w " * (MAX_ANSWER_WORDS - 5) if cap == "words" else "a" * (MAX_ANSWER_CHARS - 12) + " "
+    keys = "We cached the hot reads.\rAnd we added an index on the column we filter by."
+    notices: list[str] = []
+
+    async def run() -> Any:
+        with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+            reader = PromptToolkitReader(source=pipe)
+            box = reader.session.default_buffer
+            frontend = TerminalFrontend(Console(file=io.StringIO(), width=80), reader)
+
+            async def paste_then_type() -> None:
+                await asyncio.get_running_loop().run_in_executor(None, pipe.send_text, START + near + END)
+                for _ in range(3000):  # until the box holds the paste (a bound, not a timed assertion)
+                    if box.text:
+                        break
+                    await asyncio.sleep(0.01)
+                pipe.send_text(keys)
+                for _ in range(3000):  # until the last key was handled: it was refused, so the notice is there
+                    if box.validation_error is not None:
+                        break
+                    await asyncio.sleep(0.01)
+                await asyncio.sleep(0.2)  # and the keys after it
+                error = box.validation_error
+                notices.append(error.message if error is not None else "")
+                pipe.send_text("\x1b\r")  # Esc Enter: submit
+
+            sender = asyncio.ensure_future(paste_then_type())
+            answer = await reader.read(_request(), frontend)
+            await sender
+            return answer
+
+    answer = asyncio.run(run())
+    assert isinstance(answer, Answer)
+    assert answer_problem(answer.text) is None  # taken, not refused at submit
+    if cap == "words":
+        assert answer.text == (near + "We cached the hot reads.").strip()  # five words fit; then nothing
+        assert notices == ["Answer limit reached: 20,000 words; further typing is not kept."]
+    else:
+        assert answer.text == near + "We cached t"  # eleven characters fit
+        assert notices == ["Answer limit reached: 200,000 characters; further typing is not kept."]

@@ -187,3 +187,39 @@ def test_a_ten_megabyte_paste_keeps_what_fits_at_once_and_the_answer_is_taken(pa
     assert "Please shorten it" not in screen and "Summary" in screen
     answer = saved_session(transcripts)["records"][0]["turns"][1]["text"]
     assert len(answer.split()) == 20_000 and answer.startswith(line.strip())
+
+
+def test_text_arriving_as_keys_stops_at_the_word_cap_and_the_answer_is_taken(pane: Pane, tmp_path: Path) -> None:
+    """Typed text, or a paste from a terminal without bracketed paste (it arrives as key presses, new lines as
+    Enter), went on past 20,000 words and was refused only at submit. Now what would pass the cap is not
+    inserted, the bar says so, and the answer can still be edited and submitted."""
+    transcripts = tmp_path / "sessions"
+    near = tmp_path / "near.txt"
+    line = "We measured latency at every hop and fixed the slowest one first. "  # 12 words
+    near.write_text((line + "\n") * 1666)  # 19,992 words: a bracketed paste that fits
+    pane.start(
+        interview_argv(transcripts, "--backend", "offline", "--track", "technical", "--questions", "1",
+                       "--follow-ups", "0", "--feedback", "now", "--seed", "3"),
+        base_env(tmp_path),
+    )
+    pane.wait_for("Esc Enter: submit")
+    pane.tmux("load-buffer", "-b", "near", str(near))
+    pane.tmux("paste-buffer", "-p", "-b", "near", "-t", "main")
+    pane.wait_for("fixed the slowest one first.", after=1)
+    pane.tmux("set-buffer", "-b", "keys", "Then we cached the hot reads.\nAnd we added an index on the column.")
+    pane.tmux("paste-buffer", "-b", "keys", "-t", "main")  # no -p: sent as key presses, the new line as Enter
+    pane.type(" and typed on")
+    screen = pane.wait_for("Answer limit reached: 20,000 words; further typing is not kept.")
+    assert "And we" in screen and "added" not in screen and "typed on" not in screen
+    pane.keys("BSpace", "BSpace", "BSpace")  # "And we " -> "And ": the bar clears, a word fits again
+    pane.type("so")
+    screen = pane.wait_for("And so")
+    assert "Answer limit reached" not in screen
+    pane.keys("Escape", "Enter")
+    pane.wait_for("Enter: the summary")
+    pane.keys("Enter")
+    screen = pane.wait_for("[exited 0]")
+    assert "Please shorten it" not in screen and "Summary" in screen
+    answer = saved_session(transcripts)["records"][0]["turns"][1]["text"]
+    assert len(answer.split()) == 20_000
+    assert answer.endswith(line + "\nThen we cached the hot reads.\nAnd so")

@@ -72,6 +72,13 @@ def cut_notice(text: str, kept: str, dropped: int) -> str:
     return f"Paste cut at {MAX_ANSWER_WORDS:,} words, an answer's limit; {dropped:,} characters not kept."
 
 
+def full_notice(text: str, kept: str) -> str:
+    """One line (under 80 columns) for typed text (or a paste arriving as keys) that did not fit."""
+    if len(text) + len(kept) >= MAX_ANSWER_CHARS:
+        return f"Answer limit reached: {MAX_ANSWER_CHARS:,} characters; further typing is not kept."
+    return f"Answer limit reached: {MAX_ANSWER_WORDS:,} words; further typing is not kept."
+
+
 def unpaired_surrogate(text: str) -> str | None:
     """Why ``text`` cannot be saved as UTF-8, or None.
 

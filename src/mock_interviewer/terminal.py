@@ -33,7 +33,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from mock_interviewer.answer_input import MAX_ANSWER_CHARS, cut_notice, fitting
+from mock_interviewer.answer_input import MAX_ANSWER_CHARS, cut_notice
 from mock_interviewer.bank import Question
 from mock_interviewer.compare import AttemptComparison
 from mock_interviewer.grade_model import Grade
@@ -46,6 +46,7 @@ from mock_interviewer.session_store import SessionTurn
 from mock_interviewer.summary import Summary
 
 if TYPE_CHECKING:
+    from prompt_toolkit import PromptSession
     from prompt_toolkit.buffer import Buffer
     from prompt_toolkit.input import Input
     from prompt_toolkit.key_binding import KeyBindings
@@ -328,17 +329,18 @@ class LineReader:
 
 
 def keep_what_fits(buffer: Buffer, inserted: str, dropped: int = 0) -> None:
-    """Insert what fits of ``inserted`` in the answer box; when some does not, say so in the box's bottom line.
+    """Insert a paste (or what ``/edit`` brought back) in the answer box; when some of it does not fit, say how
+    much in the box's bottom line.
 
-    The answer's caps (``answer_input``) are applied as text arrives, so a huge paste neither sits in the box
-    nor waits until submit to be refused: the rest is dropped before the box ever holds it. ``dropped``:
-    characters the paste had beyond what the terminal parser kept (``bounded_paste``).
+    The box (``answer_box.AnswerBox``) keeps what fits an answer's caps as text arrives, so a huge paste neither
+    sits in the box nor waits until submit to be refused. ``dropped``: characters the paste had beyond what the
+    terminal parser kept (``bounded_paste``).
     """
     from prompt_toolkit.validation import ValidationError
 
     text = buffer.text
-    kept = fitting(text, inserted)
-    buffer.insert_text(kept)
+    buffer.insert_text(inserted)
+    kept = inserted[: len(buffer.text) - len(text)]
     left_out = dropped + len(inserted) - len(kept)
     if left_out:
         buffer.validation_error = ValidationError(message=cut_notice(text, kept, left_out))
@@ -348,12 +350,12 @@ class PromptToolkitReader:
     """A multi-line editor in the terminal (prompt_toolkit): paste-safe, with a ticking clock."""
 
     def __init__(self, *, output: IO[str] | None = None, source: Input | None = None) -> None:
-        from prompt_toolkit import PromptSession
         from prompt_toolkit.application.current import get_app_session
         from prompt_toolkit.formatted_text import FormattedText
         from prompt_toolkit.output import create_output
         from prompt_toolkit.validation import Validator
 
+        from mock_interviewer.answer_box import AnswerSession
         from mock_interviewer.bounded_paste import bound_pastes
 
         self._placeholder = FormattedText([("italic fg:ansibrightblack", "type or paste your answer")])
@@ -363,7 +365,7 @@ class PromptToolkitReader:
         self._input = source if source is not None else get_app_session().input  # the pager's input too
         # a paste is cut as it is read: twice the cap in raw characters still holds a cap's worth after \r\n -> \n
         self._pastes = bound_pastes(self._input, 2 * MAX_ANSWER_CHARS)
-        self.session: PromptSession[str] = PromptSession(
+        self.session: PromptSession[str] = AnswerSession(  # its box keeps only what fits an answer
             multiline=True,
             key_bindings=self._bindings(),
             input=self._input,
