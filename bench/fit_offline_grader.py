@@ -328,7 +328,7 @@ def main() -> None:
     kept = Kept()
     lexicon, model = fit(rows, kept)
     document = {
-        "version": "offline-v10",
+        "version": "offline-v11",
         "fitted_on": dict(sorted(counts.items())),
         "tier": {"intercepts": [round(b, 6) for b in model.intercepts], "features": {n: [round(v, 6) for v in w] for n, w in model.weights.items()}},
         "wording": {

@@ -151,3 +151,23 @@ def test_asides_written_by_another_hand_move_at_most_4_of_hold_out_d_s_5400_grad
             read += anew
     assert moved <= 4, moved
     assert read <= 1000, read  # the aside is read (survives the cut) in 979 of the 5,400 gradings
+
+
+def test_a_decade_a_time_of_day_and_a_two_letter_stem_tie_no_sentence_alone(bank: Bank, context: OfflineContext) -> None:
+    """offline-v11, from the asides that still moved v10's grades: "founded in the 1970s" was read as 1970 seconds,
+    "the 7:12 train" as a number that ties a sentence alone, and "awful" folds into "aw", the stem of "AWS"."""
+    from mock_interviewer.offline.signals import carries_named
+
+    assert not carries_named("founded sometime in the 1970s") and not carries_named("back in the '90s")
+    assert carries_named("a 30s timeout") and carries_named("p99 went to 2:30")  # seconds and times still count as detail
+    answer = "We run the test suite on every pull request and deploy behind a feature flag."
+    cicd = context.material(bank.get("director-07"))
+    for aside in ("They were a mid-sized insurance company, founded sometime in the 1970s.", "At 2:30 we got paged."):
+        assert substantive(f"{answer} {aside}", cicd, context.corpus) == answer, aside
+        assert substantive(f"{aside} {answer}", cicd, context.corpus) == answer, aside
+    for kept in ("At 2:30 the deploy failed.", "It took 3 weeks."):  # beside the question's words, or a number with a unit
+        assert substantive(f"{answer} {kept}", cicd, context.corpus) == f"{answer} {kept}", kept
+    streams = context.material(bank.get("technical-15"))
+    answer = "We batch writes through Kafka with Avro and window aggregates in Flink."
+    aside = "The coffee machine on our floor was legendary for being awful."
+    assert substantive(f"{answer} {aside}", streams, context.corpus) == answer

@@ -25,8 +25,9 @@ def _alternation(terms: str) -> str:
     return "|".join(sorted((re.escape(t).replace(r"\ ", r"[\s-]") for t in terms.split(",") if t.strip()), key=len, reverse=True))
 
 
+# a decade ("the 1970s", "the '90s") is no number of seconds (offline-v11)
 _NUMBER = re.compile(
-    r"\b\d+(?:[.,]\d+)?\s*(?:%|percent|ms|milliseconds?|s\b|sec|seconds?|minutes?|mins?|hours?|hrs?|h\b|days?|weeks?|"
+    r"\b(?<!['’])(?!(?:1[89]|20)\d0s\b)\d+(?:[.,]\d+)?\s*(?:%|percent|ms|milliseconds?|s\b|sec|seconds?|minutes?|mins?|hours?|hrs?|h\b|days?|weeks?|"
     r"months?|quarters?|years?|x\b|k\b|m\b|gb|mb|tb|rps|qps|req|requests|engineers?|people|devs?|services?|teams?|"
     r"sprints?|releases?|tickets?|users?|customers?|nodes?|replicas?|instances?|shards?|partitions?|times|per)"
     r"|\b\d+(?:\.\d+)?%|\bp(?:50|90|95|99|999)\b|\b\d+:\d+\b|\$\d+"

@@ -15,10 +15,13 @@ A sentence carries substance when it has any of:
   to the window");
 - a named tool or technique, an acronym that is not an everyday one ("VP", "CEO", "UK"), an
   identifier, or a number with a unit that is not a span of time in words ("ten years", "six months";
-  "3 weeks" still counts);
-- a signal the grader weighs: ownership, reasoning, the poor answer's language (but not a sentence
-  opening "Anyway,"), buzzwords, a practice waved away, a negation; a certainty or a headcount
-  only beside a word of the question's own (not everyday) material.
+  "3 weeks" still counts) nor a decade ("the 1970s");
+- a signal the grader weighs beside a word of the question's material: ownership, reasoning, the
+  poor answer's language (but not a sentence opening "Anyway,"), buzzwords, a practice waved away, a
+  negation, a time of day ("the 7:12 train": offline-v11); a certainty or a headcount only beside a
+  word of the question's own (not everyday) material.
+
+A stem of one or two letters ties nothing (offline-v11): "awful" folds into "aw", the stem of "AWS".
 
 Sentences are split at . ! ? ; and line breaks, and, in answers written without full stops, before a
 capitalised word that starts a sentence ("We", "The", ...) right after a lower-case word. What is
@@ -44,6 +47,8 @@ STRICT = True  # offline-v8 (False: v7's cut): unit words do not tie a sentence;
 SOFT_BESIDE_MATERIAL = True  # offline-v10: ownership, reasoning, hedges and the like tie a sentence only beside a word of the question's
 EVERYDAY = True  # offline-v9 (False: v8's cut): everyday words, spans of time, everyday acronyms and "Anyway," tie no sentence
 COMMON = 0.25  # a word in more than this share of the bank's questions does not tie a sentence to this one alone...
+CLOCK_BESIDE_MATERIAL = True  # offline-v11 (False: v10's cut): a time of day ties a sentence only beside the question's material
+SHORT_STEMS_UNTIED = True  # offline-v11 (False: v10's cut): a stem of one or two letters ties no sentence
 TIED = 3  # ...but this many words of the question's material do (offline-v8: 2; "my manager ... start meetings" tied)
 TIED_V8 = 2
 EVERYDAY_FILE = Path(__file__).with_name("everyday_words.txt")
@@ -56,6 +61,7 @@ _SPAN_OF_TIME = re.compile(
     r"|hundred|few|couple of|several)\s+(?:\w+\s+)?(?:minutes?|hours?|days?|weeks?|months?|years?|decades?)\b",
     re.IGNORECASE,
 )
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")  # a time of day; not a ratio ("3:1")
 _ANYWAY = re.compile(r"^\s*anyways?\b,?", re.IGNORECASE)
 _BREAK = re.compile(
     r"(?<=[.!?;])\s+|\s*\n\s*"
@@ -115,7 +121,9 @@ def _unsaid(piece: str) -> str:
 def has_substance(piece: str, own: frozenset[str], corpus: Corpus) -> bool:
     shared = [s for s in stem_set(piece) if s in own]
     if EVERYDAY:
-        words = [s for s in shared if s not in UNITS]
+        # a stem of two letters is a collision more often than a word ("awful" and "AWS" both fold into "aw"; AWS ties
+        # a sentence as an acronym anyway) (offline-v11)
+        words = [s for s in shared if s not in UNITS and (len(s) > 2 or not SHORT_STEMS_UNTIED)]
         topical = _topical(piece, words)
         if len(words) >= TIED or any(corpus.df.get(s, 0) <= COMMON * corpus.documents for s in topical):
             return True
@@ -123,6 +131,10 @@ def has_substance(piece: str, own: frozenset[str], corpus: Corpus) -> bool:
             # "I'd just got back from my honeymoon", "Honestly, it feels like a lifetime ago": the signals are said of
             # anything; a name or a number says something of its own ("It took 3 weeks.", "We use SQS.")
             text = _unsaid(piece)
+            if CLOCK_BESIDE_MATERIAL:  # offline-v11: a time of day ("the 7:12 train", "at 2:30") is said of anything too
+                text, clocks = _CLOCK.subn(" ", text)
+                if clocks and words:
+                    return True
             return carries_named(text) or (bool(words) and carries_stance(text)) or (bool(topical) and carries_detail(piece))
         return carries_stance(_unsaid(piece)) or (bool(topical) and carries_detail(piece))
     if STRICT:
