@@ -126,7 +126,7 @@ def test_the_everyday_words_ship_with_the_package() -> None:
 
 
 def test_asides_written_by_another_hand_move_at_most_4_of_hold_out_d_s_5400_gradings() -> None:
-    """offline-v10 with the 30 asides written for developing v9 (``irrelevant_dev.txt``: the office, the commute, a
+    """offline-v10 and v11 with the 30 asides written for developing v9 (``irrelevant_dev.txt``: the office, the commute, a
     manager's dog, "this was a few years ago now"), each appended and prepended to hold-out D's 90 answers: 4 tiers
     of 5,400 gradings move, all from one sentence with "every single day" on two answers near a tier's edge. The
     measure on asides never developed on is in docs/offline.md; this guards the figure from sliding back."""
