@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -112,40 +113,51 @@ def _request() -> AnswerRequest:
     return AnswerRequest(info=info, follow_up=False, interviewer_words=question.text, time_left=lambda: None)
 
 
-@pytest.mark.parametrize("before", ["", "My answer starts here. "])
-def test_the_box_keeps_what_fits_of_a_huge_paste_and_the_answer_is_taken(before: str) -> None:
+def _answer_through_the_box(drive: Callable[[Any, Any], Awaitable[None]]) -> Any:
+    """The answer the real box (prompt_toolkit, pipe input) returns while ``drive(pipe, box)`` sends it keys."""
     from prompt_toolkit.application import create_app_session
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
     from mock_interviewer.terminal import PromptToolkitReader, TerminalFrontend
 
-    paste = LINE * 100_000  # 10.1 MB, 2,000,000 words
-    notices: list[str] = []
-
     async def run() -> Any:
         with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
             reader = PromptToolkitReader(source=pipe)
-            box = reader.session.default_buffer
             frontend = TerminalFrontend(Console(file=io.StringIO(), width=80), reader)
-
-            async def type_and_paste() -> None:
-                # from another thread: the pipe holds 64 KB, and this loop is the one reading it
-                await asyncio.get_running_loop().run_in_executor(None, pipe.send_text, before + START + paste + END)
-                for _ in range(3000):  # until the box holds the paste (a bound, not a timed assertion)
-                    if len(box.text) > len(before):
-                        break
-                    await asyncio.sleep(0.01)
-                error = box.validation_error  # set by the same key press that inserted the paste
-                notices.append(error.message if error is not None else "")
-                pipe.send_text("\x1b\r")  # Esc Enter: submit
-
-            sender = asyncio.ensure_future(type_and_paste())
+            sender = asyncio.ensure_future(drive(pipe, reader.session.default_buffer))
             answer = await reader.read(_request(), frontend)
             await sender
             return answer
 
-    answer = asyncio.run(run())
+    return asyncio.run(run())
+
+
+async def _until(done: Callable[[], bool]) -> None:
+    for _ in range(3000):  # a bound, not a timed assertion
+        if done():
+            return
+        await asyncio.sleep(0.01)
+
+
+async def _send(pipe: Any, text: str) -> None:
+    """From another thread: the pipe holds 64 KB, and the box's loop is the one reading it."""
+    await asyncio.get_running_loop().run_in_executor(None, pipe.send_text, text)
+
+
+@pytest.mark.parametrize("before", ["", "My answer starts here. "])
+def test_the_box_keeps_what_fits_of_a_huge_paste_and_the_answer_is_taken(before: str) -> None:
+    paste = LINE * 100_000  # 10.1 MB, 2,000,000 words
+    notices: list[str] = []
+
+    async def type_and_paste(pipe: Any, box: Any) -> None:
+        await _send(pipe, before + START + paste + END)
+        await _until(lambda: len(box.text) > len(before))  # the box holds the paste
+        error = box.validation_error  # set by the same key press that inserted the paste
+        notices.append(error.message if error is not None else "")
+        pipe.send_text("\x1b\r")  # Esc Enter: submit
+
+    answer = _answer_through_the_box(type_and_paste)
     assert isinstance(answer, Answer)
     assert answer_problem(answer.text) is None  # taken, not refused at submit
     assert answer.text == (before + fitting(before, paste)).strip()
@@ -203,44 +215,21 @@ def test_the_box_holds_typed_keys_and_yanks_to_the_caps_and_says_so() -> None:
 def test_keys_past_the_cap_are_not_kept_and_the_answer_is_taken(cap: str) -> None:
     """The real box through prompt_toolkit's pipe input: a near-cap paste, then text arriving as key presses (a
     terminal without bracketed paste sends a paste so, new lines as Enter), then Esc Enter."""
-    from prompt_toolkit.application import create_app_session
-    from prompt_toolkit.input import create_pipe_input
-    from prompt_toolkit.output import DummyOutput
-
-    from mock_interviewer.terminal import PromptToolkitReader, TerminalFrontend
-
     near = "w " * (MAX_ANSWER_WORDS - 5) if cap == "words" else "a" * (MAX_ANSWER_CHARS - 12) + " "
     keys = "We cached the hot reads.\rAnd we added an index on the column we filter by."
     notices: list[str] = []
 
-    async def run() -> Any:
-        with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
-            reader = PromptToolkitReader(source=pipe)
-            box = reader.session.default_buffer
-            frontend = TerminalFrontend(Console(file=io.StringIO(), width=80), reader)
+    async def paste_then_type(pipe: Any, box: Any) -> None:
+        await _send(pipe, START + near + END)
+        await _until(lambda: bool(box.text))  # the box holds the paste
+        pipe.send_text(keys)
+        await _until(lambda: box.validation_error is not None)  # a key was refused, so the notice is there
+        await asyncio.sleep(0.2)  # and the keys after it
+        error = box.validation_error
+        notices.append(error.message if error is not None else "")
+        pipe.send_text("\x1b\r")  # Esc Enter: submit
 
-            async def paste_then_type() -> None:
-                await asyncio.get_running_loop().run_in_executor(None, pipe.send_text, START + near + END)
-                for _ in range(3000):  # until the box holds the paste (a bound, not a timed assertion)
-                    if box.text:
-                        break
-                    await asyncio.sleep(0.01)
-                pipe.send_text(keys)
-                for _ in range(3000):  # until the last key was handled: it was refused, so the notice is there
-                    if box.validation_error is not None:
-                        break
-                    await asyncio.sleep(0.01)
-                await asyncio.sleep(0.2)  # and the keys after it
-                error = box.validation_error
-                notices.append(error.message if error is not None else "")
-                pipe.send_text("\x1b\r")  # Esc Enter: submit
-
-            sender = asyncio.ensure_future(paste_then_type())
-            answer = await reader.read(_request(), frontend)
-            await sender
-            return answer
-
-    answer = asyncio.run(run())
+    answer = _answer_through_the_box(paste_then_type)
     assert isinstance(answer, Answer)
     assert answer_problem(answer.text) is None  # taken, not refused at submit
     if cap == "words":

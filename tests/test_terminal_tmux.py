@@ -161,6 +161,16 @@ def test_an_empty_submit_says_so_and_feedback_at_the_end_comes_a_page_at_a_time(
     assert [r["status"] for r in data["records"]] == ["graded", "graded"]
 
 
+def _one_offline_question(pane: Pane, tmp_path: Path, transcripts: Path) -> None:
+    """Start an offline interview of one question, no follow-up, and wait for its answer box."""
+    pane.start(
+        interview_argv(transcripts, "--backend", "offline", "--track", "technical", "--questions", "1",
+                       "--follow-ups", "0", "--feedback", "now", "--seed", "3"),
+        base_env(tmp_path),
+    )
+    pane.wait_for("Esc Enter: submit")
+
+
 def test_a_ten_megabyte_paste_keeps_what_fits_at_once_and_the_answer_is_taken(pane: Pane, tmp_path: Path) -> None:
     """Issue 16, item 9: a 10 MB paste sat in the box for minutes (prompt_toolkit gathered it in quadratic time),
     then was refused at submit. Now the box keeps what fits an answer and says in its bottom line what was not kept;
@@ -169,12 +179,7 @@ def test_a_ten_megabyte_paste_keeps_what_fits_at_once_and_the_answer_is_taken(pa
     big = tmp_path / "paste.txt"
     line = "We measured latency at every hop and fixed the slowest one first. "  # 12 words, 67 characters
     big.write_text((line + "\n") * 150_000)  # 10.2 MB, 1.8 million words
-    pane.start(
-        interview_argv(transcripts, "--backend", "offline", "--track", "technical", "--questions", "1",
-                       "--follow-ups", "0", "--feedback", "now", "--seed", "3"),
-        base_env(tmp_path),
-    )
-    pane.wait_for("Esc Enter: submit")
+    _one_offline_question(pane, tmp_path, transcripts)
     pane.tmux("load-buffer", "-b", "big", str(big))
     pane.tmux("paste-buffer", "-p", "-b", "big", "-t", "main")  # a real paste: bracketed, as terminals send it
     screen = pane.wait_for("Paste cut at 20,000 words, an answer's limit;")
@@ -197,12 +202,7 @@ def test_text_arriving_as_keys_stops_at_the_word_cap_and_the_answer_is_taken(pan
     near = tmp_path / "near.txt"
     line = "We measured latency at every hop and fixed the slowest one first. "  # 12 words
     near.write_text((line + "\n") * 1666)  # 19,992 words: a bracketed paste that fits
-    pane.start(
-        interview_argv(transcripts, "--backend", "offline", "--track", "technical", "--questions", "1",
-                       "--follow-ups", "0", "--feedback", "now", "--seed", "3"),
-        base_env(tmp_path),
-    )
-    pane.wait_for("Esc Enter: submit")
+    _one_offline_question(pane, tmp_path, transcripts)
     pane.tmux("load-buffer", "-b", "near", str(near))
     pane.tmux("paste-buffer", "-p", "-b", "near", "-t", "main")
     pane.wait_for("fixed the slowest one first.", after=1)
