@@ -46,6 +46,7 @@ SETS = {
     "holdout_e": ["audit_holdout_e.jsonl"],  # offline-v7's hold-out: written after v7 was frozen, read once
     "holdout_f": ["audit_holdout_f.jsonl"],  # offline-v8's hold-out: written while v8 was built, never seen by it, read once
     "holdout_g": ["audit_holdout_g.jsonl"],  # offline-v9's hold-out: written while v9 was built, never seen by it, read once
+    "holdout_h": ["audit_holdout_h.jsonl"],  # offline-v11's hold-out: written after v11 was frozen, read once (with 184 new misconceptions)
 }
 PRECISION_BAR = 0.95
 HELPFUL_BAR = 0.90

@@ -22,8 +22,9 @@ graded again; ``read`` is how many were.
 The asides: ``IRRELEVANT`` (5, written with offline-v6), ``tests/data/irrelevant_dev.txt`` (30,
 written for developing offline-v9), ``irrelevant_holdout.txt`` (30, v9's hold-out, then developed on
 for v10), ``irrelevant_holdout2.txt`` (40, v10's hold-out), ``irrelevant_holdout3.txt`` (50, v11's
-hold-out, read once for v10 and v11), ``irrelevant_holdout4.txt`` (60, not yet read: the next version's).
-Each set was written by a helper who saw only the questions.
+hold-out, read once for v10 and v11), ``irrelevant_holdout4.txt`` (60, v12's hold-out, read once for v11 and
+v12), ``irrelevant_holdout5.txt`` (60, not yet read: the next version's). Each set was written by a helper who
+saw only the questions.
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ def graded(audit: ModuleType) -> dict[str, list[tuple[dict[str, Any], Any]]]:
     return sets
 
 
-SET_ORDER = ("dev", "dev2", "holdout", "holdout_c", "holdout_d", "holdout_e", "holdout_f", "holdout_g")  # as judged
+SET_ORDER = ("dev", "dev2", "holdout", "holdout_c", "holdout_d", "holdout_e", "holdout_f", "holdout_g", "holdout_h")  # as judged
 
 
 @pytest.mark.parametrize("name", SET_ORDER)

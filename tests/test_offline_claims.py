@@ -503,3 +503,27 @@ def test_a_point_is_missing_only_if_the_whole_answer_misses_it(bank: Bank, conte
     fixed = as_said_in_whole(read_cut, read_whole)
     assert {p.index for p in fixed.missing} == missing_cut & missing_whole
     assert fixed.word_count == read_cut.word_count and fixed.addressed == read_cut.addressed  # what grades is untouched
+
+
+@pytest.mark.parametrize(
+    ("question_id", "said", "turned_down", "subject"),
+    [
+        ("technical-05", "We keep prices in a float column, money as a float is simplest.",
+         "We never store money as a float; prices are integer cents.", "Money can be stored as a floating-point number."),
+        ("technical-07", "We encrypt the passwords with AES so support can read them back.",
+         "We avoid reversible schemes: we never encrypt the passwords, we hash them with bcrypt.",
+         "Passwords can be stored with reversible encryption or fast hashes such as MD5 or SHA."),
+    ],
+)
+def test_the_misconceptions_added_for_offline_v12_are_said_when_affirmed_and_not_when_turned_down(
+    bank: Bank, context: OfflineContext, question_id: str, said: str, turned_down: str, subject: str
+) -> None:
+    """offline-v12's rubric has 184 more misconceptions (374): readers judged all 3 they said on hold-out H true."""
+    from mock_interviewer.offline.claims import misconception_claims
+
+    question = bank.get(question_id)
+    assert subject in [m.claim for m in question.misconceptions]
+    affirmed = read_exchange(question, said, coverage(question, said, context.corpus))
+    assert [c.subject for c in misconception_claims(affirmed, "poor")] == [subject]
+    rejected = read_exchange(question, turned_down, coverage(question, turned_down, context.corpus))
+    assert subject not in [c.subject for c in misconception_claims(rejected, "poor")]
