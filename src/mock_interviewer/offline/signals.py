@@ -37,6 +37,7 @@ _NUMBER = re.compile(
 )
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,6}s?\b")
 ACRONYM = _ACRONYM  # also read by offline/substance.py (an everyday acronym ties no sentence)
+CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")  # a time of day, not a ratio ("3:1"): read by offline/substance.py (said of anything)
 _PROPER = re.compile(r"(?<=[a-z0-9,;:(] )[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)*\b|\b[A-Z][a-z]+[A-Z][A-Za-z]+\b")
 _IDENTIFIER = re.compile(r"\b[a-z]+_[a-z_]+\b|\b[a-z]+\.[a-z]+\(|`[^`]+`")
 
@@ -274,10 +275,9 @@ _HEADCOUNT = re.compile(
 _ANY_NEGATION = re.compile(r"\b(?:no|not|never|nobody|nothing|none|without)\b|n't\b|n’t\b", re.IGNORECASE)
 
 # What names something (``carries_named``, beside a number), and the stances said of anything; ``carries_stance``
-# looks for both, ``carries_signal`` for both and any number or certainty.
+# looks for both.
 _NAMED_PATTERNS = (_TECH, _ACRONYM, _IDENTIFIER)
 _SAID_OF_ANYTHING = (_OWNERSHIP, _REASONING, *_POOR.values(), _BUZZ, _DISMISSAL, _ANY_NEGATION)
-_STANCE_PATTERNS = (*_NAMED_PATTERNS, *_SAID_OF_ANYTHING)
 
 
 def carries_detail(text: str) -> bool:
@@ -295,12 +295,6 @@ def carries_named(text: str) -> bool:
 
 
 def carries_stance(text: str) -> bool:
-    """The signals of ``carries_signal`` that are not ``carries_detail``'s (a number counts unless a headcount)."""
+    """Whether ``text`` names something (``carries_named``) or takes a stance that could be said of anything: ownership,
+    reasoning, the poor answer's language, buzzwords, a practice waved away, a negation."""
     return carries_named(text) or any(pattern.search(text) for pattern in _SAID_OF_ANYTHING)
-
-
-def carries_signal(text: str) -> bool:
-    """Whether ``text`` has anything these signals weigh: a number with a unit, a named tool or technique (not a
-    capitalised word alone: "Fridays" is not a tool), ownership, reasoning, the poor answer's language, buzzwords,
-    certainty, a practice waved away or a negation."""
-    return any(pattern.search(text) for pattern in (_NUMBER, _CERTAINTY, *_STANCE_PATTERNS))

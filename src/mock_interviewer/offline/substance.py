@@ -38,19 +38,13 @@ from pathlib import Path
 
 from mock_interviewer.bank import Question
 from mock_interviewer.offline.coverage import Corpus
-from mock_interviewer.offline.signals import ACRONYM, carries_detail, carries_named, carries_signal, carries_stance
+from mock_interviewer.offline.signals import ACRONYM, CLOCK, carries_detail, carries_named, carries_stance
 from mock_interviewer.textmatch import content_words, plain_stem, stem, stem_set
 
 _NUMBER_WORDS = frozenset(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "hundr", "thousand", "first", "second", "third"])
 UNITS = frozenset(["minut", "hour", "day", "week", "month", "year", "peopl", "second", "time", "team", "person"])
-STRICT = True  # offline-v8 (False: v7's cut): unit words do not tie a sentence; a headcount or a certainty counts only beside the question's material
-SOFT_BESIDE_MATERIAL = True  # offline-v10: ownership, reasoning, hedges and the like tie a sentence only beside a word of the question's
-EVERYDAY = True  # offline-v9 (False: v8's cut): everyday words, spans of time, everyday acronyms and "Anyway," tie no sentence
 COMMON = 0.25  # a word in more than this share of the bank's questions does not tie a sentence to this one alone...
-CLOCK_BESIDE_MATERIAL = True  # offline-v11 (False: v10's cut): a time of day ties a sentence only beside the question's material
-SHORT_STEMS_UNTIED = True  # offline-v11 (False: v10's cut): a stem of one or two letters ties no sentence
 TIED = 3  # ...but this many words of the question's material do (offline-v8: 2; "my manager ... start meetings" tied)
-TIED_V8 = 2
 EVERYDAY_FILE = Path(__file__).with_name("everyday_words.txt")
 # Acronyms said of people and places, not of tools or techniques (the signal's other acronyms: SLA, ADR, RDS, ...).
 EVERYDAY_ACRONYMS = frozenset(
@@ -61,7 +55,6 @@ _SPAN_OF_TIME = re.compile(
     r"|hundred|few|couple of|several)\s+(?:\w+\s+)?(?:minutes?|hours?|days?|weeks?|months?|years?|decades?)\b",
     re.IGNORECASE,
 )
-_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")  # a time of day; not a ratio ("3:1")
 _ANYWAY = re.compile(r"^\s*anyways?\b,?", re.IGNORECASE)
 _BREAK = re.compile(
     r"(?<=[.!?;])\s+|\s*\n\s*"
@@ -119,32 +112,23 @@ def _unsaid(piece: str) -> str:
 
 
 def has_substance(piece: str, own: frozenset[str], corpus: Corpus) -> bool:
-    shared = [s for s in stem_set(piece) if s in own]
-    if EVERYDAY:
-        # a stem of two letters is a collision more often than a word ("awful" and "AWS" both fold into "aw"; AWS ties
-        # a sentence as an acronym anyway) (offline-v11)
-        words = [s for s in shared if s not in UNITS and (len(s) > 2 or not SHORT_STEMS_UNTIED)]
-        topical = _topical(piece, words)
-        if len(words) >= TIED or any(corpus.df.get(s, 0) <= COMMON * corpus.documents for s in topical):
-            return True
-        if SOFT_BESIDE_MATERIAL:
-            # "I'd just got back from my honeymoon", "Honestly, it feels like a lifetime ago": the signals are said of
-            # anything; a name or a number says something of its own ("It took 3 weeks.", "We use SQS.")
-            text = _unsaid(piece)
-            if CLOCK_BESIDE_MATERIAL:  # offline-v11: a time of day ("the 7:12 train", "at 2:30") is said of anything too
-                text, clocks = _CLOCK.subn(" ", text)
-                if clocks and words:
-                    return True
-            return carries_named(text) or (bool(words) and carries_stance(text)) or (bool(topical) and carries_detail(piece))
-        return carries_stance(_unsaid(piece)) or (bool(topical) and carries_detail(piece))
-    if STRICT:
-        words = [s for s in shared if s not in UNITS]
-        if len(words) >= TIED_V8 or any(corpus.df.get(s, 0) <= COMMON * corpus.documents for s in words):
-            return True
-        return carries_stance(piece) or (bool(words) and carries_detail(piece))
-    if len(shared) >= TIED_V8 or any(corpus.df.get(s, 0) <= COMMON * corpus.documents for s in shared):
+    """Whether ``piece`` carries substance for the question whose ``material`` is ``own`` (the rules above).
+
+    Earlier cuts (offline-v7 to v10) are re-run from their commits, not from switches here.
+    """
+    # a stem of two letters is a collision more often than a word ("awful" and "AWS" both fold into "aw"; AWS ties a
+    # sentence as an acronym anyway) (offline-v11)
+    words = [s for s in stem_set(piece) if s in own and s not in UNITS and len(s) > 2]
+    topical = _topical(piece, words)
+    if len(words) >= TIED or any(corpus.df.get(s, 0) <= COMMON * corpus.documents for s in topical):
         return True
-    return carries_signal(piece)
+    # "I'd just got back from my honeymoon", "Honestly, it feels like a lifetime ago", "the 7:12 train": the signals
+    # and a time of day are said of anything, so they tie a sentence only beside the question's words (offline-v10,
+    # v11); a name or a number says something of its own ("It took 3 weeks.", "We use SQS.")
+    text, clocks = CLOCK.subn(" ", _unsaid(piece))
+    if words:
+        return bool(clocks) or carries_stance(text) or (bool(topical) and carries_detail(piece))
+    return carries_named(text)
 
 
 def substantive(text: str, own: frozenset[str], corpus: Corpus) -> str:
