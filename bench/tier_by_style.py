@@ -72,11 +72,12 @@ def read_text(context: OfflineContext, question: object, answer: str) -> str:
 
 
 def moved_by(
-    items: list[tuple[object, str]], graded: list[tuple[str, int]], sentence: str, where: str, context: OfflineContext
+    items: list[tuple[object, str]], graded: list[tuple[str, int]], reads: list[str], sentence: str, where: str, context: OfflineContext
 ) -> tuple[int, int, int]:
-    """Of ``items`` with ``sentence`` added (``where``: append or prepend): tiers moved, scores moved, answers read anew."""
+    """Of ``items`` with ``sentence`` added (``where``: append or prepend): tiers moved, scores moved, answers read anew.
+    ``graded`` and ``reads`` are each item's grade and ``read_text``, taken once for every sentence tried."""
     changed = [(i, q, f"{a} {sentence}" if where == "append" else f"{sentence} {a}") for i, (q, a) in enumerate(items)]
-    anew = [(i, q, a) for i, q, a in changed if read_text(context, q, a) != read_text(context, q, items[i][1])]
+    anew = [(i, q, a) for i, q, a in changed if read_text(context, q, a) != reads[i]]
     again = grades([(q, a) for _, q, a in anew])
     tiers = sum(graded[i][0] != g[0] for (i, _, _), g in zip(anew, again, strict=True))
     scores = sum(graded[i][1] != g[1] for (i, _, _), g in zip(anew, again, strict=True))
@@ -122,9 +123,10 @@ def main(argv: list[str]) -> int:
         for style in sorted(by, key=lambda s: (s == "all", s)):
             print(_line(style, by[style]))
         if invariance:
+            reads = [read_text(context, q, a) for q, a in items]
             for sentence in asides:
                 for where in ("append", "prepend"):
-                    tiers, scores, anew = moved_by(items, graded, sentence, where, context)
+                    tiers, scores, anew = moved_by(items, graded, reads, sentence, where, context)
                     moved_tier += tiers
                     by_sentence[f"{where:7s} {sentence}"] += tiers
                     moved_score += scores

@@ -143,14 +143,15 @@ def test_asides_written_by_another_hand_move_at_most_4_of_hold_out_d_s_5400_grad
     graded = bench.grades(items)
     asides = [t.strip() for t in (data / "irrelevant_dev.txt").read_text(encoding="utf-8").splitlines() if t.strip()]
     context = OfflineContext.builtin()
+    reads = [bench.read_text(context, q, a) for q, a in items]
     moved = read = 0
     for aside in asides:
         for where in ("append", "prepend"):
-            tiers, _, anew = bench.moved_by(items, graded, aside, where, context)
+            tiers, _, anew = bench.moved_by(items, graded, reads, aside, where, context)
             moved += tiers
             read += anew
     assert moved <= 4, moved
-    assert read <= 1000, read  # the aside is read (survives the cut) in 979 of the 5,400 gradings
+    assert read <= 1000, read  # the aside is read (survives the cut) in 956 of the 5,400 gradings (offline-v12; v10 and v11: 979)
 
 
 def test_a_decade_a_time_of_day_and_a_two_letter_stem_tie_no_sentence_alone(bank: Bank, context: OfflineContext) -> None:
