@@ -527,3 +527,24 @@ def test_the_misconceptions_added_for_offline_v12_are_said_when_affirmed_and_not
     assert [c.subject for c in misconception_claims(affirmed, "poor")] == [subject]
     rejected = read_exchange(question, turned_down, coverage(question, turned_down, context.corpus))
     assert subject not in [c.subject for c in misconception_claims(rejected, "poor")]
+
+
+def test_the_new_misconceptions_say_on_the_older_audit_sets_exactly_the_claims_a_reader_judged(
+    bank: Bank, context: OfflineContext
+) -> None:
+    """offline-v12's added misconceptions are said 31 times on the older audit sets, all on answers labelled poor, and
+    a reader judged all 31 true. One of those misconceptions said anywhere else in those sets (unjudged), or one of
+    those claims no longer said or said in other words, fails here."""
+    from mock_interviewer.offline.claims import misconception_claims
+    from mock_interviewer.offline.grading import assess
+
+    judged = [json.loads(line) for line in (DATA / "claims_judged_misconceptions_v12.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(judged) == 31 and all(j["verdict"] == "true" for j in judged)
+    added = {j["subject"] for j in judged}
+    said = []
+    for name in sorted({j["set"] for j in judged}):
+        for line, text in enumerate((DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines(), 1):
+            row = json.loads(text)
+            found = assess(bank.get(row["question_id"]), row["answer"], context)
+            said += [(name, line, c.subject, c.text) for c in misconception_claims(found.findings, found.tier) if c.subject in added]
+    assert sorted(said) == sorted((j["set"], j["line"], j["subject"], j["text"]) for j in judged)
