@@ -151,7 +151,7 @@ def test_asides_written_by_another_hand_move_at_most_4_of_hold_out_d_s_5400_grad
             moved += tiers
             read += anew
     assert moved <= 4, moved
-    assert read <= 1000, read  # the aside is read (survives the cut) in 956 of the 5,400 gradings (offline-v12; v10 and v11: 979)
+    assert read <= 450, read  # the aside is read (survives the cut) in 409 of the 5,400 gradings (offline-v13; v12: 956; v10 and v11: 979)
 
 
 def test_a_decade_a_time_of_day_and_a_two_letter_stem_tie_no_sentence_alone(bank: Bank, context: OfflineContext) -> None:
@@ -172,3 +172,64 @@ def test_a_decade_a_time_of_day_and_a_two_letter_stem_tie_no_sentence_alone(bank
     answer = "We batch writes through Kafka with Avro and window aggregates in Flink."
     aside = "The coffee machine on our floor was legendary for being awful."
     assert substantive(f"{answer} {aside}", streams, context.corpus) == answer
+
+
+def test_a_run_on_is_split_where_another_sentence_plainly_starts() -> None:
+    """offline-v13: an answer written without full stops ran an added sentence into its own; a new sentence starts
+    where a subject or a capitalised everyday word follows a word that does not carry the sentence on."""
+
+    def split(text: str) -> list[str]:
+        return [text[a:b] for a, b in pieces(text)]
+
+    assert split("we did test a restore once and it worked i was commuting from Reading every day") == [
+        "we did test a restore once and it worked",
+        "i was commuting from Reading every day",
+    ]
+    assert split("we did test a restore once and it worked Anyway, that's a long story.") == [
+        "we did test a restore once and it worked",
+        "Anyway, that's a long story.",
+    ]
+    assert split("sorry my cat just walked across the keyboard we restore from the WAL archive") == [
+        "sorry my cat just walked across the keyboard",
+        "we restore from the WAL archive",
+    ]
+    # a subject after a conjunction, a relative or a verb of saying goes on in the same sentence
+    for whole in (
+        "we added retries so we could ride out the blips and then i wrote the runbook",
+        "the reason that we moved was cost and my manager told me we had to cut it",
+        "i think we should page on the error budget burn rate rather than on raw errors",
+    ):
+        assert split(whole) == [whole]
+    # a writer who capitalises keeps "the approach I took"; only a lower-case "i" is someone else's run on
+    assert split("The approach I took was to add retries with jitter and a cap.") == ["The approach I took was to add retries with jitter and a cap."]
+    assert split("We moved the service to Postgres and it worked i was new then") == ["We moved the service to Postgres and it worked", "i was new then"]
+    assert split("it worked i was new") == ["it worked i was new"]  # under eight words: not taken for a run-on
+
+
+def test_an_aside_run_into_an_answer_written_without_full_stops_is_cut(bank: Bank, context: OfflineContext) -> None:
+    """Before offline-v13 these asides, glued to hold-out F's lower-case answer on backups, were read as part of its
+    one long sentence and moved its grade from mediocre to poor."""
+    question = bank.get("technical-18")
+    answer = next(json.loads(t)["answer"] for t in (DATA / "audit_holdout_f.jsonl").read_text(encoding="utf-8").splitlines()[25:26])
+    assert answer.startswith("we have automated daily backups on rds") and "." not in answer
+    own = context.material(question)
+    for aside in (
+        "sorry my cat just walked across the keyboard",
+        "honestly the weather that whole autumn was miserable it rained basically every day",
+        "Anyway, that's a long story.",
+    ):
+        assert substantive(f"{answer} {aside}", own, context.corpus) == answer, aside
+    backend, settings = OfflineBackend(), Settings()
+    alone = asyncio.run(grade_answer(backend, question, answer, settings))
+    glued = asyncio.run(grade_answer(backend, question, f"{answer} sorry my cat just walked across the keyboard", settings))
+    assert (glued.tier, glued.score) == (alone.tier, alone.score) == ("mediocre", 3)
+
+
+def test_a_sentence_cut_from_inside_a_run_on_leaves_a_line_break_so_no_quote_joins_its_neighbours(bank: Bank, context: OfflineContext) -> None:
+    """offline-v13: the two sides of a cut inside a run-on were joined by a space, and a claim quoted "…the slack history
+    anyway writing docs…", words the candidate never wrote side by side. A line break keeps them apart."""
+    own = context.material(bank.get("technical-18"))
+    answer = "we keep daily backups on rds for seven days and it worked sorry my cat just walked across the keyboard we did test a restore once"
+    assert substantive(answer, own, context.corpus) == "we keep daily backups on rds for seven days and it worked\nwe did test a restore once"
+    punctuated = "We keep daily backups on RDS. My cat walked across the keyboard. We tested a restore once."
+    assert substantive(punctuated, own, context.corpus) == "We keep daily backups on RDS. We tested a restore once."  # as written

@@ -24,7 +24,13 @@ A sentence carries substance when it has any of:
 A stem of one or two letters ties nothing (offline-v11): "awful" folds into "aw", the stem of "AWS".
 
 Sentences are split at . ! ? ; and line breaks, and, in answers written without full stops, before a
-capitalised word that starts a sentence ("We", "The", ...) right after a lower-case word. What is
+capitalised word that starts a sentence ("We", "The", ...) right after a lower-case word. A run-on
+(offline-v13: a piece of eight words or more with no full stop inside) is split further where another
+sentence plainly starts with no conjunction before it: after a lower-case word that is not one of
+``CONTINUES`` ("and", "so", "that", "me", ...), before a lower-case subject ("i", "we", "she", ...,
+"honestly", "sorry", "anyway") or a capitalised everyday word or "I" ("...it worked Anyway, that's a
+long story"), where the run-on itself starts in lower case; where it starts with a capital, only before a
+lower-case "i", which a writer who capitalises does not write. What is
 cut is exactly the sentence and the space after it (or before it, at the end), so an answer none of
 whose sentences is cut is read exactly as written; an answer in which nothing carries substance is
 read whole (the guards for unrelated answers judge it).
@@ -56,6 +62,32 @@ _SPAN_OF_TIME = re.compile(
     re.IGNORECASE,
 )
 _ANYWAY = re.compile(r"^\s*anyways?\b,?", re.IGNORECASE)
+RUN_ON = 8  # words: a piece this long with no full stop inside may be several sentences run together (offline-v13)
+SENTENCE = 3  # words: the least a sentence split off a run-on has ("...consistent eventually anyway." is one sentence)
+_INNER_STOP = re.compile(r"[.!?;]\s")
+_ENDED = re.compile(r"[.!?;\n]\s*$")
+_LOWER_START = re.compile(r"\s(?=(?:i|we|he|she|they|honestly|sorry|anyways?)\b)")
+_CAPITAL_START = re.compile(r"\s(?=([A-Z][a-z'’]*)\b)")
+_LOWER_I = re.compile(r"\s(?=i\b)")
+_CAPITAL_I = re.compile(r"\s(?=I\b)")
+_WRITES_LOWER_I = re.compile(r"(?<![\w'’])i(?!\w)")
+_I_FORMS = frozenset(["I", "I'd", "I'm", "I've"])
+# Words after which a subject goes on in the same sentence: conjunctions, relatives, prepositions, pronouns and auxiliaries,
+# verbs of saying and thinking ("think we", "told me i"), hedges ("just", "maybe").
+CONTINUES = frozenset(
+    [
+        "and", "but", "or", "nor", "so", "then", "because", "cause", "since", "as", "if", "when", "whenever", "while",
+        "until", "unless", "though", "although", "that", "which", "who", "whom", "whose", "what", "where", "why", "how",
+        "than", "like", "before", "after", "once", "whether", "i", "we", "you", "he", "she", "they", "it", "me", "us",
+        "him", "her", "them", "my", "our", "your", "their", "its", "is", "was", "were", "are", "be", "been", "being",
+        "am", "do", "did", "does", "don't", "didn't", "doesn't", "can", "could", "would", "should", "will", "shall",
+        "may", "might", "must", "have", "has", "had", "i'm", "i've", "i'd", "we're", "we've", "we'd", "it's", "that's",
+        "to", "of", "in", "on", "at", "for", "with", "from", "by", "about", "into", "onto", "over", "under", "through",
+        "between", "also", "just", "even", "only", "still", "actually", "basically", "really", "maybe", "probably",
+        "think", "thought", "guess", "mean", "said", "say", "says", "tell", "told", "ask", "asked", "know", "knew",
+        "feel", "felt", "hope", "wish", "let", "make", "made",
+    ]
+)
 _BREAK = re.compile(
     r"(?<=[.!?;])\s+|\s*\n\s*"
     r"|(?<=[a-z0-9,])\s+(?=(?:We|Our|My|The|It|They|This|That|There|Also|So|But|And|Then|When|After|In|On|At)\b)"
@@ -81,10 +113,36 @@ def pieces(text: str) -> list[tuple[int, int]]:
     out, start = [], 0
     for match in _BREAK.finditer(text):
         if match.start() > start:
-            out.append((start, match.start()))
+            out.extend(_run_on(text, start, match.start()))
         start = match.end()
     if start < len(text):
-        out.append((start, len(text)))
+        out.extend(_run_on(text, start, len(text)))
+    return out
+
+
+def _run_on(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The sentences of the piece ``text[start:end]``: itself, or, in a run-on, split where another plainly starts."""
+    piece = text[start:end]
+    if len(piece.split()) < RUN_ON or _INNER_STOP.search(piece):
+        return [(start, end)]
+    if piece[:1].islower():
+        capitals = [m for m in _CAPITAL_START.finditer(piece) if m.group(1) in _I_FORMS or plain_stem(m.group(1).lower()) in everyday()]
+        if _WRITES_LOWER_I.search(piece):  # a writer of lower-case "i" writing "I" (or "I'll") is another sentence run on
+            capitals += list(_CAPITAL_I.finditer(piece))
+        starts = sorted({m.start() for m in (*_LOWER_START.finditer(piece), *capitals)})
+    else:  # a writer who capitalises does not write "i": one that does is someone else's sentence run on
+        starts = [m.start() for m in _LOWER_I.finditer(piece)]
+    out, begin = [], start
+    for at in starts:  # ``at``: the one space before the sentence that starts there
+        before = piece[:at].split()
+        last = before[-1] if before else ""
+        if not last[:1].islower() or last.endswith(",") or last.lower().strip("'’\"") in CONTINUES:
+            continue
+        if len(text[begin : start + at].split()) < SENTENCE or len(piece[at:].split()) < SENTENCE:
+            continue
+        out.append((begin, start + at))
+        begin = start + at + 1
+    out.append((begin, end))
     return out
 
 
@@ -142,5 +200,10 @@ def substantive(text: str, own: frozenset[str], corpus: Corpus) -> str:
         out.append(text[start:end])
         if n + 1 < len(kept):
             following = spans[spans.index((start, end)) + 1]
-            out.append(text[end : following[0]])  # the separator the sentence had after it
+            separator = text[end : following[0]]  # the separator the sentence had after it
+            if following not in kept and not _ENDED.search(text[start:end] + separator):
+                # a sentence of a run-on, cut after this one: a line break keeps the two sides apart, so no quote of
+                # the candidate's words joins words they never wrote side by side (offline-v13)
+                separator = "\n"
+            out.append(separator)
     return "".join(out)
