@@ -151,7 +151,7 @@ def test_asides_written_by_another_hand_move_at_most_4_of_hold_out_d_s_5400_grad
             moved += tiers
             read += anew
     assert moved <= 4, moved
-    assert read <= 450, read  # the aside is read (survives the cut) in 409 of the 5,400 gradings (offline-v13; v12: 956; v10 and v11: 979)
+    assert read <= 500, read  # the aside is read (survives the cut) in 457 of the 5,400 gradings (offline-v13; v12: 956; v10 and v11: 979)
 
 
 def test_a_decade_a_time_of_day_and_a_two_letter_stem_tie_no_sentence_alone(bank: Bank, context: OfflineContext) -> None:
@@ -198,6 +198,9 @@ def test_a_run_on_is_split_where_another_sentence_plainly_starts() -> None:
         "we added retries so we could ride out the blips and then i wrote the runbook",
         "the reason that we moved was cost and my manager told me we had to cut it",
         "i think we should page on the error budget burn rate rather than on raw errors",
+        "when something is slow i ssh into the box and restart the service",  # a clause opened by "when" goes on
+        "if someone has a question they can just ask me or search the slack history",
+        "each team owns some services and builds them however they like",
     ):
         assert split(whole) == [whole]
     # a writer who capitalises keeps "the approach I took"; only a lower-case "i" is someone else's run on
@@ -233,3 +236,20 @@ def test_a_sentence_cut_from_inside_a_run_on_leaves_a_line_break_so_no_quote_joi
     assert substantive(answer, own, context.corpus) == "we keep daily backups on rds for seven days and it worked\nwe did test a restore once"
     punctuated = "We keep daily backups on RDS. My cat walked across the keyboard. We tested a restore once."
     assert substantive(punctuated, own, context.corpus) == "We keep daily backups on RDS. We tested a restore once."  # as written
+
+
+def test_a_sentence_split_off_a_run_on_that_says_a_rubric_phrase_is_kept(bank: Bank, context: OfflineContext) -> None:
+    """A red flag said in everyday words ("treat everyone exactly the same") shares too few words with the question to
+    tie a sentence alone; split off its run-on it would have been cut, and the red flag with it. Said in an authored
+    evidence phrase, it is kept (offline-v13); an aside split off the same run-on is still cut."""
+    question = bank.get("director-14")
+    own = context.material(question)
+    answer = (
+        "we just hire the strongest people from the best schools and whoever performs gets ahead "
+        "i think if you start doing special programmes it kind of divides people so i keep it simple and treat everyone exactly the same"
+    )
+    assert [answer[a:b] for a, b in pieces(answer)][1].startswith("i think if you start")  # two sentences
+    assert substantive(answer, own, context.corpus) != answer  # the words alone do not tie the second
+    assert read(question, answer, context).text == answer  # the grader reads both: the second says a red flag's phrase
+    aside = "sorry my cat just walked across the keyboard"
+    assert read(question, f"{answer} {aside}", context).text == answer

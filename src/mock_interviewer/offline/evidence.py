@@ -117,6 +117,16 @@ def _hits(found: list[Token], phrases: list[str], prevention: bool = False) -> t
     return affirmed, rejected
 
 
+def says_rubric_phrase(question: Question, text: str) -> bool:
+    """Whether ``text`` says (or turns down) one of the question's authored evidence phrases: a key point's, a red
+    flag's or a misconception's."""
+    phrases = [p for note in question.point_notes for p in note.evidence]
+    phrases += [p for note in question.flag_notes for p in note.evidence]
+    phrases += [p for m in question.misconceptions for p in m.evidence]
+    found = tokens(text)
+    return any(find_phrase(found, phrase) for phrase in phrases)
+
+
 def point_vocabulary(question: Question, index: int) -> frozenset[str]:
     """The words that speak of one key point and not of the question's topic as a whole.
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from mock_interviewer.bank import Question
@@ -36,7 +36,7 @@ from mock_interviewer.grade_model import tier_for_score
 from mock_interviewer.injection import strip_injection
 from mock_interviewer.offline.context import OfflineContext
 from mock_interviewer.offline.coverage import PointCoverage, coverage
-from mock_interviewer.offline.evidence import Findings, as_said_in_whole, read_exchange
+from mock_interviewer.offline.evidence import Findings, as_said_in_whole, read_exchange, says_rubric_phrase
 from mock_interviewer.offline.features import Features, evidence_values, features
 from mock_interviewer.offline.guards import Guard
 from mock_interviewer.offline.lexical import CLASSES, Lexicon
@@ -207,7 +207,7 @@ def read_texts(question: Question, answer: str, context: OfflineContext) -> tupl
     """The answer without injected instructions, and of that the sentences with substance: what the grader reads."""
     context.include(question)
     whole = strip_injection(answer) or answer
-    return whole, substantive(whole, context.material(question), context.corpus)
+    return whole, substantive(whole, context.material(question), context.corpus, partial(says_rubric_phrase, question))
 
 
 def read(question: Question, answer: str, context: OfflineContext) -> Reading:

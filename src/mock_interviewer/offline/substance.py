@@ -30,7 +30,10 @@ sentence plainly starts with no conjunction before it: after a lower-case word t
 ``CONTINUES`` ("and", "so", "that", "me", ...), before a lower-case subject ("i", "we", "she", ...,
 "honestly", "sorry", "anyway") or a capitalised everyday word or "I" ("...it worked Anyway, that's a
 long story"), where the run-on itself starts in lower case; where it starts with a capital, only before a
-lower-case "i", which a writer who capitalises does not write. What is
+lower-case "i", which a writer who capitalises does not write. Not within a clause opened by "if", "when",
+"because", ... ("when something is slow i ssh in"), and each side has three words or more. A sentence so
+split off is kept when it says one of the question's authored evidence phrases, even without substance:
+the boundary was guessed, and "...i keep it simple and treat everyone exactly the same" is a red flag. What is
 cut is exactly the sentence and the space after it (or before it, at the end), so an answer none of
 whose sentences is cut is read exactly as written; an answer in which nothing carries substance is
 read whole (the guards for unrelated answers judge it).
@@ -39,6 +42,7 @@ read whole (the guards for unrelated answers judge it).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -72,10 +76,15 @@ _LOWER_I = re.compile(r"\s(?=i\b)")
 _CAPITAL_I = re.compile(r"\s(?=I\b)")
 _WRITES_LOWER_I = re.compile(r"(?<![\w'’])i(?!\w)")
 _I_FORMS = frozenset(["I", "I'd", "I'm", "I've"])
+# A clause opened by one of these words goes on into its main clause ("if someone has a question they can ask me"),
+# unless a comma closed it first; "once" is left out ("we tested a restore once and it worked").
+_OPENED = re.compile(r"\b(?:if|when|whenever|because|since|while|unless|until|although|though|before|after)\b[^,]*$", re.IGNORECASE)
+OPENED_WITHIN = 8  # words before a sentence's start in which such an opener holds it back
 # Words after which a subject goes on in the same sentence: conjunctions, relatives, prepositions, pronouns and auxiliaries,
 # verbs of saying and thinking ("think we", "told me i"), hedges ("just", "maybe").
 CONTINUES = frozenset(
     [
+        "however", "whatever", "whoever", "wherever", "whichever",
         "and", "but", "or", "nor", "so", "then", "because", "cause", "since", "as", "if", "when", "whenever", "while",
         "until", "unless", "though", "although", "that", "which", "who", "whom", "whose", "what", "where", "why", "how",
         "than", "like", "before", "after", "once", "whether", "i", "we", "you", "he", "she", "they", "it", "me", "us",
@@ -110,13 +119,18 @@ def material(question: Question) -> frozenset[str]:
 
 def pieces(text: str) -> list[tuple[int, int]]:
     """The (start, end) of each sentence-like piece of ``text``, separators excluded."""
+    return [span for start, end in _written(text) for span in _run_on(text, start, end)]
+
+
+def _written(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of each sentence as written: split at . ! ? ; line breaks and a capitalised start."""
     out, start = [], 0
     for match in _BREAK.finditer(text):
         if match.start() > start:
-            out.extend(_run_on(text, start, match.start()))
+            out.append((start, match.start()))
         start = match.end()
     if start < len(text):
-        out.extend(_run_on(text, start, len(text)))
+        out.append((start, len(text)))
     return out
 
 
@@ -139,6 +153,8 @@ def _run_on(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if not last[:1].islower() or last.endswith(",") or last.lower().strip("'’\"") in CONTINUES:
             continue
         if len(text[begin : start + at].split()) < SENTENCE or len(piece[at:].split()) < SENTENCE:
+            continue
+        if _OPENED.search(" ".join(before[-OPENED_WITHIN:])):  # "when something is slow i ssh in": its main clause
             continue
         out.append((begin, start + at))
         begin = start + at + 1
@@ -189,10 +205,23 @@ def has_substance(piece: str, own: frozenset[str], corpus: Corpus) -> bool:
     return carries_named(text)
 
 
-def substantive(text: str, own: frozenset[str], corpus: Corpus) -> str:
-    """``text`` without its sentences that carry no substance (``own``: the question's ``material``)."""
+def substantive(text: str, own: frozenset[str], corpus: Corpus, says_rubric: Callable[[str], bool] | None = None) -> str:
+    """``text`` without its sentences that carry no substance (``own``: the question's ``material``).
+
+    A sentence split off a run-on (a boundary guessed, not written) is also kept when ``says_rubric`` finds one of the
+    question's authored evidence phrases in it: "...so i keep it simple and treat everyone exactly the same" is a red
+    flag said in everyday words, which the words alone would not tie to the question.
+    """
     spans = pieces(text)
-    kept = [span for span in spans if has_substance(text[span[0] : span[1]], own, corpus)]
+    written = set(_written(text))
+
+    def kept_piece(span: tuple[int, int]) -> bool:
+        piece = text[span[0] : span[1]]
+        if has_substance(piece, own, corpus):
+            return True
+        return span not in written and says_rubric is not None and says_rubric(piece)
+
+    kept = [span for span in spans if kept_piece(span)]
     if not kept or len(kept) == len(spans):
         return text
     out = []
