@@ -548,3 +548,22 @@ def test_the_new_misconceptions_say_on_the_older_audit_sets_exactly_the_claims_a
             found = assess(bank.get(row["question_id"]), row["answer"], context)
             said += [(name, line, c.subject, c.text) for c in misconception_claims(found.findings, found.tier) if c.subject in added]
     assert sorted(said) == sorted((j["set"], j["line"], j["subject"], j["text"]) for j in judged)
+
+
+def test_the_two_claims_offline_v13_quotes_in_fewer_words_were_judged_true_again(
+    bank: Bank, context: OfflineContext
+) -> None:
+    """offline-v13 splits run-ons into sentences, and a quote is cut from its sentence: two claims on the audit sets now
+    quote fewer words (ending where the split found a sentence's end). A second reader, who saw only the answers and
+    these claims, judged both true (``claims_judged_requoted_v13.jsonl``, which keeps the words first judged)."""
+    from mock_interviewer.offline.explain import offline_verdict
+    from mock_interviewer.offline.grading import assess
+
+    requoted = [json.loads(line) for line in (DATA / "claims_judged_requoted_v13.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(requoted) == 2 and all(j["verdict"] == "true" for j in requoted)
+    for j in requoted:
+        row = json.loads((DATA / f"{j['set']}.jsonl").read_text(encoding="utf-8").splitlines()[j["line"] - 1])
+        found = assess(bank.get(row["question_id"]), row["answer"], context)
+        claims = [c for c in offline_verdict(found, row["answer"], context).claims if c.kind == j["kind"] and c.subject == j["subject"]]
+        assert [c.text for c in claims] == [j["text"]] and j["text"] != j["judged_before_as"]
+        assert all(q.strip("…") in row["answer"] for q in claims[0].quotes)
