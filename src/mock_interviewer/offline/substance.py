@@ -42,6 +42,7 @@ read whole (the guards for unrelated answers judge it).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -69,6 +70,7 @@ _ANYWAY = re.compile(r"^\s*anyways?\b,?", re.IGNORECASE)
 RUN_ON = 8  # words: a piece this long with no full stop inside may be several sentences run together (offline-v13)
 SENTENCE = 3  # words: the least a sentence split off a run-on has ("...consistent eventually anyway." is one sentence)
 _INNER_STOP = re.compile(r"[.!?;]\s")
+_WORD = re.compile(r"\S+")
 _ENDED = re.compile(r"[.!?;\n]\s*$")
 _LOWER_START = re.compile(r"\s(?=(?:i|we|he|she|they|honestly|sorry|anyways?)\b)")
 _CAPITAL_START = re.compile(r"\s(?=([A-Z][a-z'’]*)\b)")
@@ -146,18 +148,21 @@ def _run_on(text: str, start: int, end: int) -> list[tuple[int, int]]:
         starts = sorted({m.start() for m in (*_LOWER_START.finditer(piece), *capitals)})
     else:  # a writer who capitalises does not write "i": one that does is someone else's sentence run on
         starts = [m.start() for m in _LOWER_I.finditer(piece)]
-    out, begin = [], start
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(piece)]  # each word once: a long run-on costs linear time
+    firsts, lasts = [a for a, _ in spans], [b for _, b in spans]
+    out, begin, first = [], start, 0  # ``first``: the index of the first word of the sentence being built
     for at in starts:  # ``at``: the one space before the sentence that starts there
-        before = piece[:at].split()
-        last = before[-1] if before else ""
+        before = bisect_right(lasts, at)  # the words before it
+        last = piece[firsts[before - 1] : lasts[before - 1]] if before else ""
         if not last[:1].islower() or last.endswith(",") or last.lower().strip("'’\"") in CONTINUES:
             continue
-        if len(text[begin : start + at].split()) < SENTENCE or len(piece[at:].split()) < SENTENCE:
+        if before - first < SENTENCE or len(spans) - before < SENTENCE:
             continue
-        if _OPENED.search(" ".join(before[-OPENED_WITHIN:])):  # "when something is slow i ssh in": its main clause
+        opened = piece[firsts[max(before - OPENED_WITHIN, 0)] : at]
+        if _OPENED.search(" ".join(opened.split())):  # "when something is slow i ssh in": its main clause
             continue
         out.append((begin, start + at))
-        begin = start + at + 1
+        begin, first = start + at + 1, before
     out.append((begin, end))
     return out
 
