@@ -201,6 +201,7 @@ def test_a_run_on_is_split_where_another_sentence_plainly_starts() -> None:
         "when something is slow i ssh into the box and restart the service",  # a clause opened by "when" goes on
         "if someone has a question they can just ask me or search the slack history",
         "each team owns some services and builds them however they like",
+        "for a different representation, we use the Accept header with a media type",  # an article: "the Accept header"
     ):
         assert split(whole) == [whole]
     # a writer who capitalises keeps "the approach I took"; only a lower-case "i" is someone else's run on

@@ -82,11 +82,13 @@ _I_FORMS = frozenset(["I", "I'd", "I'm", "I've"])
 # unless a comma closed it first; "once" is left out ("we tested a restore once and it worked").
 _OPENED = re.compile(r"\b(?:if|when|whenever|because|since|while|unless|until|although|though|before|after)\b[^,]*$", re.IGNORECASE)
 OPENED_WITHIN = 8  # words before a sentence's start in which such an opener holds it back
-# Words after which a subject goes on in the same sentence: conjunctions, relatives, prepositions, pronouns and auxiliaries,
+# Words after which a subject goes on in the same sentence: conjunctions, relatives, articles, prepositions ("the
+# Accept header", "with a Location header"), pronouns and auxiliaries,
 # verbs of saying and thinking ("think we", "told me i"), hedges ("just", "maybe").
 CONTINUES = frozenset(
     [
-        "however", "whatever", "whoever", "wherever", "whichever",
+        "however", "whatever", "whoever", "wherever", "whichever", "a", "an", "the", "these", "those", "per", "via",
+        "without", "within", "across", "against", "around", "during", "toward", "towards", "upon",
         "and", "but", "or", "nor", "so", "then", "because", "cause", "since", "as", "if", "when", "whenever", "while",
         "until", "unless", "though", "although", "that", "which", "who", "whom", "whose", "what", "where", "why", "how",
         "than", "like", "before", "after", "once", "whether", "i", "we", "you", "he", "she", "they", "it", "me", "us",
