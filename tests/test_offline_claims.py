@@ -567,3 +567,20 @@ def test_the_two_claims_offline_v13_quotes_in_fewer_words_were_judged_true_again
         claims = [c for c in offline_verdict(found, row["answer"], context).claims if c.kind == j["kind"] and c.subject == j["subject"]]
         assert [c.text for c in claims] == [j["text"]] and j["text"] != j["judged_before_as"]
         assert all(q.strip("…") in row["answer"] for q in claims[0].quotes)
+
+
+def test_a_quote_never_runs_from_an_answer_into_its_follow_up(bank: Bank, context: OfflineContext) -> None:
+    """An interview grades an answer and its follow-up answers together, joined by a blank line. Injected instructions were
+    taken out by splitting the text into sentences and joining them with spaces, which also joined the two answers: a
+    misconception was quoted as “we never look at query plans we would add more ram to the box”, words from two answers
+    the candidate never wrote side by side. Line breaks now stay line breaks."""
+    from mock_interviewer.offline.explain import offline_verdict
+    from mock_interviewer.offline.grading import assess
+
+    answer = "honestly we just add an index on every column so the queries are always fast we never look at query plans"
+    follow_up = "we would add more ram to the box"
+    exchange = f"{answer}\n\n{follow_up}"
+    found = assess(bank.get("technical-16"), exchange, context)
+    quotes = [q.strip("…") for c in offline_verdict(found, exchange, context).claims for q in c.quotes]
+    assert any("more ram" in q for q in quotes)  # the misconception is still said, quoted from the follow-up alone
+    assert quotes and all(q in answer or q in follow_up for q in quotes), quotes

@@ -108,10 +108,15 @@ def strip_injection(text: str) -> str:
     Fake tags go first, on their own: a tag glued to an honest sentence must not take that
     sentence with it (a forged fence around real content would otherwise change the grade).
     """
-    sentences = re.split(r"(?<=[.!?])\s+|\n+", _FAKE_TAG.sub(" ", normalise(text)))
-    kept = []
-    for sentence in sentences:
+    parts = re.split(r"((?<=[.!?])\s+|\n+)", _FAKE_TAG.sub(" ", normalise(text)))
+    kept: list[tuple[str, str]] = []
+    for n, sentence in enumerate(parts[0::2]):
         found = _INJECTION.search(sentence)
         # from where the injection starts: an honest clause before it in the same sentence stays
-        kept.append(sentence[: found.start()].rstrip() if found else sentence)
-    return " ".join(s for s in kept if s)
+        said = sentence[: found.start()].rstrip() if found else sentence
+        if said:
+            # a line break stays one (an answer and its follow-up, lines of a list), so the grader's quotes never run
+            # across it; any other space between sentences is one space
+            after = parts[2 * n + 1] if 2 * n + 1 < len(parts) else ""
+            kept.append((said, "\n" if "\n" in after else " "))
+    return "".join(said + after for said, after in kept[:-1]) + (kept[-1][0] if kept else "")
