@@ -123,7 +123,12 @@ def material(question: Question) -> frozenset[str]:
 
 def pieces(text: str) -> list[tuple[int, int]]:
     """The (start, end) of each sentence-like piece of ``text``, separators excluded."""
-    return [span for start, end in _written(text) for span in _run_on(text, start, end)]
+    return _split(text, _written(text))
+
+
+def _split(text: str, written: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The pieces of ``text`` whose sentences as written are ``written``: each, or the sentences of its run-on."""
+    return [span for start, end in written for span in _run_on(text, start, end)]
 
 
 def _written(text: str) -> list[tuple[int, int]]:
@@ -219,25 +224,27 @@ def substantive(text: str, own: frozenset[str], corpus: Corpus, says_rubric: Cal
     question's authored evidence phrases in it: "...so i keep it simple and treat everyone exactly the same" is a red
     flag said in everyday words, which the words alone would not tie to the question.
     """
-    spans = pieces(text)
-    written = set(_written(text))
+    written = _written(text)
+    spans = _split(text, written)
+    as_written = set(written)
 
     def kept_piece(span: tuple[int, int]) -> bool:
         piece = text[span[0] : span[1]]
         if has_substance(piece, own, corpus):
             return True
-        return span not in written and says_rubric is not None and says_rubric(piece)
+        return span not in as_written and says_rubric is not None and says_rubric(piece)
 
-    kept = [span for span in spans if kept_piece(span)]
+    keep = [kept_piece(span) for span in spans]
+    kept = [n for n, k in enumerate(keep) if k]  # indices into ``spans``: each kept piece's next is found in place
     if not kept or len(kept) == len(spans):
         return text
     out = []
-    for n, (start, end) in enumerate(kept):
+    for n in kept:
+        start, end = spans[n]
         out.append(text[start:end])
-        if n + 1 < len(kept):
-            following = spans[spans.index((start, end)) + 1]
-            separator = text[end : following[0]]  # the separator the sentence had after it
-            if following not in kept and not _ENDED.search(text[start:end] + separator):
+        if n != kept[-1]:
+            separator = text[end : spans[n + 1][0]]  # the separator the sentence had after it
+            if not keep[n + 1] and not _ENDED.search(text[start:end] + separator):
                 # a sentence of a run-on, cut after this one: a line break keeps the two sides apart, so no quote of
                 # the candidate's words joins words they never wrote side by side (offline-v13)
                 separator = "\n"
