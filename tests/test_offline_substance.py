@@ -210,6 +210,46 @@ def test_a_run_on_is_split_where_another_sentence_plainly_starts() -> None:
     assert split("it worked i was new") == ["it worked i was new"]  # under eight words: not taken for a run-on
 
 
+def test_a_sentence_written_in_another_hand_than_the_answer_is_split_off() -> None:
+    """offline-v14: a writer who starts sentences in lower case and writes "i" does not write "I" mid-sentence,
+    and a writer who capitalises starts no sentence in lower case: such a word is another sentence run on, even after a
+    word that would otherwise carry the sentence on ("telling me I was")."""
+
+    def split(text: str) -> list[str]:
+        return [text[a:b] for a, b in pieces(text)]
+
+    lower = "when i act on feedback i say so publicly so people see it's worth telling me"
+    assert split(f"{lower} I was commuting two hours each way at that point") == [lower, "I was commuting two hours each way at that point"]
+    assert split(f"{lower} I'd bought a new bike for the commute") == [lower, "I'd bought a new bike for the commute"]
+    capitalised = "Diagnose before fixing. Pull the last ten misses and sort them by cause. Then fix the biggest one."
+    aside = "my manager then was mad about golf and kept a putter in the corner"
+    assert split(f"{aside} {capitalised}")[:2] == [aside, "Diagnose before fixing."]
+    # each writer's own sentences as before: a proper noun after a verb in a writer who does not capitalise, "so I" in
+    # one who writes "I", a capitalised writer's lower-case piece with a name after a preposition or an opened clause
+    for whole in (
+        "we looked at a few options and we picked Kafka because the team knew it",
+        "the qa team is kind of there for that so I try to focus on getting the feature out",
+    ):
+        assert split(whole) == [whole]
+    written = "We keep backups. then we moved the queue to Kafka and it held. when there is a problem I connect with ssh and look."
+    assert split(written) == ["We keep backups.", "then we moved the queue to Kafka and it held.", "when there is a problem I connect with ssh and look."]
+
+
+def test_an_aside_in_another_hand_is_cut_and_moves_no_grade(bank: Bank, context: OfflineContext) -> None:
+    """Hold-out F's answer on estimates is written in capitalised sentences; an aside in lower case with no full stop
+    put before it ran into its first sentence ("...a putter in the corner Diagnose before fixing.") and offline-v13
+    graded the two great rather than mediocre (its label: great; the grade it has alone: mediocre)."""
+    question = bank.get("director-15")
+    answer = next(json.loads(t)["answer"] for t in (DATA / "audit_holdout_f.jsonl").read_text(encoding="utf-8").splitlines()[78:79])
+    assert answer.startswith("Diagnose before fixing.")
+    aside = "my manager then was mad about golf and kept a putter in the corner"
+    assert read(question, f"{aside} {answer}", context).text == answer
+    backend, settings = OfflineBackend(), Settings()
+    alone = asyncio.run(grade_answer(backend, question, answer, settings))
+    with_aside = asyncio.run(grade_answer(backend, question, f"{aside} {answer}", settings))
+    assert (with_aside.tier, with_aside.score) == (alone.tier, alone.score) == ("mediocre", 3)
+
+
 def test_an_aside_run_into_an_answer_written_without_full_stops_is_cut(bank: Bank, context: OfflineContext) -> None:
     """Before offline-v13 these asides, glued to hold-out F's lower-case answer on backups, were read as part of its
     one long sentence and moved its grade from mediocre to poor."""

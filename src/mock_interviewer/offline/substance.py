@@ -31,7 +31,11 @@ sentence plainly starts with no conjunction before it: after a lower-case word t
 "honestly", "sorry", "anyway") or a capitalised everyday word or "I" ("...it worked Anyway, that's a
 long story"), where the run-on itself starts in lower case; where it starts with a capital, only before a
 lower-case "i", which a writer who capitalises does not write. Not within a clause opened by "if", "when",
-"because", ... ("when something is slow i ssh in"), and each side has three words or more. A sentence so
+"because", ... ("when something is slow i ssh in"), and each side has three words or more. How the whole
+text's writer starts sentences counts too (offline-v14): where most of its sentences start in lower case and it
+writes "i", a capitalised "I" starts another sentence whatever word comes before it ("...worth telling me I was
+commuting"); where most start with a capital, a capitalised word after a lower-case one in a piece that starts in
+lower case does ("...a putter in the corner Diagnose before fixing."), held back as above. A sentence so
 split off is kept when it says one of the question's authored evidence phrases, even without substance:
 the boundary was guessed, and "...i keep it simple and treat everyone exactly the same" is a red flag. What is
 cut is exactly the sentence and the space after it (or before it, at the end), so an answer none of
@@ -78,6 +82,7 @@ _LOWER_I = re.compile(r"\s(?=i\b)")
 _CAPITAL_I = re.compile(r"\s(?=I\b)")
 _WRITES_LOWER_I = re.compile(r"(?<![\w'’])i(?!\w)")
 _I_FORMS = frozenset(["I", "I'd", "I'm", "I've"])
+_LETTER = re.compile(r"[^\W\d_]")
 # A clause opened by one of these words goes on into its main clause ("if someone has a question they can ask me"),
 # unless a comma closed it first; "once" is left out ("we tested a restore once and it worked").
 _OPENED = re.compile(r"\b(?:if|when|whenever|because|since|while|unless|until|although|though|before|after)\b[^,]*$", re.IGNORECASE)
@@ -128,7 +133,17 @@ def pieces(text: str) -> list[tuple[int, int]]:
 
 def _split(text: str, written: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The pieces of ``text`` whose sentences as written are ``written``: each, or the sentences of its run-on."""
-    return [span for start, end in written for span in _run_on(text, start, end)]
+    style = _style(text, written)
+    return [span for start, end in written for span in _run_on(text, start, end, style)]
+
+
+def _style(text: str, written: list[tuple[int, int]]) -> str:
+    """How the writer of ``text`` starts sentences: "capitals" (most of its sentences as written start with a capital),
+    "lower" (most start in lower case and it writes "i" in lower case), else "mixed" (offline-v14)."""
+    starts = [m.group(0) for a, b in written if (m := _LETTER.search(text, a, b))]
+    if len(starts) >= 2 and sum(c.isupper() for c in starts) * 2 > len(starts):
+        return "capitals"
+    return "lower" if _WRITES_LOWER_I.search(text) else "mixed"
 
 
 def _written(text: str) -> list[tuple[int, int]]:
@@ -143,15 +158,23 @@ def _written(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _run_on(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The sentences of the piece ``text[start:end]``: itself, or, in a run-on, split where another plainly starts."""
+def _run_on(text: str, start: int, end: int, style: str = "mixed") -> list[tuple[int, int]]:
+    """The sentences of the piece ``text[start:end]``: itself, or, in a run-on, split where another plainly starts.
+
+    ``style`` is how the whole text's writer starts sentences (``_style``).
+    """
     piece = text[start:end]
     if len(piece.split()) < RUN_ON or _INNER_STOP.search(piece):
         return [(start, end)]
+    foreign: set[int] = set()  # starts of words this text's writer would not write mid-sentence: nothing holds them back
     if piece[:1].islower():
         capitals = [m for m in _CAPITAL_START.finditer(piece) if m.group(1) in _I_FORMS or plain_stem(m.group(1).lower()) in everyday()]
         if _WRITES_LOWER_I.search(piece):  # a writer of lower-case "i" writing "I" (or "I'll") is another sentence run on
             capitals += list(_CAPITAL_I.finditer(piece))
+        if style == "lower":  # "...worth telling me I was commuting...": a capitalised "I" is someone else's (a name may
+            foreign = {m.start() for m in capitals if _CAPITAL_I.match(piece, m.start())}  # be capitalised: "from Reading")
+        elif style == "capitals":  # "...kept a putter in the corner Diagnose before fixing.": so is a capitalised word
+            capitals += list(_CAPITAL_START.finditer(piece))  # after a lower-case one, in a writer's uncapitalised piece
         starts = sorted({m.start() for m in (*_LOWER_START.finditer(piece), *capitals)})
     else:  # a writer who capitalises does not write "i": one that does is someone else's sentence run on
         starts = [m.start() for m in _LOWER_I.finditer(piece)]
@@ -161,13 +184,16 @@ def _run_on(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for at in starts:  # ``at``: the one space before the sentence that starts there
         before = bisect_right(lasts, at)  # the words before it
         last = piece[firsts[before - 1] : lasts[before - 1]] if before else ""
-        if not last[:1].islower() or last.endswith(",") or last.lower().strip("'’\"") in CONTINUES:
+        if not last[:1].islower() or last.endswith(","):
             continue
         if before - first < SENTENCE or len(spans) - before < SENTENCE:
             continue
-        opened = piece[firsts[max(before - OPENED_WITHIN, 0)] : at]
-        if _OPENED.search(" ".join(opened.split())):  # "when something is slow i ssh in": its main clause
-            continue
+        if at not in foreign:
+            if last.lower().strip("'’\"") in CONTINUES:
+                continue
+            opened = piece[firsts[max(before - OPENED_WITHIN, 0)] : at]
+            if _OPENED.search(" ".join(opened.split())):  # "when something is slow i ssh in": its main clause
+                continue
         out.append((begin, start + at))
         begin, first = start + at + 1, before
     out.append((begin, end))
