@@ -224,6 +224,13 @@ def test_a_sentence_written_in_another_hand_than_the_answer_is_split_off() -> No
     capitalised = "Diagnose before fixing. Pull the last ten misses and sort them by cause. Then fix the biggest one."
     aside = "my manager then was mad about golf and kept a putter in the corner"
     assert split(f"{aside} {capitalised}")[:2] == [aside, "Diagnose before fixing."]
+    # the capitalised sentence after it is that writer's, split as one: not before "we" ("which means we")
+    kafka = "I'd go with Kafka and exactly-once semantics, which means we can skip idempotency downstream. Then we tune it. It holds."
+    assert split(f"so, yeah, okay, we were all sat, like, along one long table by the window {kafka}")[1:] == [
+        "I'd go with Kafka and exactly-once semantics, which means we can skip idempotency downstream.",
+        "Then we tune it.",
+        "It holds.",
+    ]
     # each writer's own sentences as before: a proper noun after a verb in a writer who does not capitalise, "so I" in
     # one who writes "I", a capitalised writer's lower-case piece with a name after a preposition or an opened clause
     for whole in (

@@ -103,7 +103,8 @@ CONTINUES = frozenset(
         "to", "of", "in", "on", "at", "for", "with", "from", "by", "about", "into", "onto", "over", "under", "through",
         "between", "also", "just", "even", "only", "still", "actually", "basically", "really", "maybe", "probably",
         "think", "thought", "guess", "mean", "said", "say", "says", "tell", "told", "ask", "asked", "know", "knew",
-        "feel", "felt", "hope", "wish", "let", "make", "made",
+        "feel", "felt", "hope", "wish", "let", "make", "made", "means", "meant", "thinks", "knows", "feels", "hopes",
+        "wishes", "asks", "tells", "guessed", "lets", "makes",
     ]
 )
 _BREAK = re.compile(
@@ -167,6 +168,8 @@ def _run_on(text: str, start: int, end: int, style: str = "mixed") -> list[tuple
     if len(piece.split()) < RUN_ON or _INNER_STOP.search(piece):
         return [(start, end)]
     foreign: set[int] = set()  # starts of words this text's writer would not write mid-sentence: nothing holds them back
+    capital_at: set[int] = set()  # starts of a capitaliser's sentence in a piece that starts in lower case
+    capitalised = False  # whether the sentence being built is such a one: split only before a lower-case "i"
     if piece[:1].islower():
         capitals = [m for m in _CAPITAL_START.finditer(piece) if m.group(1) in _I_FORMS or plain_stem(m.group(1).lower()) in everyday()]
         if _WRITES_LOWER_I.search(piece):  # a writer of lower-case "i" writing "I" (or "I'll") is another sentence run on
@@ -176,12 +179,16 @@ def _run_on(text: str, start: int, end: int, style: str = "mixed") -> list[tuple
         elif style == "capitals":  # "...kept a putter in the corner Diagnose before fixing.": so is a capitalised word
             capitals += list(_CAPITAL_START.finditer(piece))  # after a lower-case one, in a writer's uncapitalised piece
         starts = sorted({m.start() for m in (*_LOWER_START.finditer(piece), *capitals)})
+        if style == "capitals":  # the capitalised sentence that follows is that writer's: split as one (below)
+            capital_at = {m.start() for m in capitals}
     else:  # a writer who capitalises does not write "i": one that does is someone else's sentence run on
         starts = [m.start() for m in _LOWER_I.finditer(piece)]
     spans = [(m.start(), m.end()) for m in _WORD.finditer(piece)]  # each word once: a long run-on costs linear time
     firsts, lasts = [a for a, _ in spans], [b for _, b in spans]
     out, begin, first = [], start, 0  # ``first``: the index of the first word of the sentence being built
     for at in starts:  # ``at``: the one space before the sentence that starts there
+        if capitalised and not _LOWER_I.match(piece, at):
+            continue
         before = bisect_right(lasts, at)  # the words before it
         last = piece[firsts[before - 1] : lasts[before - 1]] if before else ""
         if not last[:1].islower() or last.endswith(","):
@@ -195,7 +202,7 @@ def _run_on(text: str, start: int, end: int, style: str = "mixed") -> list[tuple
             if _OPENED.search(" ".join(opened.split())):  # "when something is slow i ssh in": its main clause
                 continue
         out.append((begin, start + at))
-        begin, first = start + at + 1, before
+        begin, first, capitalised = start + at + 1, before, capitalised or at in capital_at
     out.append((begin, end))
     return out
 
