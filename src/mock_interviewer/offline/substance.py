@@ -35,7 +35,8 @@ lower-case "i", which a writer who capitalises does not write. Not within a clau
 text's writer starts sentences counts too (offline-v14): where most of its sentences start in lower case and it
 writes "i", a capitalised "I" starts another sentence whatever word comes before it ("...worth telling me I was
 commuting"); where most start with a capital, a capitalised word after a lower-case one in a piece that starts in
-lower case does ("...a putter in the corner Diagnose before fixing."), held back as above. A sentence so
+lower case does ("...a putter in the corner Diagnose before fixing."), held back as above, and the capitalised
+sentence so found is split as that writer's, only before a lower-case "i". A sentence so
 split off is kept when it says one of the question's authored evidence phrases, even without substance:
 the boundary was guessed, and "...i keep it simple and treat everyone exactly the same" is a red flag. What is
 cut is exactly the sentence and the space after it (or before it, at the end), so an answer none of
@@ -50,6 +51,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from mock_interviewer.bank import Question
 from mock_interviewer.offline.coverage import Corpus
@@ -83,6 +85,7 @@ _CAPITAL_I = re.compile(r"\s(?=I\b)")
 _WRITES_LOWER_I = re.compile(r"(?<![\w'’])i(?!\w)")
 _I_FORMS = frozenset(["I", "I'd", "I'm", "I've"])
 _LETTER = re.compile(r"[^\W\d_]")
+Style = Literal["capitals", "lower", "mixed"]  # how a text's writer starts sentences (``_style``; offline-v14)
 # A clause opened by one of these words goes on into its main clause ("if someone has a question they can ask me"),
 # unless a comma closed it first; "once" is left out ("we tested a restore once and it worked").
 _OPENED = re.compile(r"\b(?:if|when|whenever|because|since|while|unless|until|although|though|before|after)\b[^,]*$", re.IGNORECASE)
@@ -138,9 +141,9 @@ def _split(text: str, written: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [span for start, end in written for span in _run_on(text, start, end, style)]
 
 
-def _style(text: str, written: list[tuple[int, int]]) -> str:
-    """How the writer of ``text`` starts sentences: "capitals" (most of its sentences as written start with a capital),
-    "lower" (most start in lower case and it writes "i" in lower case), else "mixed" (offline-v14)."""
+def _style(text: str, written: list[tuple[int, int]]) -> Style:
+    """How the writer of ``text`` starts sentences: "capitals" where most of its sentences as written (two or more)
+    start with a capital; else "lower" where it writes "i" in lower case; else "mixed" (offline-v14)."""
     starts = [m.group(0) for a, b in written if (m := _LETTER.search(text, a, b))]
     if len(starts) >= 2 and sum(c.isupper() for c in starts) * 2 > len(starts):
         return "capitals"
@@ -159,7 +162,7 @@ def _written(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _run_on(text: str, start: int, end: int, style: str = "mixed") -> list[tuple[int, int]]:
+def _run_on(text: str, start: int, end: int, style: Style = "mixed") -> list[tuple[int, int]]:
     """The sentences of the piece ``text[start:end]``: itself, or, in a run-on, split where another plainly starts.
 
     ``style`` is how the whole text's writer starts sentences (``_style``).
