@@ -24,8 +24,9 @@ written for developing offline-v9), ``irrelevant_holdout.txt`` (30, v9's hold-ou
 for v10), ``irrelevant_holdout2.txt`` (40, v10's hold-out), ``irrelevant_holdout3.txt`` (50, v11's
 hold-out, read once for v10 and v11), ``irrelevant_holdout4.txt`` (60, v12's hold-out, read once for v11 and
 v12), ``irrelevant_holdout5.txt`` (60, v13's hold-out, read once for v12 and v13), ``irrelevant_dev2.txt`` (150,
-for developing the next version), ``irrelevant_holdout6.txt`` (60, not yet read: the next version's). Each set was
-written by a helper who saw only the questions.
+offline-v14 was developed on it), ``irrelevant_holdout6.txt`` (60, v14's hold-out, read once for v13 and v14),
+``irrelevant_holdout7.txt`` (60, not yet read: the next version's). Each set was written by a helper who saw only
+the questions.
 """
 
 from __future__ import annotations
