@@ -151,7 +151,7 @@ def test_asides_written_by_another_hand_move_at_most_4_of_hold_out_d_s_5400_grad
             moved += tiers
             read += anew
     assert moved <= 4, moved
-    assert read <= 500, read  # the aside is read (survives the cut) in 457 of the 5,400 gradings (offline-v13; v12: 956; v10 and v11: 979)
+    assert read <= 420, read  # the aside is read (survives the cut) in 385 of the 5,400 gradings (offline-v14; v13: 457; v12: 956; v10 and v11: 979)
 
 
 def test_a_decade_a_time_of_day_and_a_two_letter_stem_tie_no_sentence_alone(bank: Bank, context: OfflineContext) -> None:
