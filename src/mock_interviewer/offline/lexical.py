@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -32,6 +33,14 @@ def terms_of(text: str) -> Counter[str]:
     return Counter(tokens + [f"{a} {b}" for a, b in pairwise(tokens)])
 
 
+def tfidf(text: str, terms: Mapping[str, Sequence[float]]) -> dict[str, float]:
+    """The L2-normalised TF-IDF vector of ``text`` over the known ``terms`` (each term's idf first), as scikit-learn's
+    ``TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)`` makes it."""
+    raw = {t: (1.0 + math.log(n)) * terms[t][0] for t, n in terms_of(text).items() if t in terms}
+    norm = math.sqrt(sum(v * v for v in raw.values()))
+    return {t: v / norm for t, v in raw.items()} if norm else {}
+
+
 @dataclass(frozen=True)
 class Lexicon:
     terms: dict[str, tuple[float, float, float, float]]  # term: (idf, weight toward poor, mediocre, great)
@@ -39,9 +48,7 @@ class Lexicon:
 
     def vector(self, text: str) -> dict[str, float]:
         """The answer's L2-normalised TF-IDF vector over the known terms."""
-        raw = {t: (1.0 + math.log(n)) * self.terms[t][0] for t, n in terms_of(text).items() if t in self.terms}
-        norm = math.sqrt(sum(v * v for v in raw.values()))
-        return {t: v / norm for t, v in raw.items()} if norm else {}
+        return tfidf(text, self.terms)
 
     def features(self, vector: dict[str, float]) -> dict[str, float]:
         """Log-probability of each tier, centred (they sum to zero): ``wording_poor``, ``_mediocre``, ``_great``.

@@ -21,6 +21,10 @@ A sentence carries substance when it has any of:
   negation, a time of day ("the 7:12 train": offline-v11); a certainty or a headcount only beside a
   word of the question's own (not everyday) material.
 
+Unless it has three words of the question's material, a sentence the aside model (``asides.py``, offline-v15) is at
+least 85% sure is an aside ("the scale in the office gym was off by about 3 kilos and nobody ever fixed it") carries
+none, whatever else it has.
+
 A stem of one or two letters ties nothing (offline-v11): "awful" folds into "aw", the stem of "AWS".
 
 Sentences are split at . ! ? ; and line breaks, and, in answers written without full stops, before a
@@ -54,6 +58,7 @@ from pathlib import Path
 from typing import Literal
 
 from mock_interviewer.bank import Question
+from mock_interviewer.offline.asides import is_aside
 from mock_interviewer.offline.coverage import Corpus
 from mock_interviewer.offline.signals import ACRONYM, CLOCK, carries_detail, carries_named, carries_stance
 from mock_interviewer.textmatch import content_words, plain_stem, stem, stem_set
@@ -242,7 +247,11 @@ def has_substance(piece: str, own: frozenset[str], corpus: Corpus) -> bool:
     # sentence as an acronym anyway) (offline-v11)
     words = [s for s in stem_set(piece) if s in own and s not in UNITS and len(s) > 2]
     topical = _topical(piece, words)
-    if len(words) >= TIED or any(corpus.df.get(s, 0) <= COMMON * corpus.documents for s in topical):
+    if len(words) >= TIED:
+        return True
+    if is_aside(piece):  # the office, the commute, the family, however it touches the question's words (offline-v15)
+        return False
+    if any(corpus.df.get(s, 0) <= COMMON * corpus.documents for s in topical):
         return True
     # "I'd just got back from my honeymoon", "Honestly, it feels like a lifetime ago", "the 7:12 train": the signals
     # and a time of day are said of anything, so they tie a sentence only beside the question's words (offline-v10,

@@ -1,0 +1,94 @@
+"""Fit the aside model (offline-v15) and write ``src/mock_interviewer/offline/asides.json``.
+
+    pip install -e '.[fit]'
+    python bench/fit_aside_model.py            # fit, write the model, print how it scores sentences it never saw
+
+Asides (class 1): the sentences of every aside set already read as a hold-out (``ASIDES``), written by helpers who
+saw only the questions. Answers (class 0): the sentences of the labelled answers and exemplars that no aside
+measure uses (``ANSWERS`` and the bank's exemplars). Left out, so that they measure the model: the answers of the
+hold-outs that asides are measured on (``MEASURED``: E, F, G, D, hold-out, C), ``irrelevant_dev2.txt`` (the
+development asides) and ``irrelevant_holdout7.txt`` (the next hold-out), and the asides of ``bench/tier_by_style.py``
+and of the tests. A sentence is a piece of ``substance.pieces``, as the grader splits it.
+
+The model is scikit-learn's ``TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2)`` and a balanced
+``LogisticRegression``; ``offline/asides.py`` reproduces its probabilities in pure Python (``checks`` in the file).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from mock_interviewer.bank import TIERS, load_bank
+from mock_interviewer.offline.asides import ASIDE
+from mock_interviewer.offline.lexical import TOKEN_PATTERN
+from mock_interviewer.offline.substance import pieces
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+OUT = ROOT / "src" / "mock_interviewer" / "offline" / "asides.json"
+ASIDES = ("irrelevant_dev.txt", "irrelevant_holdout.txt", "irrelevant_holdout2.txt", "irrelevant_holdout3.txt",
+          "irrelevant_holdout4.txt", "irrelevant_holdout5.txt", "irrelevant_holdout6.txt")
+MEASURED = ("audit_holdout.jsonl", "audit_holdout_c.jsonl", "audit_holdout_d.jsonl", "audit_holdout_e.jsonl",
+            "audit_holdout_f.jsonl", "audit_holdout_g.jsonl")
+C = 1.0  # inverse L2 strength
+MIN_DF = 2
+
+
+def sentences(text: str) -> list[str]:
+    return [text[a:b] for a, b in pieces(text)]
+
+
+def answer_files() -> list[Path]:
+    found = sorted({*DATA.glob("labelled_*.jsonl"), *DATA.glob("audit_*.jsonl")})
+    return [p for p in found if p.name not in MEASURED]
+
+
+def answers(paths: list[Path]) -> list[str]:
+    return [json.loads(line)["answer"] for p in paths for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def main() -> None:
+    asides = sorted({line.strip() for n in ASIDES for line in (DATA / n).read_text(encoding="utf-8").splitlines() if line.strip()})
+    aside_sentences = [s for text in asides for s in sentences(text)]
+    bank = load_bank()
+    texts = answers(answer_files()) + [question.exemplars.get(tier) for question in bank for tier in TIERS]
+    answer_sentences = [s for text in texts for s in sentences(text)]
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=MIN_DF, token_pattern=TOKEN_PATTERN)
+    x = vectorizer.fit_transform(aside_sentences + answer_sentences)
+    model = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
+    model.fit(x, [1] * len(aside_sentences) + [0] * len(answer_sentences))
+    weights = model.coef_[0]
+    terms = {t: [round(float(vectorizer.idf_[j]), 6), round(float(weights[j]), 6)] for t, j in sorted(vectorizer.vocabulary_.items())}
+    step = max(len(aside_sentences) // 4, 1)
+    probe = aside_sentences[::step][:4] + answer_sentences[:: max(len(answer_sentences) // 4, 1)][:4]
+    checks = [{"text": s, "probability": round(float(p), 9)} for s, p in zip(probe, model.predict_proba(vectorizer.transform(probe))[:, 1], strict=True)]
+    document = {
+        "version": "offline-v15",
+        "fitted_on": {"aside sentences": len(aside_sentences), "answer sentences": len(answer_sentences),
+                      "aside sets": list(ASIDES), "answer files": [p.name for p in answer_files()], "exemplars": len(bank) * 3},
+        "intercept": round(float(model.intercept_[0]), 6),
+        "terms": terms,
+        "checks": checks,
+    }
+    OUT.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"wrote {OUT.relative_to(ROOT)} ({OUT.stat().st_size // 1024} KiB, {len(terms)} terms): "
+          f"{len(aside_sentences)} aside sentences from {len(asides)} asides, {len(answer_sentences)} answer sentences")
+    # Sentences it never saw: the measured hold-outs' answers, and the development asides.
+    unseen = [s for text in answers([DATA / n for n in MEASURED]) for s in sentences(text)]
+    dev = [s for line in (DATA / "irrelevant_dev2.txt").read_text(encoding="utf-8").splitlines() if line.strip() for s in sentences(line.strip())]
+    for name, group in (("answer sentences of the measured hold-outs", unseen), ("sentences of irrelevant_dev2.txt", dev)):
+        p = model.predict_proba(vectorizer.transform(group))[:, 1]
+        print(f"  {name}: {int((p >= ASIDE).sum())} of {len(group)} at {ASIDE} or more")
+    if "-v" in sys.argv:
+        p = model.predict_proba(vectorizer.transform(unseen))[:, 1]
+        for s, q in sorted(zip(unseen, p, strict=True), key=lambda t: -t[1])[:15]:
+            print(f"    {q:.3f}  {s[:100]}")
+
+
+if __name__ == "__main__":
+    main()

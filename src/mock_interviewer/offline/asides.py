@@ -1,0 +1,54 @@
+"""The aside model: how likely a sentence is an aside told around an answer rather than part of it (offline-v15).
+
+"The scale in the office gym was off by about 3 kilos and nobody ever fixed it" carries a word of a question on
+scaling ("scale") beside a signal the grader weighs ("nobody ever"), so the word rules of ``substance.py`` keep it,
+and an answer at a tier's edge moved when it was added. Whether a sentence is about the office, the commute or the
+family is a matter of many words, not of one: a logistic regression over the sentence's TF-IDF weighted words and
+word pairs, fitted by ``bench/fit_aside_model.py`` (numbers in ``asides.json``), gives the probability that it is an
+aside. It was fitted on the asides written by helpers who saw only the questions (every set already read as a
+hold-out) against the sentences of the labelled answers and exemplars not used to measure asides. A sentence tied to
+its question by fewer than three of its words is left out when that probability is ``ASIDE`` or more.
+
+Inference is the sparse dot product of ``lexical.py``: neither scikit-learn nor numpy is needed. A missing or broken
+model file leaves the word rules alone (offline-v14's cut), never an error.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from mock_interviewer.offline.lexical import tfidf
+
+MODEL_FILE = Path(__file__).with_name("asides.json")
+ASIDE = 0.85  # the probability from which a sentence tied by fewer than three words is an aside (offline-v15)
+
+
+@dataclass(frozen=True)
+class AsideModel:
+    terms: dict[str, tuple[float, float]]  # term: (idf, weight toward "aside")
+    intercept: float
+
+    def probability(self, sentence: str) -> float:
+        """The probability that ``sentence`` is an aside, as scikit-learn's ``predict_proba`` gives it."""
+        z = self.intercept + sum(v * self.terms[t][1] for t, v in tfidf(sentence, self.terms).items())
+        return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+
+
+@lru_cache(maxsize=1)
+def aside_model() -> AsideModel | None:
+    """The fitted numbers, read once from ``asides.json`` (shipped in the package); None when they cannot be read."""
+    try:
+        document = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+        return AsideModel({t: (float(w[0]), float(w[1])) for t, w in document["terms"].items()}, float(document["intercept"]))
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):  # a broken install still grades, with v14's cut
+        return None
+
+
+def is_aside(sentence: str) -> bool:
+    """Whether the aside model is at least ``ASIDE`` sure that ``sentence`` is an aside."""
+    model = aside_model()
+    return model is not None and model.probability(sentence) >= ASIDE
