@@ -249,8 +249,13 @@ def has_substance(piece: str, own: frozenset[str], corpus: Corpus) -> bool:
     topical = _topical(piece, words)
     if len(words) >= TIED:
         return True
-    if is_aside(piece):  # the office, the commute, the family, however it touches the question's words (offline-v15)
-        return False
+    # what else ties it is vetoed by the aside model: the office, the commute, the family, however it touches the
+    # question's words (offline-v15); asked only of a sentence the word rules keep
+    return _tied_by_less(piece, words, topical, corpus) and not is_aside(piece)
+
+
+def _tied_by_less(piece: str, words: list[str], topical: list[str], corpus: Corpus) -> bool:
+    """Whether ``piece``, with fewer than three of the question's words (``words``), is tied to it by the other rules."""
     if any(corpus.df.get(s, 0) <= COMMON * corpus.documents for s in topical):
         return True
     # "I'd just got back from my honeymoon", "Honestly, it feels like a lifetime ago", "the 7:12 train": the signals
