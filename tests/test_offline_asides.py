@@ -41,11 +41,13 @@ def test_the_aside_model_was_fitted_on_nothing_an_aside_measure_uses() -> None:
 
 
 def test_an_aside_is_told_from_an_answer_sentence() -> None:
+    model = aside_model()
+    assert model is not None
     for aside in (GYM, "My desk was by the window, which I liked."):
         assert is_aside(aside), aside
     for said in ("We partition by order id so ordering holds per key.", "I told him in our one-on-one, with the two examples, and asked why."):
         assert not is_aside(said), said
-        assert aside_model().probability(said) < 0.1  # type: ignore[union-attr]
+        assert model.probability(said) < 0.1
 
 
 def test_a_sentence_tied_by_three_words_is_kept_whatever_the_aside_model_says(bank: Bank, context: OfflineContext) -> None:
