@@ -5,10 +5,11 @@
 
 Asides (class 1): the sentences of every aside set already read as a hold-out (``ASIDES``), written by helpers who
 saw only the questions. Answers (class 0): the sentences of the labelled answers and exemplars that no aside
-measure uses (``ANSWERS`` and the bank's exemplars). Left out, so that they measure the model: the answers of the
-hold-outs that asides are measured on (``MEASURED``: E, F, G, D, hold-out, C), ``irrelevant_dev2.txt`` (the
-development asides) and ``irrelevant_holdout7.txt`` (the next hold-out), and the asides of ``bench/tier_by_style.py``
-and of the tests. A sentence is a piece of ``substance.pieces``, as the grader splits it.
+measure uses (every labelled and audit file but ``MEASURED``, and the bank's exemplars). Left out, so that they
+measure the model: the answers of the hold-outs that asides are measured on (``MEASURED``: E, F, G, D, hold-out,
+C), ``irrelevant_dev2.txt`` (the development asides), ``irrelevant_holdout7.txt`` (v15's hold-out),
+``irrelevant_holdout8.txt`` (the next one), and the asides of ``bench/tier_by_style.py`` and of the tests. A
+sentence is a piece of ``substance.pieces``, as the grader splits it.
 
 The model is scikit-learn's ``TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2)`` and a balanced
 ``LogisticRegression``; ``offline/asides.py`` reproduces its probabilities in pure Python (``checks`` in the file).
