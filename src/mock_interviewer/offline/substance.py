@@ -186,9 +186,8 @@ def _run_on(text: str, start: int, end: int, style: Style = "mixed") -> list[tup
             foreign = {m.start() for m in capitals if _CAPITAL_I.match(piece, m.start())}  # be capitalised: "from Reading")
         elif style == "capitals":  # "...kept a putter in the corner Diagnose before fixing.": so is a capitalised word
             capitals += list(_CAPITAL_START.finditer(piece))  # after a lower-case one, in a writer's uncapitalised piece
+            capital_at = {m.start() for m in capitals}  # the capitalised sentence that follows is that writer's (below)
         starts = sorted({m.start() for m in (*_LOWER_START.finditer(piece), *capitals)})
-        if style == "capitals":  # the capitalised sentence that follows is that writer's: split as one (below)
-            capital_at = {m.start() for m in capitals}
     else:  # a writer who capitalises does not write "i": one that does is someone else's sentence run on
         starts = [m.start() for m in _LOWER_I.finditer(piece)]
     spans = [(m.start(), m.end()) for m in _WORD.finditer(piece)]  # each word once: a long run-on costs linear time
