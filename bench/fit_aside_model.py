@@ -1,14 +1,16 @@
-"""Fit the aside model (offline-v15) and write ``src/mock_interviewer/offline/asides.json``.
+"""Fit the aside model (offline-v16; v15 the first) and write ``src/mock_interviewer/offline/asides.json``.
 
     pip install -e '.[fit]'
     python bench/fit_aside_model.py            # fit, write the model, print how it scores sentences it never saw
 
-Asides (class 1): the sentences of every aside set already read as a hold-out (``ASIDES``), written by helpers who
-saw only the questions. Answers (class 0): the sentences of the labelled answers and exemplars that no aside
-measure uses (every labelled and audit file but ``MEASURED``, and the bank's exemplars). Left out, so that they
-measure the model: the answers of the hold-outs that asides are measured on (``MEASURED``: E, F, G, D, hold-out,
-C), ``irrelevant_dev2.txt`` (the development asides), ``irrelevant_holdout7.txt`` (v15's hold-out),
-``irrelevant_holdout8.txt`` (the next one), and the asides of ``bench/tier_by_style.py`` and of the tests. A
+Asides (class 1): the sentences of every aside set already read as a hold-out (``irrelevant_dev.txt`` and
+``irrelevant_holdout.txt`` to ``irrelevant_holdout7.txt``), and of ``irrelevant_fit.txt``: asides written for fitting
+only (offline-v16), by helpers who saw only the questions, long and short, at work and outside it, in many voices,
+with lines close to a line of ``irrelevant_dev2.txt`` or ``irrelevant_holdout8.txt`` taken out. Answers (class 0): the
+sentences of the labelled answers and exemplars that no aside measure uses (every labelled and audit file but
+``MEASURED``, and the bank's exemplars). Left out, so that they measure the model: the answers of the hold-outs that
+asides are measured on (``MEASURED``: E, F, G, D, hold-out, C), ``irrelevant_dev2.txt`` (the development asides),
+``irrelevant_holdout8.txt`` (v16's hold-out), and the asides of ``bench/tier_by_style.py`` and of the tests. A
 sentence is a piece of ``substance.pieces``, as the grader splits it.
 
 The model is scikit-learn's ``TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2)`` and a balanced
@@ -33,7 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 OUT = ROOT / "src" / "mock_interviewer" / "offline" / "asides.json"
 ASIDES = ("irrelevant_dev.txt", "irrelevant_holdout.txt", "irrelevant_holdout2.txt", "irrelevant_holdout3.txt",
-          "irrelevant_holdout4.txt", "irrelevant_holdout5.txt", "irrelevant_holdout6.txt")
+          "irrelevant_holdout4.txt", "irrelevant_holdout5.txt", "irrelevant_holdout6.txt", "irrelevant_holdout7.txt",
+          "irrelevant_fit.txt")
 MEASURED = ("audit_holdout.jsonl", "audit_holdout_c.jsonl", "audit_holdout_d.jsonl", "audit_holdout_e.jsonl",
             "audit_holdout_f.jsonl", "audit_holdout_g.jsonl")
 C = 1.0  # inverse L2 strength
@@ -69,7 +72,7 @@ def main() -> None:
     probe = aside_sentences[::step][:4] + answer_sentences[:: max(len(answer_sentences) // 4, 1)][:4]
     checks = [{"text": s, "probability": round(float(p), 9)} for s, p in zip(probe, model.predict_proba(vectorizer.transform(probe))[:, 1], strict=True)]
     document = {
-        "version": "offline-v15",
+        "version": "offline-v16",
         "fitted_on": {"aside sentences": len(aside_sentences), "answer sentences": len(answer_sentences),
                       "aside sets": list(ASIDES), "answer files": [p.name for p in answer_files()], "exemplars": len(bank) * 3},
         "intercept": round(float(model.intercept_[0]), 6),

@@ -1,13 +1,14 @@
-"""The aside model: how likely a sentence is an aside told around an answer rather than part of it (offline-v15).
+"""The aside model: how likely a sentence is an aside told around an answer rather than part of it (offline-v15; v16).
 
 "The scale in the office gym was off by about 3 kilos and nobody ever fixed it" carries a word of a question on
 scaling ("scale") beside a signal the grader weighs ("nobody ever"), so the word rules of ``substance.py`` keep it,
 and an answer at a tier's edge moved when it was added. Whether a sentence is about the office, the commute or the
 family is a matter of many words, not of one: a logistic regression over the sentence's TF-IDF weighted words and
 word pairs, fitted by ``bench/fit_aside_model.py`` (numbers in ``asides.json``), gives the probability that it is an
-aside. It was fitted on the asides written by helpers who saw only the questions (every set already read as a
-hold-out) against the sentences of the labelled answers and exemplars not used to measure asides. A sentence tied to
-its question by fewer than three of its words is left out when that probability is ``ASIDE`` or more.
+aside. It was fitted on asides written by helpers who saw only the questions (every set already read as a hold-out,
+and, since offline-v16, the 1,086 of ``irrelevant_fit.txt``, written for fitting only) against the sentences of the
+labelled answers and exemplars not used to measure asides. A sentence tied to its question by fewer than three of its
+words is left out when that probability is ``ASIDE`` or more.
 
 Inference is the sparse dot product of ``lexical.py``: neither scikit-learn nor numpy is needed. A missing or broken
 model file leaves the word rules alone (offline-v14's cut), never an error.

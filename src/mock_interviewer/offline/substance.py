@@ -21,7 +21,7 @@ A sentence carries substance when it has any of:
   negation, a time of day ("the 7:12 train": offline-v11); a certainty or a headcount only beside a
   word of the question's own (not everyday) material.
 
-Unless it has three words of the question's material, a sentence the aside model (``asides.py``, offline-v15) is at
+Unless it has three words of the question's material, a sentence the aside model (``asides.py``, offline-v15, refitted in v16) is at
 least 85% sure is an aside ("the scale in the office gym was off by about 3 kilos and nobody ever fixed it") carries
 none, whatever else it has.
 
