@@ -90,7 +90,7 @@ class Row:
     question_id: str
     label: int
     weight: float
-    text: str  # what the grader reads (injected instructions removed)
+    text: str  # what the tier weighs of the answer (``Reading.weighed``: injected instructions and asides removed)
     found: Features
     findings: Findings
     topic_words: int
@@ -112,7 +112,7 @@ def load_rows() -> list[Row]:
             question = bank.get(item["question_id"])
             seen = read(question, item["answer"], context)
             rows.append(
-                Row(path.name, f"{path.name}:{n}", question.id, RANK[item["label"]], 1.0, seen.text, seen.features,
+                Row(path.name, f"{path.name}:{n}", question.id, RANK[item["label"]], 1.0, seen.weighed, seen.features,
                     seen.findings, seen.topic_words, item.get("note", ""), item.get("style", ""),
                     item.get("writer", path.name))
             )
@@ -120,7 +120,7 @@ def load_rows() -> list[Row]:
         for tier in TIERS:
             seen = read(question, question.exemplars.get(tier), context)
             rows.append(
-                Row("exemplars", f"{question.id} {tier}", question.id, RANK[tier], EXEMPLAR_WEIGHT, seen.text,
+                Row("exemplars", f"{question.id} {tier}", question.id, RANK[tier], EXEMPLAR_WEIGHT, seen.weighed,
                     seen.features, seen.findings, seen.topic_words, writer="exemplars")
             )
     return rows

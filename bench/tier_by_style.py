@@ -14,10 +14,11 @@ mistakes, great graded poor and poor graded great.
 
 ``--invariance`` grades every answer again with each of ``IRRELEVANT`` (or the asides of
 ``--asides=FILE``, one per line) appended and prepended, and counts the answers whose tier (and,
-separately, score) moved: a sentence that carries no substance should move nothing. Where the text
-the grader reads (injected instructions and sentences without substance taken out) is the same with
-the aside as without it, the grade is the same (grading is deterministic), so only the others are
-graded again; ``read`` is how many were.
+separately, score) moved: a sentence that carries no substance should move nothing. Where the texts
+the grader reads (injected instructions and sentences without substance taken out: the one claims are
+read from and, since offline-v17, the one the tier weighs) are the same with the aside as without it,
+the grade is the same (grading is deterministic), so only the others are graded again; ``read`` is how
+many were.
 
 The asides: ``IRRELEVANT`` (5, written with offline-v6), ``tests/data/irrelevant_dev.txt`` (30,
 written for developing offline-v9), ``irrelevant_holdout.txt`` (30, v9's hold-out, then developed on
@@ -71,13 +72,14 @@ def grades(items: list[tuple[object, str]]) -> list[tuple[str, int]]:
     return asyncio.run(_grades(_BACKEND, items, Settings()))
 
 
-def read_text(context: OfflineContext, question: object, answer: str) -> str:
-    """The text the offline grader reads of ``answer``."""
-    return read_texts(question, answer, context)[1]  # type: ignore[arg-type]
+def read_text(context: OfflineContext, question: object, answer: str) -> tuple[str, str]:
+    """The texts the offline grader reads of ``answer``: the one claims are read from, and the one the tier weighs."""
+    _, text, weighed = read_texts(question, answer, context)  # type: ignore[arg-type]
+    return text, weighed
 
 
 def moved_by(
-    items: list[tuple[object, str]], graded: list[tuple[str, int]], reads: list[str], sentence: str, where: str, context: OfflineContext
+    items: list[tuple[object, str]], graded: list[tuple[str, int]], reads: list[tuple[str, str]], sentence: str, where: str, context: OfflineContext
 ) -> tuple[int, int, int]:
     """Of ``items`` with ``sentence`` added (``where``: append or prepend): tiers moved, scores moved, answers read anew.
     ``graded`` and ``reads`` are each item's grade and ``read_text``, taken once for every sentence tried."""

@@ -1,4 +1,4 @@
-"""The aside model: how likely a sentence is an aside told around an answer rather than part of it (offline-v15; v16).
+"""The aside model: how likely a sentence is an aside told around an answer rather than part of it (offline-v15; v16, v17).
 
 "The scale in the office gym was off by about 3 kilos and nobody ever fixed it" carries a word of a question on
 scaling ("scale") beside a signal the grader weighs ("nobody ever"), so the word rules of ``substance.py`` keep it,
@@ -9,6 +9,14 @@ aside. It was fitted on asides written by helpers who saw only the questions (ev
 and, since offline-v16, the 1,086 of ``irrelevant_fit.txt``, written for fitting only) against the sentences of the
 labelled answers and exemplars not used to measure asides. A sentence tied to its question by fewer than three of its
 words is left out when that probability is ``ASIDE`` or more.
+
+Two readings use it (offline-v17). What the tool *says* about an answer (its claims, its quotes) is read from the
+answer without only the sentences the model is ``ASIDE`` sure of, so no claim is made of an answer cut by a doubt
+("no word on rollback" when the sentence on rollback was merely doubted). What the *tier* weighs is read without those it finds more likely asides than not (``LIKELY``): a long story
+about a cabin in the Lake District, at 0.7, no longer moves a grade, and is still there for the claims to see. A
+sentence tied by three or more words of the question's material, none of them a word outside everyday English, is
+vetoed the same way (v17): "the building is checking the fire doors" is tied to a question on checks and builds by
+everyday words alone.
 
 Inference is the sparse dot product of ``lexical.py``: neither scikit-learn nor numpy is needed. A missing or broken
 model file leaves the word rules alone (offline-v14's cut), never an error.
@@ -26,6 +34,7 @@ from mock_interviewer.offline.lexical import tfidf
 
 MODEL_FILE = Path(__file__).with_name("asides.json")
 ASIDE = 0.85  # the probability from which a sentence tied by fewer than three words is an aside (offline-v15)
+LIKELY = 0.5  # the probability from which a sentence is more likely an aside than not: not weighed for the tier (v17)
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,7 @@ def aside_model() -> AsideModel | None:
         return None
 
 
-def is_aside(sentence: str) -> bool:
-    """Whether the aside model is at least ``ASIDE`` sure that ``sentence`` is an aside."""
+def is_aside(sentence: str, threshold: float = ASIDE) -> bool:
+    """Whether the aside model is at least ``threshold`` sure that ``sentence`` is an aside (never without a model)."""
     model = aside_model()
-    return model is not None and model.probability(sentence) >= ASIDE
+    return model is not None and model.probability(sentence) >= threshold

@@ -34,6 +34,7 @@ from pathlib import Path
 from mock_interviewer.bank import Question
 from mock_interviewer.grade_model import tier_for_score
 from mock_interviewer.injection import strip_injection
+from mock_interviewer.offline.asides import LIKELY
 from mock_interviewer.offline.context import OfflineContext
 from mock_interviewer.offline.coverage import PointCoverage, coverage
 from mock_interviewer.offline.evidence import Findings, as_said_in_whole, read_exchange, says_rubric_phrase
@@ -197,23 +198,36 @@ def decide(found: Features, probs: dict[str, float], findings: Findings, topic_w
 class Reading:
     """What the grader reads from an answer before weighing it: the text it grades, its features and findings."""
 
-    text: str  # the answer with injected instructions and sentences without substance removed
+    text: str  # the answer with injected instructions and sentences without substance removed: what claims are read from
     features: Features
     findings: Findings
     topic_words: int  # the less common words the answer shares with its key points
+    weighed: str  # ``text`` without what is more likely an aside than not: what the tier weighs (offline-v17)
 
 
-def read_texts(question: Question, answer: str, context: OfflineContext) -> tuple[str, str]:
-    """The answer without injected instructions, and of that the sentences with substance: what the grader reads."""
+def read_texts(question: Question, answer: str, context: OfflineContext) -> tuple[str, str, str]:
+    """The answer without injected instructions; of that the sentences with substance, what claims are read from; and
+    of those the sentences the tier weighs (``Reading``)."""
     context.include(question)
     whole = strip_injection(answer) or answer
-    return whole, substantive(whole, context.material(question), context.corpus, partial(says_rubric_phrase, question))
+    own, says = context.material(question), partial(says_rubric_phrase, question)
+    text = substantive(whole, own, context.corpus, says)
+    weighed = substantive(whole, own, context.corpus, says, LIKELY)
+    # where nothing is left at ``LIKELY``, the answer is read whole (``substantive``): the tier weighs ``text``
+    return whole, text, text if weighed == whole else weighed
 
 
 def read(question: Question, answer: str, context: OfflineContext) -> Reading:
-    """The features and findings of ``answer``; injected instructions and sentences without substance are removed first."""
-    whole, text = read_texts(question, answer, context)
+    """The features and findings of ``answer``; injected instructions and sentences without substance are removed first.
+
+    The tier's features are read from the answer without what is more likely an aside than not (``LIKELY``), so a long
+    story the aside model doubts moves no grade; the key points found, the findings and so every claim are read from
+    the answer without only what it is sure of (``ASIDE``), so nothing the candidate said is denied on a doubt.
+    """
+    whole, text, weighed = read_texts(question, answer, context)
     found = features(question, text, context)
+    if weighed != text:
+        found = replace(features(question, weighed, context), points=found.points)
     findings = read_exchange(question, text, found.points)
     found = replace(found, values={**found.values, **evidence_values(findings, len(question.key_points))})
     if text != whole and (findings.missing or not findings.first_person):
@@ -222,7 +236,7 @@ def read(question: Question, answer: str, context: OfflineContext) -> Reading:
         findings = as_said_in_whole(findings, read_exchange(question, whole, coverage(question, whole, context.corpus)))
     corpus = context.corpus
     rare = [w for w in findings.vocabulary if corpus.df.get(stem(w), 0) <= COMMON * corpus.documents]
-    return Reading(text, found, findings, len(rare))
+    return Reading(text, found, findings, len(rare), weighed)
 
 
 def assess(question: Question, answer: str, context: OfflineContext) -> Assessment:
@@ -230,7 +244,7 @@ def assess(question: Question, answer: str, context: OfflineContext) -> Assessme
     reading = read(question, answer, context)
     found, findings = reading.features, reading.findings
     model, lexicon = fitted().model, fitted().lexicon
-    values = {**found.values, **lexicon.features(lexicon.vector(reading.text))}
+    values = {**found.values, **lexicon.features(lexicon.vector(reading.weighed))}
     probs = probabilities(values, model)
     contributions = {name: model.push(name, values[name], "great", "poor") for name in model.weights}
     stance = {name: model.push(name, values[name], "poor", "mediocre") for name in model.weights}

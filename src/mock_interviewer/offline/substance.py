@@ -21,9 +21,10 @@ A sentence carries substance when it has any of:
   negation, a time of day ("the 7:12 train": offline-v11); a certainty or a headcount only beside a
   word of the question's own (not everyday) material.
 
-Unless it has three words of the question's material, a sentence the aside model (``asides.py``, offline-v15, refitted in v16) is at
-least 85% sure is an aside ("the scale in the office gym was off by about 3 kilos and nobody ever fixed it") carries
-none, whatever else it has.
+Unless it has three words of the question's material, one of them no everyday word, a sentence the aside model
+(``asides.py``, offline-v15, refitted in v16) is at least 85% sure is an aside ("the scale in the office gym was off by
+about 3 kilos and nobody ever fixed it") carries none, whatever else it has; the tier is weighed without those it is
+at least 50% sure of (offline-v17, ``grading.read``).
 
 A stem of one or two letters ties nothing (offline-v11): "awful" folds into "aw", the stem of "AWS".
 
@@ -40,8 +41,11 @@ text's writer starts sentences counts too (offline-v14): where most of its sente
 writes "i", a capitalised "I" starts another sentence whatever word comes before it ("...worth telling me I was
 commuting"); where most start with a capital, a capitalised word after a lower-case one in a piece that starts in
 lower case does ("...a putter in the corner Diagnose before fixing."), held back as above, and the capitalised
-sentence so found is split as that writer's, only before a lower-case "i". A sentence so
-split off is kept when it says one of the question's authored evidence phrases, even without substance:
+sentence so found is split as that writer's, only before a lower-case "i". In both, a capitalised word other than
+"I" is held back after a conjunction, an article or a preposition ("in the Authorization header", "Node and
+Postgres", "from Reading"), not after a pronoun or a verb (offline-v17: "...if you hear a loud bang that is just them
+Let both sides make their case", "...it's worth telling me Honestly, I never expected..."). A sentence so split off
+is kept when it says one of the question's authored evidence phrases, even without substance:
 the boundary was guessed, and "...i keep it simple and treat everyone exactly the same" is a red flag. What is
 cut is exactly the sentence and the space after it (or before it, at the end), so an answer none of
 whose sentences is cut is read exactly as written; an answer in which nothing carries substance is
@@ -58,7 +62,7 @@ from pathlib import Path
 from typing import Literal
 
 from mock_interviewer.bank import Question
-from mock_interviewer.offline.asides import is_aside
+from mock_interviewer.offline.asides import ASIDE, is_aside
 from mock_interviewer.offline.coverage import Corpus
 from mock_interviewer.offline.signals import ACRONYM, CLOCK, carries_detail, carries_named, carries_stance
 from mock_interviewer.textmatch import content_words, plain_stem, stem, stem_set
@@ -113,6 +117,17 @@ CONTINUES = frozenset(
         "think", "thought", "guess", "mean", "said", "say", "says", "tell", "told", "ask", "asked", "know", "knew",
         "feel", "felt", "hope", "wish", "let", "make", "made", "means", "meant", "thinks", "knows", "feels", "hopes",
         "wishes", "asks", "tells", "guessed", "lets", "makes",
+    ]
+)
+# Of ``CONTINUES``, the words after which a capitalised word is a name ("the Accept header", "Node and Postgres",
+# "from Reading"); after the others ("...that is just them Let both sides..."), in a piece that starts in lower case,
+# it starts another sentence (offline-v17)
+NAMES_AFTER = frozenset(
+    [
+        "a", "an", "the", "this", "that", "these", "those", "my", "our", "your", "their", "its", "his", "her", "and",
+        "or", "nor", "but", "per", "via", "without", "within", "across", "against", "around", "during", "toward",
+        "towards", "upon", "to", "of", "in", "on", "at", "for", "with", "from", "by", "about", "into", "onto", "over",
+        "under", "through", "between", "like", "than", "as",
     ]
 )
 _BREAK = re.compile(
@@ -176,6 +191,7 @@ def _run_on(text: str, start: int, end: int, style: Style = "mixed") -> list[tup
     if len(piece.split()) < RUN_ON or _INNER_STOP.search(piece):
         return [(start, end)]
     foreign: set[int] = set()  # starts of words this text's writer would not write mid-sentence: nothing holds them back
+    unnamed: set[int] = set()  # starts of capitalised words (not "I") held back only where a name would follow
     capital_at: set[int] = set()  # starts of a capitaliser's sentence in a piece that starts in lower case
     capitalised = False  # whether the sentence being built is such a one: split only before a lower-case "i"
     if piece[:1].islower():
@@ -184,9 +200,11 @@ def _run_on(text: str, start: int, end: int, style: Style = "mixed") -> list[tup
             capitals += list(_CAPITAL_I.finditer(piece))
         if style == "lower":  # "...worth telling me I was commuting...": a capitalised "I" is someone else's (a name may
             foreign = {m.start() for m in capitals if _CAPITAL_I.match(piece, m.start())}  # be capitalised: "from Reading")
+            unnamed = {m.start() for m in capitals} - foreign  # "...worth telling me Honestly, I never expected..." (v17)
         elif style == "capitals":  # "...kept a putter in the corner Diagnose before fixing.": so is a capitalised word
             capitals += list(_CAPITAL_START.finditer(piece))  # after a lower-case one, in a writer's uncapitalised piece
             capital_at = {m.start() for m in capitals}  # the capitalised sentence that follows is that writer's (below)
+            unnamed = {m.start() for m in _CAPITAL_START.finditer(piece) if m.group(1) not in _I_FORMS}
         starts = sorted({m.start() for m in (*_LOWER_START.finditer(piece), *capitals)})
     else:  # a writer who capitalises does not write "i": one that does is someone else's sentence run on
         starts = [m.start() for m in _LOWER_I.finditer(piece)]
@@ -203,7 +221,8 @@ def _run_on(text: str, start: int, end: int, style: Style = "mixed") -> list[tup
         if before - first < SENTENCE or len(spans) - before < SENTENCE:
             continue
         if at not in foreign:
-            if last.lower().strip("'’\"") in CONTINUES:
+            word = last.lower().strip("'’\"")
+            if word in CONTINUES and (at not in unnamed or word in NAMES_AFTER):
                 continue
             opened = piece[firsts[max(before - OPENED_WITHIN, 0)] : at]
             if _OPENED.search(" ".join(opened.split())):  # "when something is slow i ssh in": its main clause
@@ -237,8 +256,9 @@ def _unsaid(piece: str) -> str:
     return ACRONYM.sub(lambda m: " " if m.group(0).lower() in EVERYDAY_ACRONYMS else m.group(0), text)
 
 
-def has_substance(piece: str, own: frozenset[str], corpus: Corpus) -> bool:
-    """Whether ``piece`` carries substance for the question whose ``material`` is ``own`` (the rules above).
+def has_substance(piece: str, own: frozenset[str], corpus: Corpus, aside: float = ASIDE) -> bool:
+    """Whether ``piece`` carries substance for the question whose ``material`` is ``own`` (the rules above); ``aside``
+    is the aside model's probability from which a sentence the rules leave to it is an aside.
 
     Earlier cuts (offline-v7 to v10) are re-run from their commits, not from switches here.
     """
@@ -247,10 +267,12 @@ def has_substance(piece: str, own: frozenset[str], corpus: Corpus) -> bool:
     words = [s for s in stem_set(piece) if s in own and s not in UNITS and len(s) > 2]
     topical = _topical(piece, words)
     if len(words) >= TIED:
-        return True
+        # three everyday words ("the building is checking the fire doors": build, check, door) tie an aside as often
+        # as an answer: the aside model is asked of such a sentence too (offline-v17)
+        return bool(topical) or not is_aside(piece, aside)
     # what else ties it is vetoed by the aside model: the office, the commute, the family, however it touches the
     # question's words (offline-v15); asked only of a sentence the word rules keep
-    return _tied_by_less(piece, words, topical, corpus) and not is_aside(piece)
+    return _tied_by_less(piece, words, topical, corpus) and not is_aside(piece, aside)
 
 
 def _tied_by_less(piece: str, words: list[str], topical: list[str], corpus: Corpus) -> bool:
@@ -266,12 +288,16 @@ def _tied_by_less(piece: str, words: list[str], topical: list[str], corpus: Corp
     return carries_named(text)
 
 
-def substantive(text: str, own: frozenset[str], corpus: Corpus, says_rubric: Callable[[str], bool] | None = None) -> str:
-    """``text`` without its sentences that carry no substance (``own``: the question's ``material``).
+def substantive(
+    text: str, own: frozenset[str], corpus: Corpus, says_rubric: Callable[[str], bool] | None = None, aside: float = ASIDE
+) -> str:
+    """``text`` without its sentences that carry no substance (``own``: the question's ``material``; ``aside``: as in
+    ``has_substance``).
 
     A sentence split off a run-on (a boundary guessed, not written) is also kept when ``says_rubric`` finds one of the
     question's authored evidence phrases in it: "...so i keep it simple and treat everyone exactly the same" is a red
-    flag said in everyday words, which the words alone would not tie to the question.
+    flag said in everyday words, which the words alone would not tie to the question. So is a sentence that only an
+    ``aside`` below ``ASIDE`` would cut.
     """
     written = _written(text)
     spans = _split(text, written)
@@ -279,9 +305,14 @@ def substantive(text: str, own: frozenset[str], corpus: Corpus, says_rubric: Cal
 
     def kept_piece(span: tuple[int, int]) -> bool:
         piece = text[span[0] : span[1]]
-        if has_substance(piece, own, corpus):
+        if has_substance(piece, own, corpus, aside):
             return True
-        return span not in as_written and says_rubric is not None and says_rubric(piece)
+        if says_rubric is None:
+            return False
+        # a sentence that says one of the question's evidence phrases is the answer's, however likely an aside it reads
+        # to a reading in doubt ("I told her it was just banter", at 0.71; offline-v17)
+        doubted = aside < ASIDE and has_substance(piece, own, corpus)
+        return (span not in as_written or doubted) and says_rubric(piece)
 
     keep = [kept_piece(span) for span in spans]
     kept = [n for n, k in enumerate(keep) if k]  # indices into ``spans``: each kept piece's next is found in place
