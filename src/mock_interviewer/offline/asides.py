@@ -12,11 +12,12 @@ words is left out when that probability is ``ASIDE`` or more.
 
 Two readings use it (offline-v17). What the tool *says* about an answer (its claims, its quotes) is read from the
 answer without only the sentences the model is ``ASIDE`` sure of, so no claim is made of an answer cut by a doubt
-("no word on rollback" when the sentence on rollback was merely doubted). What the *tier* weighs is read without those it finds more likely asides than not (``LIKELY``): a long story
-about a cabin in the Lake District, at 0.7, no longer moves a grade, and is still there for the claims to see. A
-sentence tied by three or more words of the question's material, none of them a word outside everyday English, is
-vetoed the same way (v17): "the building is checking the fire doors" is tied to a question on checks and builds by
-everyday words alone.
+("no word on rollback" when the sentence on rollback was merely doubted). What the *tier* weighs is read without those it finds more likely asides than not (``LIKELY``): "Honestly, I
+never expected the conference hotel in Berlin to have a rooftop pool, but nobody used it because it rained all
+week", at 0.66, no longer moves a grade, and is still there for the claims to see. A sentence tied by three or more
+words of the question's material, none of them a word outside everyday English, is vetoed the same way (v17): "our
+building manager keeps changing the door codes" is tied to a question on engineering quality by everyday words
+alone.
 
 Inference is the sparse dot product of ``lexical.py``: neither scikit-learn nor numpy is needed. A missing or broken
 model file leaves the word rules alone (offline-v14's cut), never an error.
