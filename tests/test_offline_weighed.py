@@ -144,3 +144,31 @@ def test_a_sentence_run_on_in_another_hand_is_split_before_a_capitalised_word_af
 )
 def test_a_capitalised_name_after_an_article_a_preposition_or_a_conjunction_is_not_a_sentence_start(answer: str) -> None:
     assert not any(answer[a:b].startswith(("Authorization", "Postgres", "Reading")) for a, b in pieces(answer))
+
+
+VAN = "My uncle's old van had no reverse gear, so every trip to the tip ended in a three-point turn in somebody's driveway."
+
+
+def test_a_sentence_the_model_is_sure_of_is_not_weighed_whatever_words_tie_it(bank: Bank, context: OfflineContext) -> None:
+    """offline-v18: "reverse" is a word of a question on migrations (reversible changes) and no everyday word, so VAN is
+    tied by three words, one of them the question's own, and kept for what the tool says; the tier does not weigh a
+    sentence the model is 85% sure of, whatever ties it. Its own sentence on the point is weighed."""
+    own = context.material(bank.get("technical-10"))
+    model = aside_model()
+    assert model is not None and model.probability(VAN) >= ASIDE
+    assert has_substance(VAN, own, context.corpus)
+    assert not has_substance(VAN, own, context.corpus, LIKELY)
+    said = "We made the migration reversible: the old column stayed until the new one had run clean for a week."
+    assert has_substance(said, own, context.corpus, LIKELY)
+    reading = read(bank.get("technical-10"), f"{said} {VAN}", context)
+    assert (reading.text, reading.weighed) == (f"{said} {VAN}", said)
+
+
+def test_a_writer_whose_sentences_all_start_with_a_capital_but_the_first_is_a_capitaliser() -> None:
+    """offline-v18: an aside run into a two-sentence answer's first sentence left one capitalised start of two, and
+    the answer was not read as a capitaliser's; all but the first now is."""
+    answer = "sorry the wifi keeps dropping out on my side Postmortems were blameless and tracked to closure. Each one ended with two owners and a date."
+    assert [answer[a:b] for a, b in pieces(answer)][:2] == [
+        "sorry the wifi keeps dropping out on my side",
+        "Postmortems were blameless and tracked to closure.",
+    ]

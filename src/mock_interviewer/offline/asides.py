@@ -1,4 +1,4 @@
-"""The aside model: how likely a sentence is an aside told around an answer rather than part of it (offline-v15; v16, v17).
+"""The aside model: how likely a sentence is an aside told around an answer rather than part of it (offline-v15; v16 to v18).
 
 "The scale in the office gym was off by about 3 kilos and nobody ever fixed it" carries a word of a question on
 scaling ("scale") beside a signal the grader weighs ("nobody ever"), so the word rules of ``substance.py`` keep it,
@@ -17,7 +17,8 @@ never expected the conference hotel in Berlin to have a rooftop pool, but nobody
 week", at 0.66, no longer moves a grade, and is still there for the claims to see. A sentence tied by three or more
 words of the question's material, none of them a word outside everyday English, is vetoed the same way (v17): "our
 building manager keeps changing the door codes" is tied to a question on engineering quality by everyday words
-alone.
+alone. Nor does the tier weigh a sentence the model is ``ASIDE`` sure of, whatever words tie it (v18: "reverse", a word
+of a question on reversible migrations, in "my uncle's old van had no reverse gear").
 
 Inference is the sparse dot product of ``lexical.py``: neither scikit-learn nor numpy is needed. A missing or broken
 model file leaves the word rules alone (offline-v14's cut), never an error.

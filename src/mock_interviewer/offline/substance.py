@@ -24,7 +24,7 @@ A sentence carries substance when it has any of:
 Unless it has three words of the question's material, one of them no everyday word, a sentence the aside model
 (``asides.py``, offline-v15, refitted in v16) is at least 85% sure is an aside ("the scale in the office gym was off by
 about 3 kilos and nobody ever fixed it") carries none, whatever else it has; the tier is weighed without those it is
-at least 50% sure of (offline-v17, ``grading.read``).
+at least 50% sure of (offline-v17, ``grading.read``), and without those it is 85% sure of whatever ties them (v18).
 
 A stem of one or two letters ties nothing (offline-v11): "awful" folds into "aw", the stem of "AWS".
 
@@ -39,7 +39,7 @@ lower-case "i", which a writer who capitalises does not write. Not within a clau
 "because", ... ("when something is slow i ssh in"), and each side has three words or more. How the whole
 text's writer starts sentences counts too (offline-v14): where most of its sentences start in lower case and it
 writes "i", a capitalised "I" starts another sentence whatever word comes before it ("...worth telling me I was
-commuting"); where most start with a capital, a capitalised word after a lower-case one in a piece that starts in
+commuting"); where most start with a capital (or all but the first: offline-v18), a capitalised word after a lower-case one in a piece that starts in
 lower case does ("...a putter in the corner Diagnose before fixing."), held back as above, and the capitalised
 sentence so found is split as that writer's, only before a lower-case "i". In both, a capitalised word other than
 "I" is held back after a conjunction, an article or a preposition ("in the Authorization header", "Node and
@@ -163,9 +163,12 @@ def _split(text: str, written: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _style(text: str, written: list[tuple[int, int]]) -> Style:
     """How the writer of ``text`` starts sentences: "capitals" where most of its sentences as written (two or more)
-    start with a capital; else "lower" where it writes "i" in lower case; else "mixed" (offline-v14)."""
+    start with a capital, or all but the first (offline-v18: "sorry the wifi keeps dropping out on my side Postmortems
+    were blameless. Each one..."); else "lower" where it writes "i" in lower case; else "mixed" (offline-v14)."""
     starts = [m.group(0) for a, b in written if (m := _LETTER.search(text, a, b))]
     if len(starts) >= 2 and sum(c.isupper() for c in starts) * 2 > len(starts):
+        return "capitals"
+    if len(starts) >= 2 and all(c.isupper() for c in starts[1:]):  # the first in lower case: an aside run into it (v18)
         return "capitals"
     return "lower" if _WRITES_LOWER_I.search(text) else "mixed"
 
@@ -268,7 +271,11 @@ def has_substance(piece: str, own: frozenset[str], corpus: Corpus, aside: float 
     topical = _topical(piece, words)
     if len(words) >= TIED:
         # three everyday words ("the building is checking the fire doors": build, check, door) tie an aside as often
-        # as an answer: the aside model is asked of such a sentence too (offline-v17)
+        # as an answer: the aside model is asked of such a sentence too (offline-v17); and the tier does not weigh what
+        # it is sure of, whatever ties it (offline-v18: "reverse" is a word of a question on reversible migrations, and
+        # of "my uncle's old van had no reverse gear")
+        if aside < ASIDE and is_aside(piece):
+            return False
         return bool(topical) or not is_aside(piece, aside)
     # what else ties it is vetoed by the aside model: the office, the commute, the family, however it touches the
     # question's words (offline-v15); asked only of a sentence the word rules keep
