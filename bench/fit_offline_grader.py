@@ -92,7 +92,7 @@ class Row:
     weight: float
     text: str  # what the tier weighs of the answer (``Reading.weighed``: injected instructions and asides removed)
     found: Features
-    findings: Findings
+    findings: Findings  # the findings the tier's guards read (``Reading.weighed_findings``)
     topic_words: int
     note: str = ""
     style: str = ""  # the audit sets' writing style
@@ -113,7 +113,7 @@ def load_rows() -> list[Row]:
             seen = read(question, item["answer"], context)
             rows.append(
                 Row(path.name, f"{path.name}:{n}", question.id, RANK[item["label"]], 1.0, seen.weighed, seen.features,
-                    seen.findings, seen.topic_words, item.get("note", ""), item.get("style", ""),
+                    seen.weighed_findings, seen.topic_words, item.get("note", ""), item.get("style", ""),
                     item.get("writer", path.name))
             )
     for question in bank:
@@ -121,7 +121,7 @@ def load_rows() -> list[Row]:
             seen = read(question, question.exemplars.get(tier), context)
             rows.append(
                 Row("exemplars", f"{question.id} {tier}", question.id, RANK[tier], EXEMPLAR_WEIGHT, seen.weighed,
-                    seen.features, seen.findings, seen.topic_words, writer="exemplars")
+                    seen.features, seen.weighed_findings, seen.topic_words, writer="exemplars")
             )
     return rows
 

@@ -172,3 +172,28 @@ def test_a_writer_whose_sentences_all_start_with_a_capital_but_the_first_is_a_ca
         "sorry the wifi keeps dropping out on my side",
         "Postmortems were blameless and tracked to closure.",
     ]
+
+
+def test_an_aside_the_claims_read_moves_no_grade_by_its_length_either(bank: Bank, context: OfflineContext) -> None:
+    """offline-v18 left KITCHEN out of the tier's features but counted it in the length and the reasons its guards and
+    evidence features read, and hold-out F's mediocre answer on missed deadlines went to 4/5; v19 reads those from
+    the weighed text too. The claims still read KITCHEN (0.73), and the answer's own grade stands."""
+    kitchen = "We spent the weekend repainting the kitchen, and honestly the new colour is much better than the old one."
+    question = bank.get("director-15")
+    answer = _line("audit_holdout_f.jsonl", 78)
+    reading = read(question, f"{answer} {kitchen}", context)
+    assert kitchen in reading.text and reading.weighed == answer
+    assert reading.weighed_findings.word_count == read(question, answer, context).findings.word_count
+    assert reading.findings.word_count > reading.weighed_findings.word_count
+    alone = _grade(bank, "director-15", answer)
+    assert alone == ("mediocre", 3)
+    assert _grade(bank, "director-15", f"{answer} {kitchen}") == _grade(bank, "director-15", f"{kitchen} {answer}") == alone
+
+
+def test_a_capitalised_word_after_her_starts_another_sentence(bank: Bank, context: OfflineContext) -> None:
+    """offline-v19: "her" is as often the object as the possessive, so it no longer holds a capitaliser's sentence back."""
+    answer = "my sister just passed her driving test and i am so proud of her Newsletters and conference talks, mostly. Then a small spike to try it."
+    assert [answer[a:b] for a, b in pieces(answer)][:2] == [
+        "my sister just passed her driving test and i am so proud of her",
+        "Newsletters and conference talks, mostly.",
+    ]

@@ -1,4 +1,4 @@
-"""The aside model: how likely a sentence is an aside told around an answer rather than part of it (offline-v15; v16 to v18).
+"""The aside model: how likely a sentence is an aside told around an answer rather than part of it (offline-v15; v16 to v19).
 
 "The scale in the office gym was off by about 3 kilos and nobody ever fixed it" carries a word of a question on
 scaling ("scale") beside a signal the grader weighs ("nobody ever"), so the word rules of ``substance.py`` keep it,
@@ -18,7 +18,8 @@ week", at 0.66, no longer moves a grade, and is still there for the claims to se
 words of the question's material, none of them a word outside everyday English, is vetoed the same way (v17): "our
 building manager keeps changing the door codes" is tied to a question on engineering quality by everyday words
 alone. Nor does the tier weigh a sentence the model is ``ASIDE`` sure of, whatever words tie it (v18: "reverse", a word
-of a question on reversible migrations, in "my uncle's old van had no reverse gear").
+of a question on reversible migrations, in "my uncle's old van had no reverse gear"), nor count what it does not
+weigh in the length and the reasons its guards read (v19).
 
 Inference is the sparse dot product of ``lexical.py``: neither scikit-learn nor numpy is needed. A missing or broken
 model file leaves the word rules alone (offline-v14's cut), never an error.

@@ -199,10 +199,11 @@ class Reading:
     """What the grader reads from an answer before weighing it: the text it grades, its features and findings."""
 
     text: str  # the answer with injected instructions and sentences without substance removed: what claims are read from
-    features: Features
-    findings: Findings
-    topic_words: int  # the less common words the answer shares with its key points
+    features: Features  # what the tier weighs, read from ``weighed``; its key points are those found in ``text``
+    findings: Findings  # what the claims say, read from ``text``
+    topic_words: int  # the less common words ``weighed`` shares with the key points
     weighed: str  # ``text`` without what is more likely an aside than not: what the tier weighs (offline-v17)
+    weighed_findings: Findings  # the findings of ``weighed``, which the tier's guards read (offline-v19)
 
 
 def read_texts(question: Question, answer: str, context: OfflineContext) -> tuple[str, str, str]:
@@ -220,23 +221,26 @@ def read_texts(question: Question, answer: str, context: OfflineContext) -> tupl
 def read(question: Question, answer: str, context: OfflineContext) -> Reading:
     """The features and findings of ``answer``; injected instructions and sentences without substance are removed first.
 
-    The tier's features are read from the answer without what is more likely an aside than not (``LIKELY``), so a long
-    story the aside model doubts moves no grade; the key points found, the findings and so every claim are read from
-    the answer without only what it is sure of (``ASIDE``), so nothing the candidate said is denied on a doubt.
+    The tier's features and the findings its guards read are read from the answer without what is more likely an
+    aside than not (``LIKELY``), so a long story the aside model doubts moves no grade, not even by its length
+    (offline-v19); the key points found, the findings and so every claim are read from the answer without only what
+    it is sure of (``ASIDE``), so nothing the candidate said is denied on a doubt.
     """
     whole, text, weighed = read_texts(question, answer, context)
     found = features(question, text, context)
+    findings = weighed_findings = read_exchange(question, text, found.points)
     if weighed != text:
-        found = replace(features(question, weighed, context), points=found.points)
-    findings = read_exchange(question, text, found.points)
-    found = replace(found, values={**found.values, **evidence_values(findings, len(question.key_points))})
+        weighed_found = features(question, weighed, context)
+        weighed_findings = read_exchange(question, weighed, weighed_found.points)
+        found = replace(weighed_found, points=found.points)
+    found = replace(found, values={**found.values, **evidence_values(weighed_findings, len(question.key_points))})
     if text != whole and (findings.missing or not findings.first_person):
         # what the claims say of the whole answer (a point missing, no "I") is checked on the whole answer; read again
         # only where the cut could have changed it
         findings = as_said_in_whole(findings, read_exchange(question, whole, coverage(question, whole, context.corpus)))
     corpus = context.corpus
-    rare = [w for w in findings.vocabulary if corpus.df.get(stem(w), 0) <= COMMON * corpus.documents]
-    return Reading(text, found, findings, len(rare), weighed)
+    rare = [w for w in weighed_findings.vocabulary if corpus.df.get(stem(w), 0) <= COMMON * corpus.documents]
+    return Reading(text, found, findings, len(rare), weighed, weighed_findings)
 
 
 def assess(question: Question, answer: str, context: OfflineContext) -> Assessment:
@@ -253,5 +257,5 @@ def assess(question: Question, answer: str, context: OfflineContext) -> Assessme
         # The answer is one of the exemplars: by definition it sits at that exemplar's anchor.
         score, rule = {"poor": 1, "mediocre": 3, "great": 5}[found.self_tier], "exemplar"
     else:
-        score, rule = decide(found, probs, findings, reading.topic_words)
+        score, rule = decide(found, probs, reading.weighed_findings, reading.topic_words)
     return Assessment(question, found, probs, contributions, score, rule, findings, stance)

@@ -121,10 +121,11 @@ CONTINUES = frozenset(
 )
 # Of ``CONTINUES``, the words after which a capitalised word is a name ("the Accept header", "Node and Postgres",
 # "from Reading"); after the others ("...that is just them Let both sides..."), in a piece that starts in lower case,
-# it starts another sentence (offline-v17)
+# it starts another sentence (offline-v17). Not "her", as often the object ("...proud of her Newsletters, a couple of
+# podcasts": offline-v19) as the possessive.
 NAMES_AFTER = frozenset(
     [
-        "a", "an", "the", "this", "that", "these", "those", "my", "our", "your", "their", "its", "his", "her", "and",
+        "a", "an", "the", "this", "that", "these", "those", "my", "our", "your", "their", "its", "his", "and",
         "or", "nor", "but", "per", "via", "without", "within", "across", "against", "around", "during", "toward",
         "towards", "upon", "to", "of", "in", "on", "at", "for", "with", "from", "by", "about", "into", "onto", "over",
         "under", "through", "between", "like", "than", "as",
