@@ -197,3 +197,15 @@ def test_a_capitalised_word_after_her_starts_another_sentence(bank: Bank, contex
         "my sister just passed her driving test and i am so proud of her",
         "Newsletters and conference talks, mostly.",
     ]
+
+
+def test_a_function_word_is_no_topic(bank: Bank, context: OfflineContext) -> None:
+    """offline-v20: "whoever" is a word of six questions' material and not in the everyday list, so it made a sentence
+    tied by three words topical, and the model was never asked about it. A function word is no topic."""
+    printer = "The printer on the side wall has not worked all week, so whoever needs it waits for the one upstairs."
+    own = context.material(bank.get("director-13"))
+    assert "whoever" in own
+    model = aside_model()
+    assert model is not None and LIKELY <= model.probability(printer) < ASIDE
+    assert has_substance(printer, own, context.corpus)  # kept for what the tool says
+    assert not has_substance(printer, own, context.corpus, LIKELY)  # not weighed

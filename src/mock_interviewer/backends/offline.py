@@ -14,8 +14,8 @@ from pydantic import BaseModel
 from mock_interviewer.backends.base import ModelReply, ModelRequest, ReplyStream, Task
 from mock_interviewer.offline.context import OfflineContext
 
-MODEL = "offline-v19"  # the grader version: v11's tier model (model.json) and reading (v10's cut; a time of day, like ownership and hedges, only beside the question's words; a decade is no number; two-letter stems tie nothing), an aside model (v15; v16 refitted it on 1,086 more asides, asides.json) that vetoes sentences tied by fewer than three words or by everyday words alone (v17), and whose likely asides the tier does not weigh (v17), nor what it is sure of whatever ties it (v18), not even by their length (v19), run-on pieces split where another sentence plainly starts (v13) or is written in another hand than the answer's (v14, v17 to v19), 374 misconceptions in rubric/ (v12; v11: 190), v8's ceiling, v4's evidence-backed claims, v5's guards, v6's gating
-TIER_MODEL = "offline-v11"  # the version model.json carries (offline-v12 changed the rubric and v13 to v19 the cut, not the fitted numbers)
+MODEL = "offline-v20"  # the grader version: v11's tier model (model.json) and reading (v10's cut; a time of day, like ownership and hedges, only beside the question's words; a decade is no number; two-letter stems tie nothing), an aside model (v15; v16 refitted it on 1,086 more asides, asides.json) that vetoes sentences tied by fewer than three words or by everyday and function words alone (v17, v20), and whose likely asides the tier does not weigh (v17), nor what it is sure of whatever ties it (v18), not even by their length (v19), run-on pieces split where another sentence plainly starts (v13) or is written in another hand than the answer's (v14, v17 to v19), 374 misconceptions in rubric/ (v12; v11: 190), v8's ceiling, v4's evidence-backed claims, v5's guards, v6's gating
+TIER_MODEL = "offline-v11"  # the version model.json carries (offline-v12 changed the rubric and v13 to v20 the cut, not the fitted numbers)
 
 
 class OfflineBackend:

@@ -249,8 +249,9 @@ def everyday() -> frozenset[str]:
 
 def _topical(piece: str, words: list[str]) -> list[str]:
     """Of ``words`` (the question's material in ``piece``), those written in ``piece`` as no everyday word: judged on
-    the word as written, not its folded stem ("partition" folds into "scale", an everyday word; "partition" is not)."""
-    plain = {stem(w) for w in content_words(piece) if plain_stem(w) not in everyday()}
+    the word as written, not its folded stem ("partition" folds into "scale", an everyday word; "partition" is not).
+    A function word is no topic either, listed among the everyday words or not ("whoever": offline-v20)."""
+    plain = {stem(w) for w in content_words(piece) if plain_stem(w) not in everyday() and w.lower() not in CONTINUES}
     return [s for s in words if s in plain]
 
 
