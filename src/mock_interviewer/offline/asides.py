@@ -61,7 +61,12 @@ def aside_model() -> AsideModel | None:
         return None
 
 
+def aside_probability(sentence: str) -> float:
+    """The aside model's probability that ``sentence`` is an aside; 0 without a model (an aside never)."""
+    model = aside_model()
+    return 0.0 if model is None else model.probability(sentence)
+
+
 def is_aside(sentence: str, threshold: float = ASIDE) -> bool:
     """Whether the aside model is at least ``threshold`` sure that ``sentence`` is an aside (never without a model)."""
-    model = aside_model()
-    return model is not None and model.probability(sentence) >= threshold
+    return aside_probability(sentence) >= threshold

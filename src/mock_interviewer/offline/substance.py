@@ -62,7 +62,7 @@ from pathlib import Path
 from typing import Literal
 
 from mock_interviewer.bank import Question
-from mock_interviewer.offline.asides import ASIDE, is_aside
+from mock_interviewer.offline.asides import ASIDE, aside_probability, is_aside
 from mock_interviewer.offline.coverage import Corpus
 from mock_interviewer.offline.signals import ACRONYM, CLOCK, carries_detail, carries_named, carries_stance
 from mock_interviewer.textmatch import content_words, plain_stem, stem, stem_set
@@ -206,9 +206,10 @@ def _run_on(text: str, start: int, end: int, style: Style = "mixed") -> list[tup
             foreign = {m.start() for m in capitals if _CAPITAL_I.match(piece, m.start())}  # be capitalised: "from Reading")
             unnamed = {m.start() for m in capitals} - foreign  # "...worth telling me Honestly, I never expected..." (v17)
         elif style == "capitals":  # "...kept a putter in the corner Diagnose before fixing.": so is a capitalised word
-            capitals += list(_CAPITAL_START.finditer(piece))  # after a lower-case one, in a writer's uncapitalised piece
+            capitalised_words = list(_CAPITAL_START.finditer(piece))  # after a lower-case one, in a writer's
+            capitals += capitalised_words  # uncapitalised piece
             capital_at = {m.start() for m in capitals}  # the capitalised sentence that follows is that writer's (below)
-            unnamed = {m.start() for m in _CAPITAL_START.finditer(piece) if m.group(1) not in _I_FORMS}
+            unnamed = {m.start() for m in capitalised_words if m.group(1) not in _I_FORMS}
         starts = sorted({m.start() for m in (*_LOWER_START.finditer(piece), *capitals)})
     else:  # a writer who capitalises does not write "i": one that does is someone else's sentence run on
         starts = [m.start() for m in _LOWER_I.finditer(piece)]
@@ -276,9 +277,10 @@ def has_substance(piece: str, own: frozenset[str], corpus: Corpus, aside: float 
         # as an answer: the aside model is asked of such a sentence too (offline-v17); and the tier does not weigh what
         # it is sure of, whatever ties it (offline-v18: "reverse" is a word of a question on reversible migrations, and
         # of "my uncle's old van had no reverse gear")
-        if aside < ASIDE and is_aside(piece):
+        probability = aside_probability(piece)  # asked once for both thresholds
+        if aside < ASIDE and probability >= ASIDE:
             return False
-        return bool(topical) or not is_aside(piece, aside)
+        return bool(topical) or probability < aside
     # what else ties it is vetoed by the aside model: the office, the commute, the family, however it touches the
     # question's words (offline-v15); asked only of a sentence the word rules keep
     return _tied_by_less(piece, words, topical, corpus) and not is_aside(piece, aside)
