@@ -50,6 +50,16 @@ the boundary was guessed, and "...i keep it simple and treat everyone exactly th
 cut is exactly the sentence and the space after it (or before it, at the end), so an answer none of
 whose sentences is cut is read exactly as written; an answer in which nothing carries substance is
 read whole (the guards for unrelated answers judge it).
+
+An aside typed in lower case with no stop, run into a lower-case answer ("the vending machine on the third floor has
+been giving out two bags of crisps for the price of one since monday and nobody has told facilities we have automated
+daily backups..."), has no boundary to split at: "since" holds "we" back, and the aside's own first word ("my", "the")
+starts no sentence the rules above see. So the edges of such a piece, if it carries substance as a whole, are read for
+one (offline-v21, ``_peeled``): six to sixty words at its start or its end that the aside model is ``ASIDE`` sure of,
+that say no word of the question's material as a topic, and after which another sentence may start, are a piece of
+their own, and are cut like any other. At the start the longest such edge is taken (the answer's first word of
+substance bounds it); at the end, the one where the words before the edge read least as an aside and the words after
+most, as an answer's last clause ("...so people see it's worth telling me") often says no word of substance either.
 """
 
 from __future__ import annotations
@@ -131,6 +141,33 @@ NAMES_AFTER = frozenset(
         "under", "through", "between", "like", "than", "as",
     ]
 )
+# An aside run into a lower-case answer with no stop at all ("the vending machine on the third floor has been giving out
+# two bags of crisps for the price of one since monday and nobody has told facilities we have automated daily
+# backups"): no boundary is written, so the run-on's edges are read for one (offline-v21). ``PEELED`` to ``PEELED_MOST``
+# words at the start or the end of a piece that starts in lower case are peeled off as an aside when the aside model is
+# ``ASIDE`` sure of them, they say no word of the question's material as a topic, and another sentence may start there.
+PEELED = 6  # words: the least an aside peeled off a run-on's edge has
+PEELED_MOST = 60  # words: the most (the longest asides are some forty)
+WINDOW = 8  # words: where several edges would do, the aside ends where the words before read most as an aside and the words
+# after least (the aside model is asked of this many on each side)
+PEELED_ANY_START = 8  # words: from this many, the aside at the start may be followed by any word ("...over and over for
+# giving feedback i try..."); a shorter one only by a capitalised word or one of ``STARTS``
+PEELED_ENDING = 10  # words: from this many, the aside at the start may end in one of ``ENDS_CLAUSE`` ("...hot cross buns
+# over and over")
+# Words that start an aside run into an answer, as the asides written for fitting start (irrelevant_fit.txt and the read
+# hold-outs: "the", "my", "i", "we", "our", "sorry", ...); "that", "it", "in" and "at" start as many clauses, so are left out
+STARTS = frozenset(
+    [
+        "the", "my", "i", "we", "our", "sorry", "so", "honestly", "this", "oh", "anyway", "anyways", "um", "uh", "there",
+        "apologies", "last", "funnily", "ah", "ok", "okay", "yeah", "excuse", "btw", "also", "actually", "apparently",
+        "yesterday", "someone", "everyone", "he", "she", "they", "you", "i'd", "i've", "i'm", "we've", "we're", "there's",
+        "theres", "random", "lol", "haha", "oops", "hey", "anyhow", "funny", "mum", "dad", "thanks",
+    ]
+)
+# Of ``CONTINUES``, the object pronouns, after which a sentence may end ("...so people see it's worth telling me")
+OBJECTS = frozenset(["me", "us", "him", "her", "them", "it", "you"])
+# Words that end a clause as often as they go on ("...the same four notes over and over")
+ENDS_CLAUSE = frozenset(["over", "around", "through", "on", "in", "off", "out", "up", "down", "about", "under", "again", "it"])
 _BREAK = re.compile(
     r"(?<=[.!?;])\s+|\s*\n\s*"
     r"|(?<=[a-z0-9,])\s+(?=(?:We|Our|My|The|It|They|This|That|There|Also|So|But|And|Then|When|After|In|On|At)\b)"
@@ -238,6 +275,78 @@ def _run_on(text: str, start: int, end: int, style: Style = "mixed") -> list[tup
     return out
 
 
+def _peeled(text: str, span: tuple[int, int], own: frozenset[str], corpus: Corpus, aside: float) -> list[tuple[int, int]]:
+    """The piece ``text[span]``, with an aside run into its start or its end peeled off as a piece of its own (offline-v21).
+
+    Only a piece that starts in lower case and has no stop inside; the aside is the longest edge of ``PEELED`` to
+    ``PEELED_MOST`` words that the aside model is ``ASIDE`` sure of, that says no word of the question's material
+    (``own``) as a topic, that has no capitalised word but "I" after its first (a capitaliser's answer goes on there:
+    "...over and over Diagnose before fixing."), and after which another sentence may start: the word before is no
+    ``CONTINUES`` word but an object pronoun, and no comma ends it; at the end, its first word is one of ``STARTS`` in
+    lower case; at the start, the answer's first word after it is capitalised or one of ``STARTS``, unless the aside
+    has ``PEELED_ANY_START`` words or more. Of the starts that qualify, the longest is peeled; of the ends, the one where
+    the ``WINDOW`` words after its boundary read most as an aside and the words before least. A piece without substance
+    as a whole is cut whole, unless a capitalised word follows the aside at its start.
+    """
+    start, end = span
+    piece = text[start:end]
+    if not piece[:1].islower() or _INNER_STOP.search(piece):
+        return [span]
+    words = [(m.start(), m.end()) for m in _WORD.finditer(piece)]
+    n = len(words)
+    if n < PEELED + SENTENCE:
+        return [span]
+    # a piece left out whole is split only where a capitaliser's answer goes on after the aside ("...over and over Soon,
+    # private, specific."): not within an aside ("...barking at the postman | for ten minutes and...")
+    whole = has_substance(piece, own, corpus, aside)
+    capitals = [i for i, (a, b) in enumerate(words) if i and piece[a].isupper() and piece[a:b].strip(",.") not in _I_FORMS]
+
+    def word(i: int) -> str:
+        return piece[words[i][0] : words[i][1]]
+
+    def ends_before(i: int, at_start: bool) -> bool:
+        """Whether a sentence may end before word ``i``, the other side's first (``at_start``: the aside is before)."""
+        last = word(i - 1)
+        if at_start and i >= PEELED_ENDING and last.lower() in ENDS_CLAUSE:
+            return True
+        if last.endswith(",") or last.lower().strip("'’\"") in CONTINUES - OBJECTS:
+            return False
+        first = word(i)
+        if not at_start:  # the aside's own first word: in lower case, as the piece it is run into
+            return first[:1].islower() and first.lower().strip(",'’\"") in STARTS
+        return i >= PEELED_ANY_START or first[:1].isupper() or first.lower().strip(",'’\"") in STARTS
+
+    def peels(part: str) -> bool:
+        tied = [s for s in stem_set(part) if s in own and s not in UNITS and len(s) > 2]
+        return not _topical(part, tied) and is_aside(part)
+
+    def turn(i: int) -> float:
+        """How much more an aside the ``WINDOW`` words after word ``i`` read than the ``WINDOW`` words before it."""
+        before = piece[words[max(i - WINDOW, 0)][0] : words[i - 1][1]]
+        after = piece[words[i][0] : words[min(i + WINDOW, n) - 1][1]]
+        return aside_probability(after) - aside_probability(before)
+
+    most = min(n - SENTENCE, PEELED_MOST, capitals[0] if capitals else n)
+    head = next(  # the longest: the answer's first word of substance bounds it
+        (
+            k
+            for k in range(most, PEELED - 1, -1)
+            if (whole or piece[words[k][0]].isupper()) and ends_before(k, True) and peels(piece[: words[k - 1][1]])
+        ),
+        0,
+    )
+    most = min(n - head - SENTENCE, PEELED_MOST, n - 1 - capitals[-1] if capitals else n)
+    tails = [k for k in range(PEELED, most + 1) if whole and ends_before(n - k, False) and peels(piece[words[n - k][0] :])]
+    tail = max(tails, key=lambda k: (turn(n - k), k)) if tails else 0
+    if not head and not tail:
+        return [span]
+    out = [(start, start + words[head - 1][1])] if head else []
+    out.append((start + words[head][0], start + words[n - tail - 1][1]))
+    if tail:
+        out.append((start + words[n - tail][0], end))
+    return out
+
+
 @lru_cache(maxsize=1)
 def everyday() -> frozenset[str]:
     """The plain stems of the most frequent words of English (wordfreq's top 3,000; ``tools/make_everyday_words.py``)."""
@@ -311,7 +420,7 @@ def substantive(
     ``aside`` below ``ASIDE`` would cut.
     """
     written = _written(text)
-    spans = _split(text, written)
+    spans = [part for span in _split(text, written) for part in _peeled(text, span, own, corpus, aside)]
     as_written = set(written)
 
     def kept_piece(span: tuple[int, int]) -> bool:

@@ -1,0 +1,94 @@
+"""offline-v21: an aside typed in lower case with no stop, run into a lower-case answer, is peeled off the run-on's start
+or end (``substance._peeled``; issue 16 item 5: an irrelevant sentence added to an answer should move no grade).
+
+The asides here were written for these tests; the answers are hold-out answers that the twelfth held-out asides moved.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mock_interviewer.bank import Bank
+from mock_interviewer.offline.asides import ASIDE, aside_model
+from mock_interviewer.offline.context import OfflineContext
+from mock_interviewer.offline.grading import assess, read_texts
+from mock_interviewer.offline.substance import substantive
+
+DATA = Path(__file__).parent / "data"
+COUSIN = "my cousin took her twins to the seaside on sunday and the seagulls stole every single chip before they had even sat down on the wall"
+LIFT = "the lift in our building has been stuck on the fourth floor since tuesday so everyone is carrying their shopping up six flights of stairs"
+TAP = "our kitchen tap started dripping last night and my partner put a saucepan under it and now the whole flat sounds like a clock"
+MOWING = "my neighbour has been mowing his lawn every morning this week while his dog chases the mower around"
+LADDER = "the window cleaner came round at seven this morning and woke the whole street when he dropped his ladder"
+DOG = "sorry the neighbours dog has been barking at the postman for ten minutes and he will not stop until the van drives off"
+
+
+def _row(name: str, index: int) -> tuple[str, str]:
+    row = json.loads((DATA / name).read_text(encoding="utf-8").splitlines()[index])
+    return str(row["question_id"]), str(row["answer"])
+
+
+def test_the_asides_are_ones_the_model_is_sure_of() -> None:
+    model = aside_model()
+    assert model is not None
+    assert all(model.probability(aside) >= ASIDE for aside in (COUSIN, LIFT, TAP, MOWING, LADDER, DOG))
+
+
+@pytest.mark.parametrize("aside", [COUSIN, LIFT, TAP])
+def test_an_aside_run_into_the_end_of_a_lower_case_answer_is_peeled_off(bank: Bank, context: OfflineContext, aside: str) -> None:
+    """Hold-out G's answer on feedback has no full stop and ends "...so people see it's worth telling me"; offline-v20
+    read "telling me my cousin took her twins..." as one sentence, kept it, and graded the answer great, not mediocre."""
+    question_id, answer = _row("audit_holdout_g.jsonl", 57)
+    question = bank.get(question_id)
+    assert answer.endswith("so people see it's worth telling me")
+    added = f"{answer} {aside}"
+    assert read_texts(question, added, context)[1:] == read_texts(question, answer, context)[1:] == (answer, answer)
+    assert assess(question, added, context).tier == assess(question, answer, context).tier == "mediocre"
+
+
+def test_an_aside_run_into_the_start_of_a_lower_case_answer_is_peeled_off(bank: Bank, context: OfflineContext) -> None:
+    """"...while his dog chases the mower around we have automated daily backups": "while" holds the answer's "we" back
+    as the main clause of the aside's, so offline-v20 read one sentence and kept it. The aside is the longest start the
+    model is sure of that says nothing of the question; the answer's first words of substance ("backups") bound it."""
+    question_id, answer = _row("audit_holdout_f.jsonl", 25)
+    question = bank.get(question_id)
+    assert answer.startswith("we have automated daily backups")
+    for aside in (MOWING, LADDER):
+        added = f"{aside} {answer}"
+        own = context.material(question)
+        assert substantive(added, own, context.corpus) == answer
+        assert read_texts(question, added, context)[1:] == (answer, answer)
+
+
+def test_a_capitalised_word_ends_the_aside(bank: Bank, context: OfflineContext) -> None:
+    """Hold-out F's answer on missed estimates starts "Diagnose before fixing."; run into a lower-case aside, the
+    capitalised "Diagnose" after "off" is held back as a name by the run-on rules. The aside ends there, and the answer's
+    first sentence is read, not cut with it."""
+    question_id, answer = _row("audit_holdout_f.jsonl", 78)
+    question = bank.get(question_id)
+    assert answer.startswith("Diagnose before fixing.")
+    added = f"{DOG} {answer}"
+    assert read_texts(question, added, context)[1:] == read_texts(question, answer, context)[1:]
+    assert assess(question, added, context).tier == assess(question, answer, context).tier
+
+
+def test_a_sentence_that_is_all_aside_is_not_split(bank: Bank, context: OfflineContext) -> None:
+    """A piece with no substance as a whole is cut whole: peeling "sorry the neighbours dog has been barking at the
+    postman" off it would leave "for ten minutes and he will not stop until the van drives off", which a word rule ties
+    to the question, kept on its own."""
+    own = context.material(bank.get("engineer-19"))
+    answer = "I ask for feedback in the moment, privately, and name one thing to change."
+    for added in (f"{answer} {DOG}", f"{answer} {DOG}.", f"{DOG}. {answer}"):
+        assert substantive(added, own, context.corpus) == answer, added
+
+
+def test_an_answer_is_not_peeled(bank: Bank, context: OfflineContext) -> None:
+    """A lower-case answer whose opening says nothing of substance ("honestly the thing that moved the needle most for
+    us was...") is read whole: the model is not sure enough of any edge of it."""
+    for name, index in (("audit_holdout_g.jsonl", 57), ("audit_holdout_g.jsonl", 90), ("audit_holdout_f.jsonl", 25)):
+        question_id, answer = _row(name, index)
+        question = bank.get(question_id)
+        assert read_texts(question, answer, context)[1:] == (answer, answer), (name, index)
