@@ -275,6 +275,9 @@ def _run_on(text: str, start: int, end: int, style: Style = "mixed") -> list[tup
     return out
 
 
+Words = list[tuple[int, int]]  # the (start, end) of each word of a piece
+
+
 def _peeled(text: str, span: tuple[int, int], own: frozenset[str], corpus: Corpus, aside: float) -> list[tuple[int, int]]:
     """The piece ``text[span]``, with an aside run into its start or its end peeled off as a piece of its own (offline-v21).
 
@@ -300,44 +303,22 @@ def _peeled(text: str, span: tuple[int, int], own: frozenset[str], corpus: Corpu
     # private, specific."): not within an aside ("...barking at the postman | for ten minutes and...")
     whole = has_substance(piece, own, corpus, aside)
     capitals = [i for i, (a, b) in enumerate(words) if i and piece[a].isupper() and piece[a:b].strip(",.") not in _I_FORMS]
-
-    def word(i: int) -> str:
-        return piece[words[i][0] : words[i][1]]
-
-    def ends_before(i: int, at_start: bool) -> bool:
-        """Whether a sentence may end before word ``i``, the other side's first (``at_start``: the aside is before)."""
-        last = word(i - 1)
-        if at_start and i >= PEELED_ENDING and last.lower() in ENDS_CLAUSE:
-            return True
-        if last.endswith(",") or last.lower().strip("'’\"") in CONTINUES - OBJECTS:
-            return False
-        first = word(i)
-        if not at_start:  # the aside's own first word: in lower case, as the piece it is run into
-            return first[:1].islower() and first.lower().strip(",'’\"") in STARTS
-        return i >= PEELED_ANY_START or first[:1].isupper() or first.lower().strip(",'’\"") in STARTS
-
-    def peels(part: str) -> bool:
-        tied = [s for s in stem_set(part) if s in own and s not in UNITS and len(s) > 2]
-        return not _topical(part, tied) and is_aside(part)
-
-    def turn(i: int) -> float:
-        """How much more an aside the ``WINDOW`` words after word ``i`` read than the ``WINDOW`` words before it."""
-        before = piece[words[max(i - WINDOW, 0)][0] : words[i - 1][1]]
-        after = piece[words[i][0] : words[min(i + WINDOW, n) - 1][1]]
-        return aside_probability(after) - aside_probability(before)
-
     most = min(n - SENTENCE, PEELED_MOST, capitals[0] if capitals else n)
     head = next(  # the longest: the answer's first word of substance bounds it
         (
             k
             for k in range(most, PEELED - 1, -1)
-            if (whole or piece[words[k][0]].isupper()) and ends_before(k, True) and peels(piece[: words[k - 1][1]])
+            if (whole or piece[words[k][0]].isupper()) and _ends_before(piece, words, k, True) and _peels(piece[: words[k - 1][1]], own)
         ),
         0,
     )
     most = min(n - head - SENTENCE, PEELED_MOST, n - 1 - capitals[-1] if capitals else n)
-    tails = [k for k in range(PEELED, most + 1) if whole and ends_before(n - k, False) and peels(piece[words[n - k][0] :])]
-    tail = max(tails, key=lambda k: (turn(n - k), k)) if tails else 0
+    tails = [
+        k
+        for k in range(PEELED, most + 1)
+        if whole and _ends_before(piece, words, n - k, False) and _peels(piece[words[n - k][0] :], own)
+    ]
+    tail = max(tails, key=lambda k: (_turn(piece, words, n - k), k)) if tails else 0
     if not head and not tail:
         return [span]
     out = [(start, start + words[head - 1][1])] if head else []
@@ -345,6 +326,35 @@ def _peeled(text: str, span: tuple[int, int], own: frozenset[str], corpus: Corpu
     if tail:
         out.append((start + words[n - tail][0], end))
     return out
+
+
+def _ends_before(piece: str, words: Words, i: int, at_start: bool) -> bool:
+    """Whether a sentence may end before word ``i`` of ``piece``, the other side's first (``at_start``: the aside is
+    before it)."""
+    last = piece[words[i - 1][0] : words[i - 1][1]]
+    if at_start and i >= PEELED_ENDING and last.lower() in ENDS_CLAUSE:
+        return True
+    if last.endswith(",") or last.lower().strip("'’\"") in CONTINUES - OBJECTS:
+        return False
+    first = piece[words[i][0] : words[i][1]]
+    if not at_start:  # the aside's own first word: in lower case, as the piece it is run into
+        return first[:1].islower() and first.lower().strip(",'’\"") in STARTS
+    return i >= PEELED_ANY_START or first[:1].isupper() or first.lower().strip(",'’\"") in STARTS
+
+
+def _peels(part: str, own: frozenset[str]) -> bool:
+    """Whether ``part`` may be peeled off as an aside: the model is ``ASIDE`` sure of it and it says no word of the
+    question's material (``own``) as a topic."""
+    tied = [s for s in stem_set(part) if s in own and s not in UNITS and len(s) > 2]
+    return not _topical(part, tied) and is_aside(part)
+
+
+def _turn(piece: str, words: Words, i: int) -> float:
+    """How much more an aside the ``WINDOW`` words of ``piece`` from word ``i`` read than the ``WINDOW`` words before it."""
+    n = len(words)
+    before = piece[words[max(i - WINDOW, 0)][0] : words[i - 1][1]]
+    after = piece[words[i][0] : words[min(i + WINDOW, n) - 1][1]]
+    return aside_probability(after) - aside_probability(before)
 
 
 @lru_cache(maxsize=1)
