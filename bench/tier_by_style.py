@@ -31,8 +31,9 @@ hold-out, read once for v15 and v16), ``irrelevant_holdout9.txt`` (50, v17's hol
 close to a line of an earlier set taken out unread), ``irrelevant_holdout10.txt`` (65, v18's hold-out, read once for v17 and
 v18; five lines close to a line of an earlier set taken out unread), ``irrelevant_holdout11.txt`` (63, v19's hold-out, read once
 for v18 and v19; seven lines close to a line of an earlier set taken out unread), ``irrelevant_holdout12.txt`` (65,
-v20's hold-out, read once for v19 and v20; five taken out unread), ``irrelevant_holdout13.txt`` and ``irrelevant_holdout14.txt``
-(65 and 66, written for the next versions' hold-outs; five and four taken out unread). Every set but ``irrelevant_dev2.txt`` and
+v20's hold-out, read once for v19 and v20; five taken out unread), ``irrelevant_holdout13.txt`` (65,
+v21's hold-out, read once for v20 and v21; five taken out unread), ``irrelevant_holdout14.txt`` (66, the next version's
+hold-out, unread; four taken out unread). Every set but ``irrelevant_dev2.txt`` and
 ``irrelevant_holdout8.txt`` to ``irrelevant_holdout14.txt`` is training data for the aside model (``bench/fit_aside_model.py``), as is
 ``irrelevant_fit.txt`` (1,086, written for fitting only, never measured on). Each set was written by a helper who saw only the questions.
 """
