@@ -166,6 +166,7 @@ STARTS = frozenset(
 )
 # Of ``CONTINUES``, the object pronouns, after which a sentence may end ("...so people see it's worth telling me")
 OBJECTS = frozenset(["me", "us", "him", "her", "them", "it", "you"])
+GOES_ON = CONTINUES - OBJECTS  # the words after which no sentence ends where an aside is peeled off
 # Words that end a clause as often as they go on ("...the same four notes over and over")
 ENDS_CLAUSE = frozenset(["over", "around", "through", "on", "in", "off", "out", "up", "down", "about", "under", "again", "it"])
 _BREAK = re.compile(
@@ -285,7 +286,8 @@ def _peeled(text: str, span: tuple[int, int], own: frozenset[str], corpus: Corpu
     ``PEELED_MOST`` words that the aside model is ``ASIDE`` sure of, that says no word of the question's material
     (``own``) as a topic, that has no capitalised word but "I" after its first (a capitaliser's answer goes on there:
     "...over and over Diagnose before fixing."), and after which another sentence may start: the word before is no
-    ``CONTINUES`` word but an object pronoun, and no comma ends it; at the end, its first word is one of ``STARTS`` in
+    ``CONTINUES`` word but an object pronoun (or, after an aside of ``PEELED_ENDING`` words or more at the start, one of
+    ``ENDS_CLAUSE``), and no comma ends it; at the end, its first word is one of ``STARTS`` in
     lower case; at the start, the answer's first word after it is capitalised or one of ``STARTS``, unless the aside
     has ``PEELED_ANY_START`` words or more. Of the starts that qualify, the longest is peeled; of the ends, the one where
     the ``WINDOW`` words after its boundary read most as an aside and the words before least. A piece without substance
@@ -334,7 +336,7 @@ def _ends_before(piece: str, words: Words, i: int, at_start: bool) -> bool:
     last = piece[words[i - 1][0] : words[i - 1][1]]
     if at_start and i >= PEELED_ENDING and last.lower() in ENDS_CLAUSE:
         return True
-    if last.endswith(",") or last.lower().strip("'’\"") in CONTINUES - OBJECTS:
+    if last.endswith(",") or last.lower().strip("'’\"") in GOES_ON:
         return False
     first = piece[words[i][0] : words[i][1]]
     if not at_start:  # the aside's own first word: in lower case, as the piece it is run into
@@ -345,8 +347,7 @@ def _ends_before(piece: str, words: Words, i: int, at_start: bool) -> bool:
 def _peels(part: str, own: frozenset[str]) -> bool:
     """Whether ``part`` may be peeled off as an aside: the model is ``ASIDE`` sure of it and it says no word of the
     question's material (``own``) as a topic."""
-    tied = [s for s in stem_set(part) if s in own and s not in UNITS and len(s) > 2]
-    return not _topical(part, tied) and is_aside(part)
+    return not _topical(part, _material_words(part, own)) and is_aside(part)
 
 
 def _turn(piece: str, words: Words, i: int) -> float:
@@ -365,6 +366,13 @@ def everyday() -> frozenset[str]:
     except OSError:  # a broken install still grades, with v8's cut
         return frozenset()
     return frozenset(plain_stem(w) for w in lines if w and not w.startswith("#"))
+
+
+def _material_words(piece: str, own: frozenset[str]) -> list[str]:
+    """The stems of ``piece`` that are words of the question's material (``own``), but for units and stems of one or two
+    letters: such a stem is a collision more often than a word ("awful" and "AWS" both fold into "aw"; AWS ties a
+    sentence as an acronym anyway) (offline-v11)."""
+    return [s for s in stem_set(piece) if s in own and s not in UNITS and len(s) > 2]
 
 
 def _topical(piece: str, words: list[str]) -> list[str]:
@@ -387,9 +395,7 @@ def has_substance(piece: str, own: frozenset[str], corpus: Corpus, aside: float 
 
     Earlier cuts (offline-v7 to v10) are re-run from their commits, not from switches here.
     """
-    # a stem of two letters is a collision more often than a word ("awful" and "AWS" both fold into "aw"; AWS ties a
-    # sentence as an acronym anyway) (offline-v11)
-    words = [s for s in stem_set(piece) if s in own and s not in UNITS and len(s) > 2]
+    words = _material_words(piece, own)
     topical = _topical(piece, words)
     if len(words) >= TIED:
         # three everyday words ("the building is checking the fire doors": build, check, door) tie an aside as often
