@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from mock_interviewer.bank import Bank
+from mock_interviewer.offline import substance
 from mock_interviewer.offline.asides import ASIDE, aside_model
 from mock_interviewer.offline.context import OfflineContext
 from mock_interviewer.offline.grading import assess, read_texts
@@ -92,3 +93,15 @@ def test_an_answer_is_not_peeled(bank: Bank, context: OfflineContext) -> None:
         question_id, answer = _row(name, index)
         question = bank.get(question_id)
         assert read_texts(question, answer, context)[1:] == (answer, answer), (name, index)
+
+
+def test_no_clause_of_an_unseen_lower_case_answer_is_peeled(bank: Bank, context: OfflineContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``runon_holdout.jsonl``: 90 answers by a helper who saw only the questions and exemplars, all in lower case with
+    no full stop, written after the peel's rules were tuned and kept out of every fit. Nothing in them is an aside, so
+    the peel must cut nothing from them: each is read exactly as it is without the peel."""
+    rows = [json.loads(line) for line in (DATA / "runon_holdout.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) == 90 and all(row["answer"] == row["answer"].lower() and ". " not in row["answer"] for row in rows)
+    items = [(bank.get(row["question_id"]), row["answer"]) for row in rows]
+    peeled = [read_texts(question, answer, context) for question, answer in items]
+    monkeypatch.setattr(substance, "_peeled", lambda text, span, own, corpus, aside: [span])
+    assert [read_texts(question, answer, context) for question, answer in items] == peeled
