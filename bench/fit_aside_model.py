@@ -1,12 +1,13 @@
-"""Fit the aside model (offline-v16; v15 the first) and write ``src/mock_interviewer/offline/asides.json``.
+"""Fit the aside model (offline-v22; v15 the first, v16 the second) and write ``src/mock_interviewer/offline/asides.json``.
 
     pip install -e '.[fit]'
     python bench/fit_aside_model.py            # fit, write the model, print how it scores sentences it never saw
 
 Asides (class 1): the sentences of every aside set already read as a hold-out (``irrelevant_dev.txt`` and
 ``irrelevant_holdout.txt`` to ``irrelevant_holdout7.txt``), and of ``irrelevant_fit.txt``: asides written for fitting
-only (offline-v16), by helpers who saw only the questions, long and short, at work and outside it, in many voices,
-with lines close to a line of ``irrelevant_dev2.txt`` or ``irrelevant_holdout8.txt`` taken out. Answers (class 0): the
+only (offline-v16: 1,086; offline-v22: 656 more, of home life and meals, in non-native and chat voices, and of life
+around the office, many typed in lower case with no stop), by helpers who saw only the questions, long and short, at
+work and outside it, in many voices, with lines close to a line of an aside set measured on taken out. Answers (class 0): the
 sentences of the labelled answers and exemplars that no aside measure uses (every labelled and audit file but
 ``MEASURED``, and the bank's exemplars). Left out, so that they measure the model: the answers of the hold-outs that
 asides are measured on (``MEASURED``: E, F, G, D, hold-out, C), ``irrelevant_dev2.txt`` (the development asides),
@@ -73,7 +74,7 @@ def main() -> None:
     probe = aside_sentences[::step][:4] + answer_sentences[:: max(len(answer_sentences) // 4, 1)][:4]
     checks = [{"text": s, "probability": round(float(p), 9)} for s, p in zip(probe, model.predict_proba(vectorizer.transform(probe))[:, 1], strict=True)]
     document = {
-        "version": "offline-v16",
+        "version": "offline-v22",
         "fitted_on": {"aside sentences": len(aside_sentences), "answer sentences": len(answer_sentences),
                       "aside sets": list(ASIDES), "answer files": [p.name for p in answer_files()], "exemplars": len(bank) * 3},
         "intercept": round(float(model.intercept_[0]), 6),

@@ -52,8 +52,9 @@ def test_an_aside_run_into_the_end_of_a_lower_case_answer_is_peeled_off(bank: Ba
 
 def test_an_aside_run_into_the_start_of_a_lower_case_answer_is_peeled_off(bank: Bank, context: OfflineContext) -> None:
     """"...while his dog chases the mower around we have automated daily backups": "while" holds the answer's "we" back
-    as the main clause of the aside's, so offline-v20 read one sentence and kept it. The aside is the longest start the
-    model is sure of that says nothing of the question; the answer's first words of substance ("backups") bound it."""
+    as the main clause of the aside's, so offline-v20 read one sentence and kept it. The aside is the start the model is
+    sure of, saying nothing of the question, where its reading turns most; "around", which ends a clause as often as it
+    goes on, goes with it."""
     question_id, answer = _row("audit_holdout_f.jsonl", 25)
     question = bank.get(question_id)
     assert answer.startswith("we have automated daily backups")
@@ -62,6 +63,49 @@ def test_an_aside_run_into_the_start_of_a_lower_case_answer_is_peeled_off(bank: 
         own = context.material(question)
         assert substantive(added, own, context.corpus) == answer
         assert read_texts(question, added, context)[1:] == (answer, answer)
+
+
+CAT = "my cat just walked across the keyboard so if you saw a random message in the chat that was her not me"  # holdout13
+
+
+@pytest.mark.parametrize(("name", "index"), [("audit_holdout_f.jsonl", 133), ("audit_holdout_g.jsonl", 13), ("audit_holdout_g.jsonl", 173)])
+def test_the_aside_at_the_start_ends_where_the_reading_turns_not_at_the_longest_edge(bank: Bank, context: OfflineContext, name: str, index: int) -> None:
+    """CAT (the thirteenth held-out asides, read once for offline-v21) run into a lower-case answer: v21 peeled the
+    longest start the model was sure of, which took the answer's first clause with it ("...that was her not me i listen
+    to what the other person thinks and explain my view", "...not me if something's slow i usually just add"), and the
+    tier moved. v22 ends the aside where the words before read most as an aside and the words after least."""
+    question_id, answer = _row(name, index)
+    question = bank.get(question_id)
+    added = f"{CAT} {answer}"
+    assert read_texts(question, added, context)[1:] == read_texts(question, answer, context)[1:]
+    assert assess(question, added, context).tier == assess(question, answer, context).tier
+
+
+RAIN = "In my country we are saying it is raining like from bucket, today is exactly this weather"  # holdout13
+
+
+@pytest.mark.parametrize(("name", "index"), [("audit_holdout.jsonl", 40), ("audit_holdout.jsonl", 90), ("audit_holdout_c.jsonl", 29), ("audit_holdout_c.jsonl", 51)])
+def test_a_capitalised_aside_with_no_stop_is_peeled_off_the_answer_it_runs_into(bank: Bank, context: OfflineContext, name: str, index: int) -> None:
+    """RAIN (the thirteenth held-out asides, read once for offline-v21) has no full stop; put before an answer, it ran
+    into the answer's first sentence ("...exactly this weather Widen where we recruit, ask every candidate the same
+    questions."), and the aside model, unsure of the two together, cut or kept both, moving the tier. v22 peels an aside
+    it is sure of off a piece that starts with a capital, before the first capitalised word that follows a lower-case
+    one."""
+    question_id, answer = _row(name, index)
+    question = bank.get(question_id)
+    added = f"{RAIN} {answer}"
+    assert read_texts(question, added, context)[1:] == read_texts(question, answer, context)[1:]
+    assert assess(question, added, context).tier == assess(question, answer, context).tier
+
+
+def test_a_capitalised_sentence_with_a_name_in_it_is_not_peeled(bank: Bank, context: OfflineContext) -> None:
+    """Before a name after a preposition, or a capitalised "I", no sentence ends: nothing is peeled."""
+    own = context.material(bank.get("engineer-19"))
+    for answer in (
+        "My neighbour spent the whole weekend at the garden centre with Priya choosing a hedge for the front.",
+        "My neighbour spent the whole weekend at the garden centre and I asked for feedback on the code review.",
+    ):
+        assert substance._peeled(answer, (0, len(answer)), own, context.corpus, ASIDE) == [(0, len(answer))]
 
 
 def test_a_capitalised_word_ends_the_aside(bank: Bank, context: OfflineContext) -> None:

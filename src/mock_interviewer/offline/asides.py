@@ -6,7 +6,7 @@ and an answer at a tier's edge moved when it was added. Whether a sentence is ab
 family is a matter of many words, not of one: a logistic regression over the sentence's TF-IDF weighted words and
 word pairs, fitted by ``bench/fit_aside_model.py`` (numbers in ``asides.json``), gives the probability that it is an
 aside. It was fitted on asides written by helpers who saw only the questions (every set already read as a hold-out,
-and, since offline-v16, the 1,086 of ``irrelevant_fit.txt``, written for fitting only) against the sentences of the
+and, since offline-v16, the asides of ``irrelevant_fit.txt``, written for fitting only: 1,086, and 656 more since v22) against the sentences of the
 labelled answers and exemplars not used to measure asides. A sentence tied to its question by fewer than three of its
 words is left out when that probability is ``ASIDE`` or more.
 

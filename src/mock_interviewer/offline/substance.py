@@ -57,9 +57,17 @@ daily backups..."), has no boundary to split at: "since" holds "we" back, and th
 starts no sentence the rules above see. So the edges of such a piece, if it carries substance as a whole, are read for
 one (offline-v21, ``_peeled``): six to sixty words at its start or its end that the aside model is ``ASIDE`` sure of,
 that say no word of the question's material as a topic, and after which another sentence may start, are a piece of
-their own, and are cut like any other. At the start the longest such edge is taken (the answer's first word of
-substance bounds it); at the end, the one where the words before the edge read least as an aside and the words after
-most, as an answer's last clause ("...so people see it's worth telling me") often says no word of substance either.
+their own, and are cut like any other. Of the edges that qualify, the one where the words before the boundary read
+most as an aside and the words after least is taken, at the start (offline-v22; v21 took the longest, and "...that was
+her not me i listen to what the other person thinks and explain my view" lost the answer's first clause with the
+aside) as at the end, where an answer's last clause ("...so people see it's worth telling me") often says no word of
+substance either; at the start, a clause-ending word after the boundary ("...chases the mower around") goes with the
+aside. An aside with no stop before a capitalised answer ("In my country we are saying it is raining like from bucket,
+today is exactly this weather Widen where we recruit, ...") is one sentence to every rule above, as a writer who
+capitalises starts no sentence in the middle of one; so the words of a piece that starts with a capital, before its
+first capitalised word after a lower-case one (not "I", nor a name after an article, a preposition, a conjunction or
+a comma), are peeled off the same way (offline-v22, ``_capitalised_head``), when the piece as a whole would be kept or
+what follows them reads as an answer.
 """
 
 from __future__ import annotations
@@ -72,7 +80,7 @@ from pathlib import Path
 from typing import Literal
 
 from mock_interviewer.bank import Question
-from mock_interviewer.offline.asides import ASIDE, aside_probability, is_aside
+from mock_interviewer.offline.asides import ASIDE, LIKELY, aside_probability, is_aside
 from mock_interviewer.offline.coverage import Corpus
 from mock_interviewer.offline.signals import ACRONYM, CLOCK, carries_detail, carries_named, carries_stance
 from mock_interviewer.textmatch import content_words, plain_stem, stem, stem_set
@@ -282,38 +290,44 @@ Words = list[tuple[int, int]]  # the (start, end) of each word of a piece
 def _peeled(text: str, span: tuple[int, int], own: frozenset[str], corpus: Corpus, aside: float) -> list[tuple[int, int]]:
     """The piece ``text[span]``, with an aside run into its start or its end peeled off as a piece of its own (offline-v21).
 
-    Only a piece that starts in lower case and has no stop inside; the aside is the longest edge of ``PEELED`` to
+    Only a piece with no stop inside; one that starts with a capital is read by ``_capitalised_head`` (offline-v22),
+    one that starts in lower case as follows. The aside is an edge of ``PEELED`` to
     ``PEELED_MOST`` words that the aside model is ``ASIDE`` sure of, that says no word of the question's material
     (``own``) as a topic, that has no capitalised word but "I" after its first (a capitaliser's answer goes on there:
     "...over and over Diagnose before fixing."), and after which another sentence may start: the word before is no
     ``CONTINUES`` word but an object pronoun (or, after an aside of ``PEELED_ENDING`` words or more at the start, one of
     ``ENDS_CLAUSE``), and no comma ends it; at the end, its first word is one of ``STARTS`` in
     lower case; at the start, the answer's first word after it is capitalised or one of ``STARTS``, unless the aside
-    has ``PEELED_ANY_START`` words or more. Of the starts that qualify, the longest is peeled; of the ends, the one where
-    the ``WINDOW`` words after its boundary read most as an aside and the words before least. A piece without substance
+    has ``PEELED_ANY_START`` words or more. Of the starts that qualify, the one where the ``WINDOW`` words before its
+    boundary read most as an aside and the words after least is peeled (offline-v22; v21 took the longest), with one of
+    ``ENDS_CLAUSE`` after it if that start qualifies too; of the ends, the one where the words after its boundary read
+    most as an aside and the words before least. A piece without substance
     as a whole is cut whole, unless a capitalised word follows the aside at its start.
     """
     start, end = span
     piece = text[start:end]
-    if not piece[:1].islower() or _INNER_STOP.search(piece):
+    if not piece[:1].isalpha() or _INNER_STOP.search(piece):
         return [span]
     words = [(m.start(), m.end()) for m in _WORD.finditer(piece)]
     n = len(words)
     if n < PEELED + SENTENCE:
         return [span]
+    if piece[:1].isupper():  # offline-v22
+        head = _capitalised_head(piece, words, own, corpus, aside)
+        return [(start, start + words[head - 1][1]), (start + words[head][0], end)] if head else [span]
     # a piece left out whole is split only where a capitaliser's answer goes on after the aside ("...over and over Soon,
     # private, specific."): not within an aside ("...barking at the postman | for ten minutes and...")
     whole = has_substance(piece, own, corpus, aside)
     capitals = [i for i, (a, b) in enumerate(words) if i and piece[a].isupper() and piece[a:b].strip(",.") not in _I_FORMS]
     most = min(n - SENTENCE, PEELED_MOST, capitals[0] if capitals else n)
-    head = next(  # the longest: the answer's first word of substance bounds it
-        (
-            k
-            for k in range(most, PEELED - 1, -1)
-            if (whole or piece[words[k][0]].isupper()) and _ends_before(piece, words, k, True) and _peels(piece[: words[k - 1][1]], own)
-        ),
-        0,
-    )
+    heads = [
+        k
+        for k in range(PEELED, most + 1)
+        if (whole or piece[words[k][0]].isupper()) and _ends_before(piece, words, k, True) and _peels(piece[: words[k - 1][1]], own)
+    ]
+    head = max(heads, key=lambda k: (-_turn(piece, words, k), k)) if heads else 0
+    while head + 1 in heads and piece[words[head][0] : words[head][1]].lower() in ENDS_CLAUSE:  # "...chases the mower around"
+        head += 1
     most = min(n - head - SENTENCE, PEELED_MOST, n - 1 - capitals[-1] if capitals else n)
     tails = [
         k
@@ -328,6 +342,27 @@ def _peeled(text: str, span: tuple[int, int], own: frozenset[str], corpus: Corpu
     if tail:
         out.append((start + words[n - tail][0], end))
     return out
+
+
+def _capitalised_head(piece: str, words: Words, own: frozenset[str], corpus: Corpus, aside: float) -> int:
+    """How many words of ``piece``, which starts with a capital, are an aside written with no stop before the answer's
+    first sentence (offline-v22): those before its first capitalised word after a lower-case one ("In my country we are
+    saying it is raining like from bucket, today is exactly this weather Widen where we recruit, ..."), when they are
+    ``PEELED`` to ``PEELED_MOST`` words the aside model is ``ASIDE`` sure of and say no word of the question's material
+    as a topic, and either the piece as a whole would be kept or what follows reads as an answer (``LIKELY``): "Ag, this
+    weekend we had a braai at my cousin's place in Durbanville and halfway through..." is one aside, cut whole; else 0. "I" is no such word, nor is a name after an article, a preposition, a
+    conjunction or a comma ("...worked with Priya"): no sentence ends there."""
+    n = len(words)
+    k = next((i for i, (a, b) in enumerate(words) if i and piece[a].isupper() and piece[a:b].strip(",.") not in _I_FORMS), 0)
+    if not PEELED <= k <= min(n - SENTENCE, PEELED_MOST):
+        return 0
+    last = piece[words[k - 1][0] : words[k - 1][1]]
+    word = last.lower().strip("'’\"")
+    if not last[:1].islower() or last.endswith(",") or word in GOES_ON or word in NAMES_AFTER:
+        return 0
+    if not _peels(piece[: words[k - 1][1]], own):
+        return 0
+    return k if has_substance(piece, own, corpus, aside) or aside_probability(piece[words[k][0] :]) < LIKELY else 0
 
 
 def _ends_before(piece: str, words: Words, i: int, at_start: bool) -> bool:
