@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mock_interviewer.bank import Bank
+from mock_interviewer.bank import Bank, Question
 from mock_interviewer.offline import substance
 from mock_interviewer.offline.asides import ASIDE, aside_model
 from mock_interviewer.offline.context import OfflineContext
@@ -30,6 +30,12 @@ DOG = "sorry the neighbours dog has been barking at the postman for ten minutes 
 def _row(name: str, index: int) -> tuple[str, str]:
     row = json.loads((DATA / name).read_text(encoding="utf-8").splitlines()[index])
     return str(row["question_id"]), str(row["answer"])
+
+
+def _assert_read_as_without(question: Question, answer: str, added: str, context: OfflineContext) -> None:
+    """``added`` (``answer`` with an aside) is read, weighed and placed in a tier exactly as ``answer`` alone."""
+    assert read_texts(question, added, context)[1:] == read_texts(question, answer, context)[1:]
+    assert assess(question, added, context).tier == assess(question, answer, context).tier
 
 
 def test_the_asides_are_ones_the_model_is_sure_of() -> None:
@@ -76,9 +82,7 @@ def test_the_aside_at_the_start_ends_where_the_reading_turns_not_at_the_longest_
     tier moved. v22 ends the aside where the words before read most as an aside and the words after least."""
     question_id, answer = _row(name, index)
     question = bank.get(question_id)
-    added = f"{CAT} {answer}"
-    assert read_texts(question, added, context)[1:] == read_texts(question, answer, context)[1:]
-    assert assess(question, added, context).tier == assess(question, answer, context).tier
+    _assert_read_as_without(question, answer, f"{CAT} {answer}", context)
 
 
 RAIN = "In my country we are saying it is raining like from bucket, today is exactly this weather"  # holdout13
@@ -93,9 +97,7 @@ def test_a_capitalised_aside_with_no_stop_is_peeled_off_the_answer_it_runs_into(
     one."""
     question_id, answer = _row(name, index)
     question = bank.get(question_id)
-    added = f"{RAIN} {answer}"
-    assert read_texts(question, added, context)[1:] == read_texts(question, answer, context)[1:]
-    assert assess(question, added, context).tier == assess(question, answer, context).tier
+    _assert_read_as_without(question, answer, f"{RAIN} {answer}", context)
 
 
 def test_a_capitalised_sentence_with_a_name_in_it_is_not_peeled(bank: Bank, context: OfflineContext) -> None:
@@ -115,9 +117,7 @@ def test_a_capitalised_word_ends_the_aside(bank: Bank, context: OfflineContext) 
     question_id, answer = _row("audit_holdout_f.jsonl", 78)
     question = bank.get(question_id)
     assert answer.startswith("Diagnose before fixing.")
-    added = f"{DOG} {answer}"
-    assert read_texts(question, added, context)[1:] == read_texts(question, answer, context)[1:]
-    assert assess(question, added, context).tier == assess(question, answer, context).tier
+    _assert_read_as_without(question, answer, f"{DOG} {answer}", context)
 
 
 def test_a_sentence_that_is_all_aside_is_not_split(bank: Bank, context: OfflineContext) -> None:

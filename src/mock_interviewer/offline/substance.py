@@ -301,8 +301,8 @@ def _peeled(text: str, span: tuple[int, int], own: frozenset[str], corpus: Corpu
     has ``PEELED_ANY_START`` words or more. Of the starts that qualify, the one where the ``WINDOW`` words before its
     boundary read most as an aside and the words after least is peeled (offline-v22; v21 took the longest), with one of
     ``ENDS_CLAUSE`` after it if that start qualifies too; of the ends, the one where the words after its boundary read
-    most as an aside and the words before least. A piece without substance
-    as a whole is cut whole, unless a capitalised word follows the aside at its start.
+    most as an aside and the words before least. A piece without substance as a whole is cut whole, unless a
+    capitalised word follows the aside at its start.
     """
     start, end = span
     piece = text[start:end]
@@ -312,13 +312,13 @@ def _peeled(text: str, span: tuple[int, int], own: frozenset[str], corpus: Corpu
     n = len(words)
     if n < PEELED + SENTENCE:
         return [span]
+    capitals = [i for i, (a, b) in enumerate(words) if i and piece[a].isupper() and piece[a:b].strip(",.") not in _I_FORMS]
     if piece[:1].isupper():  # offline-v22
-        head = _capitalised_head(piece, words, own, corpus, aside)
+        head = _capitalised_head(piece, words, capitals[0] if capitals else 0, own, corpus, aside)
         return [(start, start + words[head - 1][1]), (start + words[head][0], end)] if head else [span]
     # a piece left out whole is split only where a capitaliser's answer goes on after the aside ("...over and over Soon,
     # private, specific."): not within an aside ("...barking at the postman | for ten minutes and...")
     whole = has_substance(piece, own, corpus, aside)
-    capitals = [i for i, (a, b) in enumerate(words) if i and piece[a].isupper() and piece[a:b].strip(",.") not in _I_FORMS]
     most = min(n - SENTENCE, PEELED_MOST, capitals[0] if capitals else n)
     heads = [
         k
@@ -344,16 +344,16 @@ def _peeled(text: str, span: tuple[int, int], own: frozenset[str], corpus: Corpu
     return out
 
 
-def _capitalised_head(piece: str, words: Words, own: frozenset[str], corpus: Corpus, aside: float) -> int:
+def _capitalised_head(piece: str, words: Words, k: int, own: frozenset[str], corpus: Corpus, aside: float) -> int:
     """How many words of ``piece``, which starts with a capital, are an aside written with no stop before the answer's
-    first sentence (offline-v22): those before its first capitalised word after a lower-case one ("In my country we are
-    saying it is raining like from bucket, today is exactly this weather Widen where we recruit, ..."), when they are
-    ``PEELED`` to ``PEELED_MOST`` words the aside model is ``ASIDE`` sure of and say no word of the question's material
-    as a topic, and either the piece as a whole would be kept or what follows reads as an answer (``LIKELY``): "Ag, this
-    weekend we had a braai at my cousin's place in Durbanville and halfway through..." is one aside, cut whole; else 0. "I" is no such word, nor is a name after an article, a preposition, a
-    conjunction or a comma ("...worked with Priya"): no sentence ends there."""
+    first sentence (offline-v22): the ``k`` before its first capitalised word but "I" (0: none), after a lower-case one
+    ("In my country we are saying it is raining like from bucket, today is exactly this weather Widen where we recruit,
+    ..."), when they are ``PEELED`` to ``PEELED_MOST`` words the aside model is ``ASIDE`` sure of and say no word of the
+    question's material as a topic, and either the piece as a whole would be kept or what follows reads as an answer
+    (``LIKELY``): "Ag, this weekend we had a braai at my cousin's place in Durbanville and halfway through..." is one
+    aside, cut whole; else 0. No sentence ends before a name after an article, a preposition, a conjunction or a comma
+    ("...worked with Priya")."""
     n = len(words)
-    k = next((i for i, (a, b) in enumerate(words) if i and piece[a].isupper() and piece[a:b].strip(",.") not in _I_FORMS), 0)
     if not PEELED <= k <= min(n - SENTENCE, PEELED_MOST):
         return 0
     last = piece[words[k - 1][0] : words[k - 1][1]]
