@@ -41,6 +41,7 @@ def test_the_aside_model_was_fitted_on_nothing_an_aside_measure_uses() -> None:
     assert {"irrelevant_holdout7.txt", "irrelevant_fit.txt"} <= set(fitted_on["aside sets"])  # v16: read hold-outs and fit-only asides
     assert fitted_on["aside sentences"] > 2200 and fitted_on["answer sentences"] > 9000  # v22: 656 more fit-only asides
     assert "runon_holdout.jsonl" not in fitted_on["answer files"]  # the unseen lower-case answers the peel is measured on
+    assert "personal_holdout.jsonl" not in fitted_on["answer files"]  # v23: the unseen answers told as stories
 
 
 def _words(line: str) -> set[str]:

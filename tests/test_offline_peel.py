@@ -7,6 +7,7 @@ The asides here were written for these tests; the answers are hold-out answers t
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ from mock_interviewer.bank import Bank, Question
 from mock_interviewer.offline import substance
 from mock_interviewer.offline.asides import ASIDE, aside_model
 from mock_interviewer.offline.context import OfflineContext
+from mock_interviewer.offline.evidence import read_exchange
+from mock_interviewer.offline.explain import explanation
 from mock_interviewer.offline.grading import assess, read_texts
 from mock_interviewer.offline.substance import substantive
 
@@ -147,7 +150,7 @@ def test_no_clause_of_an_unseen_lower_case_answer_is_peeled(bank: Bank, context:
     assert len(rows) == 90 and all(row["answer"] == row["answer"].lower() and ". " not in row["answer"] for row in rows)
     items = [(bank.get(row["question_id"]), row["answer"]) for row in rows]
     peeled = [read_texts(question, answer, context) for question, answer in items]
-    monkeypatch.setattr(substance, "_peeled", lambda text, span, own, corpus, aside: [span])
+    monkeypatch.setattr(substance, "_peeled", lambda text, span, *context: [span])
     assert [read_texts(question, answer, context) for question, answer in items] == peeled
 
 
@@ -162,3 +165,77 @@ def test_no_words_of_an_unseen_capitalised_answer_run_together_are_peeled(bank: 
     peeled = [read_texts(question, answer, context) for question, answer in items]
     monkeypatch.setattr(substance, "_capitalised_head", lambda *args: 0)
     assert [read_texts(question, answer, context) for question, answer in items] == peeled
+
+
+GYM = (  # holdout14
+    "i joined a gym in january like everyone does and the first week i went every day and then the shower broke and they"
+    " put a sign up saying closed for refurbishment and i just sort of never went back after that"
+)
+CAR = (  # holdout14
+    "our car is an old blue estate with about two hundred thousand miles on it and the passenger door only opens from the"
+    " inside so whoever sits there has to be let in by the driver leaning across which my mother finds hilarious"
+)
+
+
+@pytest.mark.parametrize(("name", "index"), [("audit_holdout_f.jsonl", 25), ("audit_holdout_f.jsonl", 78), ("audit_holdout_f.jsonl", 110), ("audit_holdout_g.jsonl", 57)])
+def test_an_aside_the_run_on_rules_split_in_two_is_peeled_whole(bank: Bank, context: OfflineContext, name: str, index: int) -> None:
+    """GYM (the fourteenth held-out asides, read once for offline-v22) is split by the run-on rules at "...the first week
+    | i went every day...": the first piece is cut, but the second ran into the answer ("...never went back after that
+    we have automated daily backups", "...after that Diagnose before fixing.", "...after that I'd go with Kafka"), and
+    the model, unsure of that piece alone, kept it, moving the tier. v23 reads the second piece's start as the cut
+    piece's continuation, and "after that" as the end of a clause. What the tier weighs is the answer's alone; the
+    claims' reading, sure of neither piece, keeps the aside (no claim is made on a doubt)."""
+    question_id, answer = _row(name, index)
+    question = bank.get(question_id)
+    added = f"{GYM} {answer}"
+    assert read_texts(question, added, context)[2] == read_texts(question, answer, context)[2]
+    assert assess(question, added, context).tier == assess(question, answer, context).tier
+
+
+def test_after_a_preposition_a_demonstrative_ends_a_clause() -> None:
+    """"...never went back after that | Diagnose": "that" goes on a sentence ("...said that Priya...") but for the
+    object of a preposition; "this" likewise."""
+    for piece, ends in (("so i never went back after that Diagnose before fixing", True), ("and i said that Priya was right all along", False)):
+        words = [(m.start(), m.end()) for m in substance._WORD.finditer(piece)]
+        at = next(i for i, (a, _) in enumerate(words) if piece[a].isupper())
+        assert substance._ends_before(piece, words, at, True) is ends, piece
+
+
+@pytest.mark.parametrize(("name", "index"), [("audit_holdout_e.jsonl", 54), ("audit_holdout_g.jsonl", 57)])
+def test_an_aside_at_the_end_is_peeled_whole_where_its_reading_turns_within_it(bank: Bank, context: OfflineContext, name: str, index: int) -> None:
+    """CAR (the fourteenth held-out asides) run into the end of a lower-case answer: the model's reading turns most
+    within it ("...so whoever sits | there has to be let in by the driver..."), so v22 peeled only its last sixteen words
+    and weighed the rest with the answer, moving the tier. v23 widens the aside to where the reading turns most again,
+    when the words between read more as an aside than not; not into the answer ("...i say so publicly so people see
+    it's worth telling me")."""
+    question_id, answer = _row(name, index)
+    question = bank.get(question_id)
+    _assert_read_as_without(question, answer, f"{answer} {CAR}", context)
+
+
+def test_the_peels_cut_nothing_from_unseen_answers_told_as_stories(bank: Bank, context: OfflineContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``personal_holdout.jsonl``: 150 answers by a helper who saw only the questions and exemplars, written while
+    offline-v23 was built, kept out of every fit and tuned on by nothing, full of sentences that sound like asides but are the answer's ("I
+    came to backend from firmware", "I took my full two weeks and stayed off email"), a third typed in lower case.
+    Nothing in them is an aside run into an answer, so the peels must cut nothing: each is read as without them."""
+    rows = [json.loads(line) for line in (DATA / "personal_holdout.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) == 150
+    items = [(bank.get(row["question_id"]), row["answer"]) for row in rows]
+    peeled = [read_texts(question, answer, context) for question, answer in items]
+    monkeypatch.setattr(substance, "_peeled", lambda text, span, *context: [span])
+    assert [read_texts(question, answer, context) for question, answer in items] == peeled
+
+
+def test_the_argued_ceiling_quotes_the_reasons_it_counted(bank: Bank, context: OfflineContext) -> None:
+    """The "argued" guard counts the reasons in what the tier weighs; the claims' reading may have cut differently
+    (v23's peel reads an aside's continuation only where its own threshold cut the piece before), and once held none of
+    them: the explanation then failed on an empty list ("IndexError: tuple index out of range", on an aside the refit
+    model read so). It quotes the reasons the guard counted."""
+    question_id, answer = _row("labelled_holdout5.jsonl", 3)
+    question = bank.get(question_id)
+    assessment = assess(question, answer, context)
+    assert assessment.guard == "argued" and assessment.weighed_findings is not None and assessment.weighed_findings.reasons
+    without = read_exchange(question, "Three things.", [])
+    assert not without.reasons
+    text = explanation(replace(assessment, findings=without), [])
+    assert "It is graded no higher than mediocre: in" in text and "(the first: “" in text

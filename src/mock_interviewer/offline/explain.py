@@ -110,7 +110,8 @@ def explanation(assessment: Assessment, claims: list[Claim], next_probe: str = "
             "other words can miss those lists."
         )
     elif assessment.guard == "argued":
-        parts.append(_argued_sentence(assessment.findings))
+        # the reasons the guard counted, in what the tier weighs: the claims' reading may differ in what it cut (v23)
+        parts.append(_argued_sentence(assessment.weighed_findings or assessment.findings))
     parts += holding
     parts += [c.text for c in claims if c.kind == "states_misconception"]
     missing = [c.subject for c in claims if c.kind == "misses_point" and c.subject][:2]

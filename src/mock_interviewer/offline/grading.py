@@ -117,6 +117,7 @@ class Assessment:
     guard: Guard | None  # the rule that overrode the tier model, if any (offline/guards.py)
     findings: Findings
     stance: dict[str, float] = field(default_factory=dict)  # each feature's push toward poor rather than mediocre
+    weighed_findings: Findings | None = None  # the findings the guards read (``Reading.weighed_findings``); None: ``findings``
 
     @property
     def tier(self) -> str:
@@ -258,4 +259,4 @@ def assess(question: Question, answer: str, context: OfflineContext) -> Assessme
         score, rule = {"poor": 1, "mediocre": 3, "great": 5}[found.self_tier], "exemplar"
     else:
         score, rule = decide(found, probs, reading.weighed_findings, reading.topic_words)
-    return Assessment(question, found, probs, contributions, score, rule, findings, stance)
+    return Assessment(question, found, probs, contributions, score, rule, findings, stance, reading.weighed_findings)

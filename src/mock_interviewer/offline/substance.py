@@ -68,6 +68,15 @@ capitalises starts no sentence in the middle of one; so the words of a piece tha
 first capitalised word after a lower-case one (not "I", nor a name after an article, a preposition, a conjunction or
 a comma), are peeled off the same way (offline-v22, ``_capitalised_head``), when the piece as a whole would be kept or
 what follows them reads as an answer.
+
+An aside the run-on rules split in two ("i joined a gym in january like everyone does and the first week | i went every
+day and then the shower broke ... never went back after that we have automated...") left its second half to run into
+the answer, where the model, unsure of that half alone, kept it with the answer. Where the piece before is cut, a
+piece's start is read as that aside's continuation, and where the piece after is cut, its end as that aside's start
+(offline-v23, ``_peeled_pieces``); "after that" (a preposition and a demonstrative) ends a clause. And where the
+reading turns most within a long aside at the end ("...the passenger door only opens from the inside so whoever sits |
+there has to be let in by the driver..."), the aside is widened to where it turns most again, when the words between
+read more as an aside than not (``_widened``).
 """
 
 from __future__ import annotations
@@ -176,6 +185,8 @@ STARTS = frozenset(
 OBJECTS = frozenset(["me", "us", "him", "her", "them", "it", "you"])
 GOES_ON = CONTINUES - OBJECTS  # the words after which no sentence ends where an aside is peeled off
 # Words that end a clause as often as they go on ("...the same four notes over and over")
+DEMONSTRATIVES = frozenset(["that", "this"])  # after one of ``PREPOSITIONS``, a pronoun that may end a clause (offline-v23)
+PREPOSITIONS = frozenset(["after", "before", "since", "like", "about", "of", "with", "for", "than", "from", "at", "on", "in", "by", "to"])
 ENDS_CLAUSE = frozenset(["over", "around", "through", "on", "in", "off", "out", "up", "down", "about", "under", "again", "it"])
 _BREAK = re.compile(
     r"(?<=[.!?;])\s+|\s*\n\s*"
@@ -287,7 +298,9 @@ def _run_on(text: str, start: int, end: int, style: Style = "mixed") -> list[tup
 Words = list[tuple[int, int]]  # the (start, end) of each word of a piece
 
 
-def _peeled(text: str, span: tuple[int, int], own: frozenset[str], corpus: Corpus, aside: float) -> list[tuple[int, int]]:
+def _peeled(
+    text: str, span: tuple[int, int], own: frozenset[str], corpus: Corpus, aside: float, before: str = "", after: str = ""
+) -> list[tuple[int, int]]:
     """The piece ``text[span]``, with an aside run into its start or its end peeled off as a piece of its own (offline-v21).
 
     Only a piece with no stop inside; one that starts with a capital is read by ``_capitalised_head`` (offline-v22),
@@ -301,8 +314,10 @@ def _peeled(text: str, span: tuple[int, int], own: frozenset[str], corpus: Corpu
     has ``PEELED_ANY_START`` words or more. Of the starts that qualify, the one where the ``WINDOW`` words before its
     boundary read most as an aside and the words after least is peeled (offline-v22; v21 took the longest), with one of
     ``ENDS_CLAUSE`` after it if that start qualifies too; of the ends, the one where the words after its boundary read
-    most as an aside and the words before least. A piece without substance as a whole is cut whole, unless a
-    capitalised word follows the aside at its start.
+    most as an aside and the words before least, each widened where the reading turns within the aside (``_widened``,
+    offline-v23). A piece without substance as a whole is cut whole, unless a capitalised word follows the aside at its
+    start. ``before`` and ``after`` are the cut pieces of the same sentence around it, if any: an edge is read as their
+    continuation (offline-v23).
     """
     start, end = span
     piece = text[start:end]
@@ -314,7 +329,7 @@ def _peeled(text: str, span: tuple[int, int], own: frozenset[str], corpus: Corpu
         return [span]
     capitals = [i for i, (a, b) in enumerate(words) if i and piece[a].isupper() and piece[a:b].strip(",.") not in _I_FORMS]
     if piece[:1].isupper():  # offline-v22
-        head = _capitalised_head(piece, words, capitals[0] if capitals else 0, own, corpus, aside)
+        head = _capitalised_head(piece, words, capitals[0] if capitals else 0, own, corpus, aside, before)
         return [(start, start + words[head - 1][1]), (start + words[head][0], end)] if head else [span]
     # a piece left out whole is split only where a capitaliser's answer goes on after the aside ("...over and over Soon,
     # private, specific."): not within an aside ("...barking at the postman | for ten minutes and...")
@@ -323,18 +338,18 @@ def _peeled(text: str, span: tuple[int, int], own: frozenset[str], corpus: Corpu
     heads = [
         k
         for k in range(PEELED, most + 1)
-        if (whole or piece[words[k][0]].isupper()) and _ends_before(piece, words, k, True) and _peels(piece[: words[k - 1][1]], own)
+        if (whole or piece[words[k][0]].isupper()) and _ends_before(piece, words, k, True) and _peels(piece[: words[k - 1][1]], own, before)
     ]
-    head = max(heads, key=lambda k: (-_turn(piece, words, k), k)) if heads else 0
-    while head + 1 in heads and piece[words[head][0] : words[head][1]].lower() in ENDS_CLAUSE:  # "...chases the mower around"
-        head += 1
+    head = _widened(piece, words, max(heads, key=lambda k: (-_turn(piece, words, k), k)), heads, True) if heads else 0
+    while extended := _clause_ends(piece, words, head, heads):  # "...chases the mower around", "...went back after that"
+        head += extended
     most = min(n - head - SENTENCE, PEELED_MOST, n - 1 - capitals[-1] if capitals else n)
     tails = [
         k
         for k in range(PEELED, most + 1)
-        if whole and _ends_before(piece, words, n - k, False) and _peels(piece[words[n - k][0] :], own)
+        if whole and _ends_before(piece, words, n - k, False) and _peels(piece[words[n - k][0] :], own, after=after)
     ]
-    tail = max(tails, key=lambda k: (_turn(piece, words, n - k), k)) if tails else 0
+    tail = _widened(piece, words, max(tails, key=lambda k: (_turn(piece, words, n - k), k)), tails, False) if tails else 0
     if not head and not tail:
         return [span]
     out = [(start, start + words[head - 1][1])] if head else []
@@ -344,7 +359,9 @@ def _peeled(text: str, span: tuple[int, int], own: frozenset[str], corpus: Corpu
     return out
 
 
-def _capitalised_head(piece: str, words: Words, k: int, own: frozenset[str], corpus: Corpus, aside: float) -> int:
+def _capitalised_head(
+    piece: str, words: Words, k: int, own: frozenset[str], corpus: Corpus, aside: float, before: str = ""
+) -> int:
     """How many words of ``piece``, which starts with a capital, are an aside written with no stop before the answer's
     first sentence (offline-v22): the ``k`` before its first capitalised word but "I" (0: none), after a lower-case one
     ("In my country we are saying it is raining like from bucket, today is exactly this weather Widen where we recruit,
@@ -360,9 +377,36 @@ def _capitalised_head(piece: str, words: Words, k: int, own: frozenset[str], cor
     word = last.lower().strip("'’\"")
     if not last[:1].islower() or last.endswith(",") or word in GOES_ON or word in NAMES_AFTER:
         return 0
-    if not _peels(piece[: words[k - 1][1]], own):
+    if not _peels(piece[: words[k - 1][1]], own, before):
         return 0
     return k if has_substance(piece, own, corpus, aside) or aside_probability(piece[words[k][0] :]) < LIKELY else 0
+
+
+def _widened(piece: str, words: Words, edge: int, edges: list[int], at_start: bool) -> int:
+    """The aside of ``edge`` words at the start (``at_start``) or the end of ``piece``, where its reading turns most,
+    widened, where the reading turns most again, to one of ``edges`` whose words beyond it read more as an aside than not
+    (``LIKELY``) on their own: the reading may turn most within a long aside ("...the passenger door only opens from the
+    inside so whoever sits | there has to be let in by the driver...") (offline-v23)."""
+    n = len(words)
+
+    def beyond(wider: int) -> float:
+        a, b = (words[edge][0], words[wider - 1][1]) if at_start else (words[n - wider][0], words[n - edge - 1][1])
+        return aside_probability(piece[a:b])
+
+    wider = [k for k in edges if k > edge and beyond(k) >= LIKELY]
+    return max(wider, key=lambda k: (_turn(piece, words, k if at_start else n - k) * (-1 if at_start else 1), k), default=edge)
+
+
+def _clause_ends(piece: str, words: Words, head: int, heads: list[int]) -> int:
+    """How many words after an aside of ``head`` words peeled off at the start still end its clause: one of
+    ``ENDS_CLAUSE`` ("...the mower around"), when the aside may end after it too (``heads``), or one of ``PREPOSITIONS``
+    and a demonstrative ("...never went back after that", offline-v23), when a sentence may start after them; else 0."""
+    said = [piece[a:b].lower() for a, b in words[head : head + 2]]
+    if head + 1 in heads and said[0] in ENDS_CLAUSE:
+        return 1
+    if said[0] in PREPOSITIONS and said[1:] and said[1] in DEMONSTRATIVES and head + 2 <= len(words) - SENTENCE:
+        return 2 if _ends_before(piece, words, head + 2, True) else 0
+    return 0
 
 
 def _ends_before(piece: str, words: Words, i: int, at_start: bool) -> bool:
@@ -371,7 +415,9 @@ def _ends_before(piece: str, words: Words, i: int, at_start: bool) -> bool:
     last = piece[words[i - 1][0] : words[i - 1][1]]
     if at_start and i >= PEELED_ENDING and last.lower() in ENDS_CLAUSE:
         return True
-    if last.endswith(",") or last.lower().strip("'’\"") in GOES_ON:
+    word = last.lower().strip("'’\"")
+    pronoun = word in DEMONSTRATIVES and i > 1 and piece[words[i - 2][0] : words[i - 2][1]].lower() in PREPOSITIONS
+    if last.endswith(",") or (word in GOES_ON and not pronoun):  # "...never went back after that": a pronoun ends it
         return False
     first = piece[words[i][0] : words[i][1]]
     if not at_start:  # the aside's own first word: in lower case, as the piece it is run into
@@ -379,10 +425,16 @@ def _ends_before(piece: str, words: Words, i: int, at_start: bool) -> bool:
     return i >= PEELED_ANY_START or first[:1].isupper() or first.lower().strip(",'’\"") in STARTS
 
 
-def _peels(part: str, own: frozenset[str]) -> bool:
-    """Whether ``part`` may be peeled off as an aside: the model is ``ASIDE`` sure of it and it says no word of the
-    question's material (``own``) as a topic."""
-    return not _topical(part, _material_words(part, own)) and is_aside(part)
+def _peels(part: str, own: frozenset[str], before: str = "", after: str = "") -> bool:
+    """Whether ``part`` may be peeled off as an aside: it says no word of the question's material (``own``) as a topic,
+    and the model is ``ASIDE`` sure of it; or, beside the aside cut ``before`` it or ``after`` it (offline-v23), finds
+    it more likely an aside than not (``LIKELY``) on its own and is ``ASIDE`` sure of the two read together (an answer's
+    last clause, "...so people see it's worth telling me", at 0.39, is not peeled with "Sorry, can you still hear me?")."""
+    if _topical(part, _material_words(part, own)):
+        return False
+    if not before and not after:
+        return is_aside(part)
+    return is_aside(part, LIKELY) and is_aside(" ".join(t for t in (before, part, after) if t))
 
 
 def _turn(piece: str, words: Words, i: int) -> float:
@@ -459,6 +511,27 @@ def _tied_by_less(piece: str, words: list[str], topical: list[str], corpus: Corp
     return carries_named(text)
 
 
+def _peeled_pieces(
+    text: str, written: list[tuple[int, int]], own: frozenset[str], corpus: Corpus, aside: float, kept: Callable[[tuple[int, int]], bool]
+) -> list[tuple[int, int]]:
+    """The pieces of ``text`` (``_split``), each with the asides at its edges peeled off (``_peeled``).
+
+    An aside that a run-on split cut in two is peeled whole (offline-v23): where the piece before one of a sentence's
+    pieces is cut (not ``kept``), the head of that piece is read as that aside's continuation ("i joined a gym in
+    january and the first week | i went every day and then the shower broke ... after that we automate..."), and
+    where the piece after is cut, its tail as that aside's start.
+    """
+    style, out = _style(text, written), []
+    for start, end in written:
+        raw = _run_on(text, start, end, style)
+        cut = [not kept(span) for span in raw] if len(raw) > 1 else [False]
+        for i, span in enumerate(raw):
+            before = text[slice(*raw[i - 1])] if i and cut[i - 1] else ""
+            after = text[slice(*raw[i + 1])] if i + 1 < len(raw) and cut[i + 1] else ""
+            out += _peeled(text, span, own, corpus, aside, before, after)
+    return out
+
+
 def substantive(
     text: str, own: frozenset[str], corpus: Corpus, says_rubric: Callable[[str], bool] | None = None, aside: float = ASIDE
 ) -> str:
@@ -471,7 +544,6 @@ def substantive(
     ``aside`` below ``ASIDE`` would cut.
     """
     written = _written(text)
-    spans = [part for span in _split(text, written) for part in _peeled(text, span, own, corpus, aside)]
     as_written = set(written)
 
     def kept_piece(span: tuple[int, int]) -> bool:
@@ -485,6 +557,7 @@ def substantive(
         doubted = aside < ASIDE and has_substance(piece, own, corpus)
         return (span not in as_written or doubted) and says_rubric(piece)
 
+    spans = _peeled_pieces(text, written, own, corpus, aside, kept_piece)
     keep = [kept_piece(span) for span in spans]
     kept = [n for n, k in enumerate(keep) if k]  # indices into ``spans``: each kept piece's next is found in place
     if not kept or len(kept) == len(spans):
