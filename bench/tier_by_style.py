@@ -33,8 +33,8 @@ v18; five lines close to a line of an earlier set taken out unread), ``irrelevan
 for v18 and v19; seven lines close to a line of an earlier set taken out unread), ``irrelevant_holdout12.txt`` (65,
 v20's hold-out, read once for v19 and v20; five taken out unread), ``irrelevant_holdout13.txt`` (65,
 v21's hold-out, read once for v20 and v21; five taken out unread), ``irrelevant_holdout14.txt`` (66, v22's
-hold-out, read once for v21 and v22; four taken out unread), ``irrelevant_holdout15.txt`` (65, the next version's hold-out, unread; one taken out unread),
-``irrelevant_holdout16.txt`` (64, the hold-out after it, unread; two taken out unread). Every set but ``irrelevant_dev2.txt`` and
+hold-out, read once for v21 and v22; four taken out unread), ``irrelevant_holdout15.txt`` (65, v23's hold-out, read once for v22 and v23; one taken out unread),
+``irrelevant_holdout16.txt`` (64, the next version's hold-out, unread; two taken out unread). Every set but ``irrelevant_dev2.txt`` and
 ``irrelevant_holdout8.txt`` to ``irrelevant_holdout16.txt`` is training data for the aside model (``bench/fit_aside_model.py``), as is
 ``irrelevant_fit.txt`` (1,742: 1,086 for offline-v16 and 656 for v22, written for fitting only, never measured on). Each set was written by a helper who saw only the questions.
 """
