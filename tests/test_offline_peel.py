@@ -234,7 +234,7 @@ def test_the_argued_ceiling_quotes_the_reasons_it_counted(bank: Bank, context: O
     question_id, answer = _row("labelled_holdout5.jsonl", 3)
     question = bank.get(question_id)
     assessment = assess(question, answer, context)
-    assert assessment.guard == "argued" and assessment.weighed_findings is not None and assessment.weighed_findings.reasons
+    assert assessment.guard == "argued" and assessment.weighed_findings.reasons
     without = read_exchange(question, "Three things.", [])
     assert not without.reasons
     text = explanation(replace(assessment, findings=without), [])

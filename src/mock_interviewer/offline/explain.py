@@ -111,7 +111,7 @@ def explanation(assessment: Assessment, claims: list[Claim], next_probe: str = "
         )
     elif assessment.guard == "argued":
         # the reasons the guard counted, in what the tier weighs: the claims' reading may differ in what it cut (v23)
-        parts.append(_argued_sentence(assessment.weighed_findings or assessment.findings))
+        parts.append(_argued_sentence(assessment.weighed_findings))
     parts += holding
     parts += [c.text for c in claims if c.kind == "states_misconception"]
     missing = [c.subject for c in claims if c.kind == "misses_point" and c.subject][:2]

@@ -116,8 +116,8 @@ class Assessment:
     score: int
     guard: Guard | None  # the rule that overrode the tier model, if any (offline/guards.py)
     findings: Findings
+    weighed_findings: Findings  # the findings the guards read (``Reading.weighed_findings``)
     stance: dict[str, float] = field(default_factory=dict)  # each feature's push toward poor rather than mediocre
-    weighed_findings: Findings | None = None  # the findings the guards read (``Reading.weighed_findings``); None: ``findings``
 
     @property
     def tier(self) -> str:
@@ -259,4 +259,4 @@ def assess(question: Question, answer: str, context: OfflineContext) -> Assessme
         score, rule = {"poor": 1, "mediocre": 3, "great": 5}[found.self_tier], "exemplar"
     else:
         score, rule = decide(found, probs, reading.weighed_findings, reading.topic_words)
-    return Assessment(question, found, probs, contributions, score, rule, findings, stance, reading.weighed_findings)
+    return Assessment(question, found, probs, contributions, score, rule, findings, reading.weighed_findings, stance)

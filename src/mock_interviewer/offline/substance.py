@@ -84,7 +84,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -546,6 +546,7 @@ def substantive(
     written = _written(text)
     as_written = set(written)
 
+    @cache  # asked of a run-on's pieces before the peel (``_peeled_pieces``) and of the same pieces after it
     def kept_piece(span: tuple[int, int]) -> bool:
         piece = text[span[0] : span[1]]
         if has_substance(piece, own, corpus, aside):
