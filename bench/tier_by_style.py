@@ -4,6 +4,7 @@
     python bench/tier_by_style.py --invariance FILE.jsonl [...]   # also: grades moved by an added irrelevant sentence
     python bench/tier_by_style.py --invariance --asides=tests/data/irrelevant_holdout2.txt FILE.jsonl   # other asides
     python bench/tier_by_style.py -v FILE.jsonl                   # plus each misgraded answer
+    python bench/tier_by_style.py --invariance --moves FILE.jsonl  # plus each grade an aside moved
 
 Each answer is graded by the offline backend through ``grader.grade_answer`` (the path of
 ``grade``, ``batch`` and ``calibrate``), so the overall figure of a file is the one
@@ -34,8 +35,9 @@ for v18 and v19; seven lines close to a line of an earlier set taken out unread)
 v20's hold-out, read once for v19 and v20; five taken out unread), ``irrelevant_holdout13.txt`` (65,
 v21's hold-out, read once for v20 and v21; five taken out unread), ``irrelevant_holdout14.txt`` (66, v22's
 hold-out, read once for v21 and v22; four taken out unread), ``irrelevant_holdout15.txt`` (65, v23's hold-out, read once for v22 and v23; one taken out unread),
-``irrelevant_holdout16.txt`` (64, the next version's hold-out, unread; two taken out unread). Every set but ``irrelevant_dev2.txt`` and
-``irrelevant_holdout8.txt`` to ``irrelevant_holdout16.txt`` is training data for the aside model (``bench/fit_aside_model.py``), as is
+``irrelevant_holdout16.txt`` (64, the next version's hold-out, unread; two taken out unread), ``irrelevant_holdout17.txt`` (63, the one
+after, unread; three taken out unread). Every set but ``irrelevant_dev2.txt`` and
+``irrelevant_holdout8.txt`` to ``irrelevant_holdout17.txt`` is training data for the aside model (``bench/fit_aside_model.py``), as is
 ``irrelevant_fit.txt`` (1,742: 1,086 for offline-v16 and 656 for v22, written for fitting only, never measured on). Each set was written by a helper who saw only the questions.
 """
 
@@ -86,15 +88,16 @@ def read_text(context: OfflineContext, question: object, answer: str) -> tuple[s
 
 def moved_by(
     items: list[tuple[object, str]], graded: list[tuple[str, int]], reads: list[tuple[str, str]], sentence: str, where: str, context: OfflineContext
-) -> tuple[int, int, int]:
-    """Of ``items`` with ``sentence`` added (``where``: append or prepend): tiers moved, scores moved, answers read anew.
-    ``graded`` and ``reads`` are each item's grade and ``read_text``, taken once for every sentence tried."""
+) -> tuple[int, int, int, list[tuple[int, int, int]]]:
+    """Of ``items`` with ``sentence`` added (``where``: append or prepend): tiers moved, scores moved, answers read anew,
+    and each grade moved (the item's index, its score before and after). ``graded`` and ``reads`` are each item's grade
+    and ``read_text``, taken once for every sentence tried."""
     changed = [(i, q, f"{a} {sentence}" if where == "append" else f"{sentence} {a}") for i, (q, a) in enumerate(items)]
     anew = [(i, q, a) for i, q, a in changed if read_text(context, q, a) != reads[i]]
     again = grades([(q, a) for _, q, a in anew])
     tiers = sum(graded[i][0] != g[0] for (i, _, _), g in zip(anew, again, strict=True))
-    scores = sum(graded[i][1] != g[1] for (i, _, _), g in zip(anew, again, strict=True))
-    return tiers, scores, len(anew)
+    moves = [(i, graded[i][1], g[1]) for (i, _, _), g in zip(anew, again, strict=True) if graded[i][1] != g[1]]
+    return tiers, len(moves), len(anew), moves
 
 
 def _line(name: str, rows: list[tuple[str, str]]) -> str:
@@ -139,7 +142,9 @@ def main(argv: list[str]) -> int:
             reads = [read_text(context, q, a) for q, a in items]
             for sentence in asides:
                 for where in ("append", "prepend"):
-                    tiers, scores, anew = moved_by(items, graded, reads, sentence, where, context)
+                    tiers, scores, anew, moves = moved_by(items, graded, reads, sentence, where, context)
+                    for i, before, after in moves if "--moves" in argv else ():
+                        print(f"  moved {path.name}:{lines[i][0]} {before}->{after} {where} {sentence[:70]}")
                     moved_tier += tiers
                     by_sentence[f"{where:7s} {sentence}"] += tiers
                     moved_score += scores

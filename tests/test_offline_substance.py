@@ -147,7 +147,7 @@ def test_asides_written_by_another_hand_move_at_most_4_of_hold_out_d_s_5400_grad
     moved = read = 0
     for aside in asides:
         for where in ("append", "prepend"):
-            tiers, _, anew = bench.moved_by(items, graded, reads, aside, where, context)
+            tiers, _, anew, _ = bench.moved_by(items, graded, reads, aside, where, context)
             moved += tiers
             read += anew
     assert moved <= 4, moved

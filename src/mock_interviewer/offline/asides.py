@@ -1,4 +1,4 @@
-"""The aside model: how likely a sentence is an aside told around an answer rather than part of it (offline-v15; v16 to v19).
+"""The aside model: how likely a sentence is an aside told around an answer rather than part of it (offline-v15; v16 to v24).
 
 "The scale in the office gym was off by about 3 kilos and nobody ever fixed it" carries a word of a question on
 scaling ("scale") beside a signal the grader weighs ("nobody ever"), so the word rules of ``substance.py`` keep it,
@@ -21,6 +21,17 @@ alone. Nor does the tier weigh a sentence the model is ``ASIDE`` sure of, whatev
 of a question on reversible migrations, in "my uncle's old van had no reverse gear"), nor count what it does not
 weigh in the length and the reasons its guards read (v19).
 
+An aside's words may be unknown to the model as they are to the answers it was fitted on ("our car had a gearbox
+failure halfway to split and we spent two days in a tiny village eating grilled fish", 0.73 from its words): an unknown
+word weighs nothing, so the model was least sure of the asides least like the ones it learned. The tier's reading
+(offline-v24) asks it of the words too and of the share of them that no answer it was fitted on says (``known``) and no
+question of the bank in use does (its ``Corpus``: a user's bank on gearboxes makes "gearbox" known): a second logistic
+regression (the ``stack``) over the words' logit and that share, fitted out of fold so that an answer's words are
+looked up among other answers. The car story reads 0.94 so. Answers by writers it never saw are doubted less than
+before (42 of the 5,004 sentences of the measured hold-outs at ``LIKELY`` or more, from 115; 10 at ``ASIDE``, from 3).
+What the claims say is read from the words alone, as before: a few more answer sentences at ``ASIDE`` is a cost the tier
+was measured to bear (none of 2,945 labelled tiers moved) and the claims would not.
+
 Inference is the sparse dot product of ``lexical.py``: neither scikit-learn nor numpy is needed. A missing or broken
 model file leaves the word rules alone (offline-v14's cut), never an error.
 """
@@ -29,25 +40,48 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from mock_interviewer.offline.lexical import tfidf
+from mock_interviewer.offline.lexical import TOKEN_PATTERN, tfidf
+from mock_interviewer.textmatch import stem
 
 MODEL_FILE = Path(__file__).with_name("asides.json")
 ASIDE = 0.85  # the probability from which a sentence tied by fewer than three words is an aside (offline-v15)
 LIKELY = 0.5  # the probability from which a sentence is more likely an aside than not: not weighed for the tier (v17)
+_TOKEN = re.compile(TOKEN_PATTERN)
+
+
+@dataclass(frozen=True)
+class Stack:
+    """How the tier's reading weighs the word model's logit beside the sentence's unknown words (offline-v24)."""
+
+    logit: float
+    unknown: float  # weight of the share of the sentence's words that are unknown (a share: the peels ask of long spans)
+    intercept: float
+
+    def __call__(self, logit: float, unknown: int, tokens: int) -> float:
+        return self.intercept + self.logit * logit + self.unknown * unknown / max(tokens, 1)
 
 
 @dataclass(frozen=True)
 class AsideModel:
     terms: dict[str, tuple[float, float]]  # term: (idf, weight toward "aside")
     intercept: float
+    stack: Stack | None = None  # offline-v24
+    known: frozenset[str] = frozenset()  # the words of the answers and exemplars it was fitted on
 
-    def probability(self, sentence: str) -> float:
-        """The probability that ``sentence`` is an aside, as scikit-learn's ``predict_proba`` gives it."""
+    def probability(self, sentence: str, bank: Container[str] | None = None) -> float:
+        """The probability that ``sentence`` is an aside, as scikit-learn's ``predict_proba`` gives it: from its words
+        alone, or, given the stems of the ``bank`` in use, from its words and how many of them are unknown (in no
+        answer it was fitted on and no question of the bank: "gearbox", "kimchi"), as the tier reads it (offline-v24)."""
         z = self.intercept + sum(v * self.terms[t][1] for t, v in tfidf(sentence, self.terms).items())
+        if bank is not None and self.stack is not None:
+            tokens = _TOKEN.findall(sentence.lower())
+            z = self.stack(z, sum(t not in self.known and stem(t) not in bank for t in tokens), len(tokens))
         return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
 
 
@@ -56,17 +90,20 @@ def aside_model() -> AsideModel | None:
     """The fitted numbers, read once from ``asides.json`` (shipped in the package); None when they cannot be read."""
     try:
         document = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
-        return AsideModel({t: (float(w[0]), float(w[1])) for t, w in document["terms"].items()}, float(document["intercept"]))
+        stack = Stack(**{k: float(v) for k, v in document["stack"].items()}) if "stack" in document else None
+        terms = {t: (float(w[0]), float(w[1])) for t, w in document["terms"].items()}
+        return AsideModel(terms, float(document["intercept"]), stack, frozenset(document.get("known", ())))
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):  # a broken install still grades, with v14's cut
         return None
 
 
-def aside_probability(sentence: str) -> float:
-    """The aside model's probability that ``sentence`` is an aside; 0 without a model (an aside never)."""
+def aside_probability(sentence: str, bank: Container[str] | None = None) -> float:
+    """The aside model's probability that ``sentence`` is an aside (``AsideModel.probability``: ``bank`` given, as the
+    tier reads it); 0 without a model (an aside never)."""
     model = aside_model()
-    return 0.0 if model is None else model.probability(sentence)
+    return 0.0 if model is None else model.probability(sentence, bank)
 
 
-def is_aside(sentence: str, threshold: float = ASIDE) -> bool:
+def is_aside(sentence: str, threshold: float = ASIDE, bank: Container[str] | None = None) -> bool:
     """Whether the aside model is at least ``threshold`` sure that ``sentence`` is an aside (never without a model)."""
-    return aside_probability(sentence) >= threshold
+    return aside_probability(sentence, bank) >= threshold

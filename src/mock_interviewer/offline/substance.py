@@ -77,13 +77,18 @@ piece's start is read as that aside's continuation, and where the piece after is
 reading turns most within a long aside at the end ("...the passenger door only opens from the inside so whoever sits |
 there has to be let in by the driver..."), the aside is widened to where it turns most again, when the words between
 read more as an aside than not (``_widened``).
+
+Where the tier's reading (``aside`` below ``ASIDE``) asks the aside model, of a sentence, an edge or a turn, it asks it of
+the words and of how many of them are unknown (offline-v24, ``asides.py``): "our car had a gearbox failure halfway to
+split..." reads 0.73 from its words, not sure enough to be peeled off the capitalised answer it was run into, and 0.94
+with its unknown words. The claims' reading asks of the words alone, as before.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
@@ -172,13 +177,15 @@ PEELED_ANY_START = 8  # words: from this many, the aside at the start may be fol
 PEELED_ENDING = 10  # words: from this many, the aside at the start may end in one of ``ENDS_CLAUSE`` ("...hot cross buns
 # over and over")
 # Words that start an aside run into an answer, as the asides written for fitting start (irrelevant_fit.txt and the read
-# hold-outs: "the", "my", "i", "we", "our", "sorry", ...); "that", "it", "in" and "at" start as many clauses, so are left out
+# hold-outs: "the", "my", "i", "we", "our", "sorry", ...), and chat's "idk", "tbh", "omg" (offline-v24; "lol" and "btw"
+# were there); "that", "it", "in" and "at" start as many clauses, so are left out
 STARTS = frozenset(
     [
         "the", "my", "i", "we", "our", "sorry", "so", "honestly", "this", "oh", "anyway", "anyways", "um", "uh", "there",
         "apologies", "last", "funnily", "ah", "ok", "okay", "yeah", "excuse", "btw", "also", "actually", "apparently",
         "yesterday", "someone", "everyone", "he", "she", "they", "you", "i'd", "i've", "i'm", "we've", "we're", "there's",
-        "theres", "random", "lol", "haha", "oops", "hey", "anyhow", "funny", "mum", "dad", "thanks",
+        "theres", "random", "lol", "haha", "oops", "hey", "anyhow", "funny", "mum", "dad", "thanks", "idk", "tbh", "omg",
+        "ngl", "imo", "fyi", "fwiw",
     ]
 )
 # Of ``CONTINUES``, the object pronouns, after which a sentence may end ("...so people see it's worth telling me")
@@ -333,12 +340,12 @@ def _peeled(
         return [(start, start + words[head - 1][1]), (start + words[head][0], end)] if head else [span]
     # a piece left out whole is split only where a capitaliser's answer goes on after the aside ("...over and over Soon,
     # private, specific."): not within an aside ("...barking at the postman | for ten minutes and...")
-    whole = has_substance(piece, own, corpus, aside)
+    whole, bank = _whole(piece, own, corpus, aside), _bank(corpus, aside)
     most = min(n - SENTENCE, PEELED_MOST, capitals[0] if capitals else n)
     heads = [
         k
         for k in range(PEELED, most + 1)
-        if (whole or piece[words[k][0]].isupper()) and _ends_before(piece, words, k, True) and _peels(piece[: words[k - 1][1]], own, before)
+        if (whole or piece[words[k][0]].isupper()) and _ends_before(piece, words, k, True) and _peels(piece[: words[k - 1][1]], own, bank, before)
     ]
     head = _widened(piece, words, max(heads, key=lambda k: (-_turn(piece, words, k), k)), heads, True) if heads else 0
     while extended := _clause_ends(piece, words, head, heads):  # "...chases the mower around", "...went back after that"
@@ -347,7 +354,7 @@ def _peeled(
     tails = [
         k
         for k in range(PEELED, most + 1)
-        if whole and _ends_before(piece, words, n - k, False) and _peels(piece[words[n - k][0] :], own, after=after)
+        if whole and _ends_before(piece, words, n - k, False) and _peels(piece[words[n - k][0] :], own, bank, after=after)
     ]
     tail = _widened(piece, words, max(tails, key=lambda k: (_turn(piece, words, n - k), k)), tails, False) if tails else 0
     if not head and not tail:
@@ -357,6 +364,13 @@ def _peeled(
     if tail:
         out.append((start + words[n - tail][0], end))
     return out
+
+
+def _whole(piece: str, own: frozenset[str], corpus: Corpus, aside: float) -> bool:
+    """Whether ``piece`` carries substance as a whole (``aside``: the reading's), so that an aside at its edges may be
+    peeled off it. The tier's reading, sure as a whole of a long answer with an aside run into its end (from the aside's
+    unknown words), counts one the claims keep and the words alone are not sure of (offline-v24)."""
+    return has_substance(piece, own, corpus, aside) or (has_substance(piece, own, corpus) and not is_aside(piece))
 
 
 def _capitalised_head(
@@ -377,9 +391,10 @@ def _capitalised_head(
     word = last.lower().strip("'’\"")
     if not last[:1].islower() or last.endswith(",") or word in GOES_ON or word in NAMES_AFTER:
         return 0
-    if not _peels(piece[: words[k - 1][1]], own, before):
+    bank = _bank(corpus, aside)
+    if not _peels(piece[: words[k - 1][1]], own, bank, before):
         return 0
-    return k if has_substance(piece, own, corpus, aside) or aside_probability(piece[words[k][0] :]) < LIKELY else 0
+    return k if has_substance(piece, own, corpus, aside) or aside_probability(piece[words[k][0] :], bank) < LIKELY else 0
 
 
 def _widened(piece: str, words: Words, edge: int, edges: list[int], at_start: bool) -> int:
@@ -425,7 +440,7 @@ def _ends_before(piece: str, words: Words, i: int, at_start: bool) -> bool:
     return i >= PEELED_ANY_START or first[:1].isupper() or first.lower().strip(",'’\"") in STARTS
 
 
-def _peels(part: str, own: frozenset[str], before: str = "", after: str = "") -> bool:
+def _peels(part: str, own: frozenset[str], bank: Container[str] | None, before: str = "", after: str = "") -> bool:
     """Whether ``part`` may be peeled off as an aside: it says no word of the question's material (``own``) as a topic,
     and the model is ``ASIDE`` sure of it; or, beside the aside cut ``before`` it or ``after`` it (offline-v23), finds
     it more likely an aside than not (``LIKELY``) on its own and is ``ASIDE`` sure of the two read together (an answer's
@@ -433,12 +448,14 @@ def _peels(part: str, own: frozenset[str], before: str = "", after: str = "") ->
     if _topical(part, _material_words(part, own)):
         return False
     if not before and not after:
-        return is_aside(part)
-    return is_aside(part, LIKELY) and is_aside(" ".join(t for t in (before, part, after) if t))
+        return is_aside(part, bank=bank)
+    return is_aside(part, LIKELY, bank) and is_aside(" ".join(t for t in (before, part, after) if t), bank=bank)
 
 
 def _turn(piece: str, words: Words, i: int) -> float:
-    """How much more an aside the ``WINDOW`` words of ``piece`` from word ``i`` read than the ``WINDOW`` words before it."""
+    """How much more an aside the ``WINDOW`` words of ``piece`` from word ``i`` read than the ``WINDOW`` words before it,
+    from their words alone in either reading: the tier's, sure of both sides of an aside's end, would tell them apart
+    less (offline-v24)."""
     n = len(words)
     before = piece[words[max(i - WINDOW, 0)][0] : words[i - 1][1]]
     after = piece[words[i][0] : words[min(i + WINDOW, n) - 1][1]]
@@ -470,6 +487,13 @@ def _topical(piece: str, words: list[str]) -> list[str]:
     return [s for s in words if s in plain]
 
 
+def _bank(corpus: Corpus, aside: float) -> Container[str] | None:
+    """The stems of the bank in use, for the tier's reading (``aside`` below ``ASIDE``): the aside model reads there how
+    many of a sentence's words no answer it was fitted on and no question of the bank says (offline-v24); None for the
+    claims' reading, which it reads from the words alone."""
+    return corpus.df if aside < ASIDE else None
+
+
 def _unsaid(piece: str) -> str:
     """``piece`` without what asides share with answers: a span of time in words, an everyday acronym, "Anyway,"."""
     text = _ANYWAY.sub(" ", _SPAN_OF_TIME.sub(" ", piece))
@@ -489,13 +513,13 @@ def has_substance(piece: str, own: frozenset[str], corpus: Corpus, aside: float 
         # as an answer: the aside model is asked of such a sentence too (offline-v17); and the tier does not weigh what
         # it is sure of, whatever ties it (offline-v18: "reverse" is a word of a question on reversible migrations, and
         # of "my uncle's old van had no reverse gear")
-        probability = aside_probability(piece)  # asked once for both thresholds
+        probability = aside_probability(piece, _bank(corpus, aside))  # asked once for both thresholds
         if aside < ASIDE and probability >= ASIDE:
             return False
         return bool(topical) or probability < aside
     # what else ties it is vetoed by the aside model: the office, the commute, the family, however it touches the
     # question's words (offline-v15); asked only of a sentence the word rules keep
-    return _tied_by_less(piece, words, topical, corpus) and not is_aside(piece, aside)
+    return _tied_by_less(piece, words, topical, corpus) and not is_aside(piece, aside, _bank(corpus, aside))
 
 
 def _tied_by_less(piece: str, words: list[str], topical: list[str], corpus: Corpus) -> bool:
