@@ -1,4 +1,4 @@
-"""Fit the aside model (offline-v22; v15 the first, v16 the second) and write ``src/mock_interviewer/offline/asides.json``.
+"""Fit the aside model (offline-v22, stacked in v24; v15 the first, v16 the second) and write ``src/mock_interviewer/offline/asides.json``.
 
     pip install -e '.[fit]'
     python bench/fit_aside_model.py            # fit, write the model, print how it scores sentences it never saw
@@ -12,11 +12,16 @@ sentences of the labelled answers and exemplars that no aside measure uses (ever
 ``MEASURED``, and the bank's exemplars). Left out, so that they measure the model: the answers of the hold-outs that
 asides are measured on (``MEASURED``: E, F, G, D, hold-out, C), ``irrelevant_dev2.txt`` (the development asides),
 ``irrelevant_holdout8.txt`` (v16's hold-out), ``irrelevant_holdout9.txt`` (v17's), ``irrelevant_holdout10.txt`` (v18's),
-``irrelevant_holdout11.txt`` (v19's), ``irrelevant_holdout12.txt`` (v20's), ``irrelevant_holdout13.txt`` (v21's), ``irrelevant_holdout14.txt`` (v22's), ``irrelevant_holdout15.txt`` (v23's), ``irrelevant_holdout16.txt`` (the next version's), ``irrelevant_holdout17.txt`` (the one after), and the asides of ``bench/tier_by_style.py`` and of the tests. A
+``irrelevant_holdout11.txt`` (v19's), ``irrelevant_holdout12.txt`` (v20's), ``irrelevant_holdout13.txt`` (v21's), ``irrelevant_holdout14.txt`` (v22's), ``irrelevant_holdout15.txt`` (v23's), ``irrelevant_holdout16.txt`` (v24's), ``irrelevant_holdout17.txt`` (the next version's), and the asides of ``bench/tier_by_style.py`` and of the tests. A
 sentence is a piece of ``substance.pieces``, as the grader splits it.
 
 The model is scikit-learn's ``TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2)`` and a balanced
 ``LogisticRegression``; ``offline/asides.py`` reproduces its probabilities in pure Python (``checks`` in the file).
+The tier's reading (offline-v24) stacks a second ``LogisticRegression`` on it: the words model's log-odds and the share
+of the sentence's words that no fitted answer says (``known``) and whose stem no question of the bank holds, fitted out
+of fold (``FOLDS``: each fold's sentences scored by a words model fitted on the others, their words looked up among the
+other folds' answers). Printed: how many sentences of the measured hold-outs' answers and of the development asides
+each reading is sure of (``ASIDE``) and the tier's doubts (``LIKELY``).
 """
 
 from __future__ import annotations
