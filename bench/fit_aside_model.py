@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import sys
 from pathlib import Path
 
@@ -36,11 +35,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from mock_interviewer.bank import TIERS, load_bank
-from mock_interviewer.offline.asides import ASIDE, LIKELY
+from mock_interviewer.offline.asides import ASIDE, LIKELY, unknown_share
 from mock_interviewer.offline.coverage import Corpus
-from mock_interviewer.offline.lexical import TOKEN_PATTERN
+from mock_interviewer.offline.lexical import TOKEN_PATTERN, words_of
 from mock_interviewer.offline.substance import pieces
-from mock_interviewer.textmatch import stem
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -53,7 +51,6 @@ MEASURED = ("audit_holdout.jsonl", "audit_holdout_c.jsonl", "audit_holdout_d.jso
 C = 1.0  # inverse L2 strength
 MIN_DF = 2
 FOLDS = 5  # the stack (offline-v24) is fitted on the word model's out-of-fold logits and words unknown out of fold
-_TOKEN = re.compile(TOKEN_PATTERN)
 
 
 def sentences(text: str) -> list[str]:
@@ -80,12 +77,6 @@ def words_model(asides: list[str], answers: list[str]) -> tuple[TfidfVectorizer,
     return vectorizer, LogisticRegression(C=C, class_weight="balanced", max_iter=5000).fit(x, [1] * len(asides) + [0] * len(answers))
 
 
-def unknown(sentence: str, known: set[str], bank: frozenset[str]) -> float:
-    """The share of ``sentence``'s words in no answer fitted on (``known``) nor the bank (``AsideModel.probability``)."""
-    tokens = _TOKEN.findall(sentence.lower())
-    return sum(token not in known and stem(token) not in bank for token in tokens) / max(len(tokens), 1)
-
-
 def stacked(asides: list[list[str]], texts: list[list[str]], bank: frozenset[str]) -> LogisticRegression:
     """The stack over the word model's logit and the words unknown, fitted out of fold: each fold's sentences are
     scored by a word model fitted without them, their words looked up among the other folds' answers and the bank."""
@@ -97,11 +88,11 @@ def stacked(asides: list[list[str]], texts: list[list[str]], bank: frozenset[str
         fit_asides = [s for group, f in zip(asides, aside_fold, strict=True) if f != k for s in group]
         fit_answers = [s for group, f in zip(texts, text_fold, strict=True) if f != k for s in group]
         vectorizer, model = words_model(fit_asides, fit_answers)
-        known = {w for s in fit_answers for w in _TOKEN.findall(s.lower())}
+        known = {w for s in fit_answers for w in words_of(s)}
         held = [(s, 1) for group, f in zip(asides, aside_fold, strict=True) if f == k for s in group]
         held += [(s, 0) for group, f in zip(texts, text_fold, strict=True) if f == k for s in group]
         logits = model.decision_function(vectorizer.transform([s for s, _ in held]))
-        rows += [[float(z), unknown(s, known, bank)] for (s, _), z in zip(held, logits, strict=True)]
+        rows += [[float(z), unknown_share(s, known, bank)] for (s, _), z in zip(held, logits, strict=True)]
         labels += [label for _, label in held]
     return LogisticRegression(C=C, max_iter=1000).fit(rows, labels)
 
@@ -116,7 +107,7 @@ def main() -> None:
     answer_sentences = [s for group in text_groups for s in group]
     vectorizer, model = words_model(aside_sentences, answer_sentences)
     weights = model.coef_[0]
-    known, stems = {w for s in answer_sentences for w in _TOKEN.findall(s.lower())}, bank_stems()
+    known, stems = {w for s in answer_sentences for w in words_of(s)}, bank_stems()
     stack = stacked(aside_groups, text_groups, stems)
 
     def predict(group: list[str], tier: bool = False) -> list[float]:
@@ -124,7 +115,7 @@ def main() -> None:
         if not tier:
             return [float(p) for p in model.predict_proba(vectorizer.transform(group))[:, 1]]
         logits = model.decision_function(vectorizer.transform(group))
-        return [float(p) for p in stack.predict_proba([[float(z), unknown(s, known, stems)] for s, z in zip(group, logits, strict=True)])[:, 1]]
+        return [float(p) for p in stack.predict_proba([[float(z), unknown_share(s, known, stems)] for s, z in zip(group, logits, strict=True)])[:, 1]]
 
     terms = {t: [round(float(vectorizer.idf_[j]), 6), round(float(weights[j]), 6)] for t, j in sorted(vectorizer.vocabulary_.items())}
     step = max(len(aside_sentences) // 4, 1)

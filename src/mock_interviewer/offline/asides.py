@@ -40,19 +40,24 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Container
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from mock_interviewer.offline.lexical import TOKEN_PATTERN, tfidf
+from mock_interviewer.offline.lexical import tfidf, words_of
 from mock_interviewer.textmatch import stem
 
 MODEL_FILE = Path(__file__).with_name("asides.json")
 ASIDE = 0.85  # the probability from which a sentence tied by fewer than three words is an aside (offline-v15)
 LIKELY = 0.5  # the probability from which a sentence is more likely an aside than not: not weighed for the tier (v17)
-_TOKEN = re.compile(TOKEN_PATTERN)
+
+
+def unknown_share(sentence: str, known: Container[str], bank: Container[str]) -> float:
+    """The share of ``sentence``'s words that are not ``known`` (said by an answer the model was fitted on) and whose stem
+    no question of the ``bank`` holds (offline-v24; ``bench/fit_aside_model.py`` fits the stack on the same share)."""
+    tokens = words_of(sentence)
+    return sum(t not in known and stem(t) not in bank for t in tokens) / max(len(tokens), 1)
 
 
 @dataclass(frozen=True)
@@ -63,8 +68,8 @@ class Stack:
     unknown: float  # weight of the share of the sentence's words that are unknown (a share: the peels ask of long spans)
     intercept: float
 
-    def __call__(self, logit: float, unknown: int, tokens: int) -> float:
-        return self.intercept + self.logit * logit + self.unknown * unknown / max(tokens, 1)
+    def __call__(self, logit: float, unknown: float) -> float:
+        return self.intercept + self.logit * logit + self.unknown * unknown
 
 
 @dataclass(frozen=True)
@@ -80,8 +85,7 @@ class AsideModel:
         answer it was fitted on and no question of the bank: "gearbox", "kimchi"), as the tier reads it (offline-v24)."""
         z = self.intercept + sum(v * self.terms[t][1] for t, v in tfidf(sentence, self.terms).items())
         if bank is not None and self.stack is not None:
-            tokens = _TOKEN.findall(sentence.lower())
-            z = self.stack(z, sum(t not in self.known and stem(t) not in bank for t in tokens), len(tokens))
+            z = self.stack(z, unknown_share(sentence, self.known, bank))
         return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
 
 

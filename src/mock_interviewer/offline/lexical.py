@@ -27,9 +27,14 @@ _TOKEN = re.compile(TOKEN_PATTERN)
 CLASSES = ("poor", "mediocre", "great")  # the order of the weights (scikit-learn's class order)
 
 
+def words_of(text: str) -> list[str]:
+    """The lower-cased words of ``text``, as scikit-learn's word analyser splits them."""
+    return _TOKEN.findall(text.lower())
+
+
 def terms_of(text: str) -> Counter[str]:
     """Unigram and bigram counts, as scikit-learn's word analyser makes them."""
-    tokens = _TOKEN.findall(text.lower())
+    tokens = words_of(text)
     return Counter(tokens + [f"{a} {b}" for a, b in pairwise(tokens)])
 
 

@@ -78,10 +78,11 @@ reading turns most within a long aside at the end ("...the passenger door only o
 there has to be let in by the driver..."), the aside is widened to where it turns most again, when the words between
 read more as an aside than not (``_widened``).
 
-Where the tier's reading (``aside`` below ``ASIDE``) asks the aside model, of a sentence, an edge or a turn, it asks it of
-the words and of how many of them are unknown (offline-v24, ``asides.py``): "our car had a gearbox failure halfway to
-split..." reads 0.73 from its words, not sure enough to be peeled off the capitalised answer it was run into, and 0.94
-with its unknown words. The claims' reading asks of the words alone, as before.
+Where the tier's reading (``aside`` below ``ASIDE``) asks the aside model whether a sentence or an edge is an aside, it
+asks it of the words and of how many of them are unknown (offline-v24, ``asides.py``): "our car had a gearbox failure
+halfway to split..." reads 0.73 from its words, not sure enough to be peeled off the capitalised answer it was run into,
+and 0.94 with its unknown words. Where an aside ends (``_turn``, ``_widened``) is read from the words alone in both
+readings, and the claims' reading asks of the words alone, as before.
 """
 
 from __future__ import annotations
