@@ -6,7 +6,8 @@
 Asides (class 1): the sentences of every aside set already read as a hold-out (``irrelevant_dev.txt`` and
 ``irrelevant_holdout.txt`` to ``irrelevant_holdout7.txt``), and of ``irrelevant_fit.txt``: asides written for fitting
 only (offline-v16: 1,086; offline-v22: 656 more, of home life and meals, in non-native and chat voices, and of life
-around the office, many typed in lower case with no stop), by helpers who saw only the questions, long and short, at
+around the office, many typed in lower case with no stop; offline-v25: 577 more, of everyday life in words that are also
+words of the questions, "consistency", "scope", "deadline", and short spoken interjections, "do you mind if...", "like, ..."), by helpers who saw only the questions, long and short, at
 work and outside it, in many voices, with lines close to a line of an aside set measured on taken out. Answers (class 0): the
 sentences of the labelled answers and exemplars that no aside measure uses (every labelled and audit file but
 ``MEASURED``, and the bank's exemplars). Left out, so that they measure the model: the answers of the hold-outs that
@@ -122,7 +123,7 @@ def main() -> None:
     probe = aside_sentences[::step][:4] + answer_sentences[:: max(len(answer_sentences) // 4, 1)][:4]
     checks = [{"text": s, "probability": round(p, 9), "tier": round(t, 9)} for s, p, t in zip(probe, predict(probe), predict(probe, True), strict=True)]
     document = {
-        "version": "offline-v24",
+        "version": "offline-v25",
         "fitted_on": {"aside sentences": len(aside_sentences), "answer sentences": len(answer_sentences),
                       "aside sets": list(ASIDES), "answer files": [p.name for p in answer_files()], "exemplars": len(bank) * 3},
         "intercept": round(float(model.intercept_[0]), 6),

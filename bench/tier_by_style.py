@@ -39,7 +39,7 @@ hold-out, read once for v21 and v22; four taken out unread), ``irrelevant_holdou
 the next version's hold-out, unread; three taken out unread), ``irrelevant_holdout18.txt`` (61, the one after, unread; four taken out
 unread). Every set but ``irrelevant_dev2.txt`` and
 ``irrelevant_holdout8.txt`` to ``irrelevant_holdout18.txt`` is training data for the aside model (``bench/fit_aside_model.py``), as is
-``irrelevant_fit.txt`` (1,742: 1,086 for offline-v16 and 656 for v22, written for fitting only, never measured on). Each set was written by a helper who saw only the questions.
+``irrelevant_fit.txt`` (2,319: 1,086 for offline-v16, 656 for v22 and 577 for v25, written for fitting only, never measured on). Each set was written by a helper who saw only the questions.
 """
 
 from __future__ import annotations

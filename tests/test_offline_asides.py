@@ -39,7 +39,7 @@ def test_the_aside_model_was_fitted_on_nothing_an_aside_measure_uses() -> None:
     assert not measured & set(fitted_on["answer files"])
     assert not {"irrelevant_dev2.txt", "irrelevant_holdout8.txt", "irrelevant_holdout9.txt", "irrelevant_holdout10.txt", "irrelevant_holdout11.txt", "irrelevant_holdout12.txt", "irrelevant_holdout13.txt", "irrelevant_holdout14.txt", "irrelevant_holdout15.txt", "irrelevant_holdout16.txt", "irrelevant_holdout17.txt", "irrelevant_holdout18.txt"} & set(fitted_on["aside sets"])
     assert {"irrelevant_holdout7.txt", "irrelevant_fit.txt"} <= set(fitted_on["aside sets"])  # v16: read hold-outs and fit-only asides
-    assert fitted_on["aside sentences"] > 2200 and fitted_on["answer sentences"] > 9000  # v22: 656 more fit-only asides
+    assert fitted_on["aside sentences"] > 2800 and fitted_on["answer sentences"] > 9000  # v22: 656 more fit-only asides, v25 577
     assert "runon_holdout.jsonl" not in fitted_on["answer files"]  # the unseen lower-case answers the peel is measured on
     assert "personal_holdout.jsonl" not in fitted_on["answer files"]  # v23: the unseen answers told as stories
 

@@ -177,8 +177,9 @@ def test_a_writer_whose_sentences_all_start_with_a_capital_but_the_first_is_a_ca
 def test_an_aside_the_claims_read_moves_no_grade_by_its_length_either(bank: Bank, context: OfflineContext) -> None:
     """offline-v18 left KITCHEN out of the tier's features but counted it in the length and the reasons its guards and
     evidence features read, and hold-out F's mediocre answer on missed deadlines went to 4/5; v19 reads those from
-    the weighed text too. The claims still read KITCHEN (0.73), and the answer's own grade stands."""
-    kitchen = "We spent the weekend repainting the kitchen, and honestly the new colour is much better than the old one."
+    the weighed text too. The claims still read KITCHEN (0.84; with "honestly" after "and", as it was written, v25's refit
+    is sure of it, 0.86, and the claims leave it out too), and the answer's own grade stands."""
+    kitchen = "We spent the weekend repainting the kitchen, and the new colour is much better than the old one."
     question = bank.get("director-15")
     answer = _line("audit_holdout_f.jsonl", 78)
     reading = read(question, f"{answer} {kitchen}", context)

@@ -83,6 +83,13 @@ asks it of the words and of how many of them are unknown (offline-v24, ``asides.
 halfway to split..." reads 0.73 from its words, not sure enough to be peeled off the capitalised answer it was run into,
 and 0.94 with its unknown words. Where an aside ends (``_turn``, ``_widened``) is read from the words alone in both
 readings, and the claims' reading asks of the words alone, as before.
+
+An aside typed in lower case with no stop before a capitalised answer (offline-v25) is peeled off up to the answer's first
+capitalised word when the aside may end there too and the words between carry no substance (``_to_capital``: "spurs lost
+again last night so apologies if i seem | a touch gloomy EXPLAIN ANALYZE on..." left "a touch gloomy" with the answer,
+where the model's reading turned), and however short the answer's first sentence ("...a quick glass of water Redis.");
+and after a piece's own lower-case "i", a capitalised "I" starts the capitaliser's sentence whatever clause was opened
+before it ("...while my wife hunted for ice cream I'd go with Kafka...").
 """
 
 from __future__ import annotations
@@ -193,6 +200,7 @@ STARTS = frozenset(
 OBJECTS = frozenset(["me", "us", "him", "her", "them", "it", "you"])
 GOES_ON = CONTINUES - OBJECTS  # the words after which no sentence ends where an aside is peeled off
 # Words that end a clause as often as they go on ("...the same four notes over and over")
+SUBORDINATES = frozenset(["when", "while", "because", "since", "until", "after", "before", "whenever", "as"])  # open a clause (v25)
 DEMONSTRATIVES = frozenset(["that", "this"])  # after one of ``PREPOSITIONS``, a pronoun that may end a clause (offline-v23)
 PREPOSITIONS = frozenset(["after", "before", "since", "like", "about", "of", "with", "for", "than", "from", "at", "on", "in", "by", "to"])
 ENDS_CLAUSE = frozenset(["over", "around", "through", "on", "in", "off", "out", "up", "down", "about", "under", "again", "it"])
@@ -275,6 +283,9 @@ def _run_on(text: str, start: int, end: int, style: Style = "mixed") -> list[tup
             capitals += capitalised_words  # uncapitalised piece
             capital_at = {m.start() for m in capitals}  # the capitalised sentence that follows is that writer's (below)
             unnamed = {m.start() for m in capitalised_words if m.group(1) not in _I_FORMS}
+            # "...while my wife hunted for ice cream I'd go with Kafka": after this piece's own lower-case "i", a
+            # capitalised "I" is the capitaliser's, whatever clause was opened before it (offline-v25)
+            foreign = {m.start() for m in capitals if _CAPITAL_I.match(piece, m.start()) and _WRITES_LOWER_I.search(piece, 0, m.start())}
         starts = sorted({m.start() for m in (*_LOWER_START.finditer(piece), *capitals)})
     else:  # a writer who capitalises does not write "i": one that does is someone else's sentence run on
         starts = [m.start() for m in _LOWER_I.finditer(piece)]
@@ -323,7 +334,9 @@ def _peeled(
     boundary read most as an aside and the words after least is peeled (offline-v22; v21 took the longest), with one of
     ``ENDS_CLAUSE`` after it if that start qualifies too; of the ends, the one where the words after its boundary read
     most as an aside and the words before least, each widened where the reading turns within the aside (``_widened``,
-    offline-v23). A piece without substance as a whole is cut whole, unless a capitalised word follows the aside at its
+    offline-v23); at the start, widened to the piece's first capitalised word over words that carry nothing
+    (``_to_capital``), which may start a sentence of one or two words if the piece ends with a stop (offline-v25). A
+    piece without substance as a whole is cut whole, unless a capitalised word follows the aside at its
     start. ``before`` and ``after`` are the cut pieces of the same sentence around it, if any: an edge is read as their
     continuation (offline-v23).
     """
@@ -342,15 +355,7 @@ def _peeled(
     # a piece left out whole is split only where a capitaliser's answer goes on after the aside ("...over and over Soon,
     # private, specific."): not within an aside ("...barking at the postman | for ten minutes and...")
     whole, bank = _whole(piece, own, corpus, aside), _bank(corpus, aside)
-    most = min(n - SENTENCE, PEELED_MOST, capitals[0] if capitals else n)
-    heads = [
-        k
-        for k in range(PEELED, most + 1)
-        if (whole or piece[words[k][0]].isupper()) and _ends_before(piece, words, k, True) and _peels(piece[: words[k - 1][1]], own, bank, before)
-    ]
-    head = _widened(piece, words, max(heads, key=lambda k: (-_turn(piece, words, k), k)), heads, True) if heads else 0
-    while extended := _clause_ends(piece, words, head, heads):  # "...chases the mower around", "...went back after that"
-        head += extended
+    head = _head(piece, words, capitals, whole, own, corpus, aside, before)
     most = min(n - head - SENTENCE, PEELED_MOST, n - 1 - capitals[-1] if capitals else n)
     tails = [
         k
@@ -365,6 +370,56 @@ def _peeled(
     if tail:
         out.append((start + words[n - tail][0], end))
     return out
+
+
+def _head(
+    piece: str, words: Words, capitals: list[int], whole: bool, own: frozenset[str], corpus: Corpus, aside: float, before: str
+) -> int:
+    """How many words at the start of ``piece`` (which starts in lower case) ``_peeled`` peels off as an aside (0: none);
+    ``whole``: whether the piece carries substance as a whole."""
+    n, bank = len(words), _bank(corpus, aside)
+    # a capitaliser's short first sentence after the aside ("...a quick glass of water Redis."; offline-v25)
+    short = capitals[0] if capitals and capitals[0] > n - SENTENCE and piece.rstrip()[-1:] in ".!?" else 0
+    most = min(max(n - SENTENCE, short), PEELED_MOST, capitals[0] if capitals else n)
+    heads = [
+        k
+        for k in range(PEELED, most + 1)
+        if (k <= n - SENTENCE or k == short)
+        and (whole or piece[words[k][0]].isupper())
+        and _ends_before(piece, words, k, True)
+        and _peels(piece[: words[k - 1][1]], own, bank, before)
+    ]
+    head = _widened(piece, words, max(heads, key=lambda k: (-_turn(piece, words, k), k)), heads, True) if heads else 0
+    while extended := _clause_ends(piece, words, head, heads):  # "...chases the mower around", "...went back after that"
+        head += extended
+    head = _subordinate(piece, words, head, heads, own, corpus, aside)
+    return _to_capital(piece, words, head, heads, capitals, own, corpus, aside)
+
+
+def _subordinate(piece: str, words: Words, head: int, heads: list[int], own: frozenset[str], corpus: Corpus, aside: float) -> int:
+    """The aside of ``head`` words at the start of ``piece``, widened over a clause it opens after its end with one of
+    ``SUBORDINATES`` to the furthest of ``heads`` within ``WINDOW`` words when the words between carry no substance: "...woke
+    the whole street | when he dropped his ladder we have automated daily backups..." is one aside with its clause, however
+    the reading turns between (offline-v25)."""
+    if not head or piece[words[head][0] : words[head][1]].lower() not in SUBORDINATES:
+        return head
+    for k in sorted((k for k in heads if head < k <= head + WINDOW), reverse=True):
+        if not has_substance(piece[words[head][0] : words[k - 1][1]], own, corpus, aside):
+            return k
+    return head
+
+
+def _to_capital(
+    piece: str, words: Words, head: int, heads: list[int], capitals: list[int], own: frozenset[str], corpus: Corpus, aside: float
+) -> int:
+    """The aside of ``head`` words at the start of ``piece``, widened to the piece's first capitalised word (a
+    capitaliser's answer starts there) when the aside may end there too (``heads``) and the words between carry no
+    substance: "spurs lost again last night so apologies if i seem | a touch gloomy EXPLAIN ANALYZE on..." left "a touch
+    gloomy" with the answer (offline-v25)."""
+    if not head or not capitals or not head < capitals[0] in heads:
+        return head
+    between = piece[words[head][0] : words[capitals[0] - 1][1]]
+    return head if has_substance(between, own, corpus, aside) else capitals[0]
 
 
 def _whole(piece: str, own: frozenset[str], corpus: Corpus, aside: float) -> bool:
