@@ -8,29 +8,21 @@ hold-out answers they moved under offline-v24.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
+from data_rows import row
 from mock_interviewer.bank import Bank
 from mock_interviewer.offline.context import OfflineContext
 from mock_interviewer.offline.grading import assess, read_texts
 from mock_interviewer.offline.substance import pieces
 
-DATA = Path(__file__).parent / "data"
 SPURS = "spurs lost again last night so apologies if i seem a touch gloomy"
 KNITTING = "i'm halfway through knitting a jumper for my dad and just realised one sleeve is about ten cm longer than the other"
 BARCELONA = "we went to barcelona in may and i spent the whole trip staring at the architecture while my wife hunted for ice cream"
 
 
-def _row(name: str, index: int) -> tuple[str, str]:
-    row = json.loads((DATA / name).read_text(encoding="utf-8").splitlines()[index])
-    return str(row["question_id"]), str(row["answer"])
-
-
 def _graded_alike(bank: Bank, context: OfflineContext, name: str, index: int, aside: str, residue: str) -> None:
-    question_id, answer = _row(name, index)
+    question_id, answer = row(name, index)
     question = bank.get(question_id)
     added = f"{aside} {answer}"
     weighed = read_texts(question, added, context)[2]
@@ -50,7 +42,7 @@ def test_the_aside_is_peeled_up_to_the_capitalised_answer_not_where_its_reading_
 def test_an_answer_whose_first_sentence_is_one_word_is_told_from_the_aside_before_it(bank: Bank, context: OfflineContext, aside: str) -> None:
     """Hold-out G's poor answer on caching starts "Redis."; v24 left no room for an answer of fewer than three words
     after the aside, weighed it with the answer, and scored it 1, not 2."""
-    _, answer = _row("audit_holdout_g.jsonl", 74)
+    _, answer = row("audit_holdout_g.jsonl", 74)
     assert answer.startswith("Redis. ")
     _graded_alike(bank, context, "audit_holdout_g.jsonl", 74, aside, aside.split()[-1])
 
@@ -73,7 +65,7 @@ def test_a_capitaliser_who_writes_an_opened_clause_is_not_split_before_i() -> No
 def test_words_of_substance_between_the_aside_and_the_capital_stay_with_the_answer(bank: Bank, context: OfflineContext) -> None:
     """The peel is widened to the capitalised word only over words that carry nothing: "we shard by tenant id" is the
     answer's, whatever capitalised word follows it."""
-    question_id, answer = _row("audit_holdout_c.jsonl", 78)
+    question_id, answer = row("audit_holdout_c.jsonl", 78)
     question = bank.get(question_id)
     added = f"{SPURS} we added composite indexes on tenant id and created at EXPLAIN ANALYZE showed the planner used them. {answer}"
     assert "composite indexes on tenant id" in read_texts(question, added, context)[2]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from data_rows import row
 from mock_interviewer.bank import Bank, Question
 from mock_interviewer.offline import substance
 from mock_interviewer.offline.asides import ASIDE, aside_model
@@ -30,11 +31,6 @@ LADDER = "the window cleaner came round at seven this morning and woke the whole
 DOG = "sorry the neighbours dog has been barking at the postman for ten minutes and he will not stop until the van drives off"
 
 
-def _row(name: str, index: int) -> tuple[str, str]:
-    row = json.loads((DATA / name).read_text(encoding="utf-8").splitlines()[index])
-    return str(row["question_id"]), str(row["answer"])
-
-
 def _assert_read_as_without(question: Question, answer: str, added: str, context: OfflineContext) -> None:
     """``added`` (``answer`` with an aside) is read, weighed and placed in a tier exactly as ``answer`` alone."""
     assert read_texts(question, added, context)[1:] == read_texts(question, answer, context)[1:]
@@ -51,7 +47,7 @@ def test_the_asides_are_ones_the_model_is_sure_of() -> None:
 def test_an_aside_run_into_the_end_of_a_lower_case_answer_is_peeled_off(bank: Bank, context: OfflineContext, aside: str) -> None:
     """Hold-out G's answer on feedback has no full stop and ends "...so people see it's worth telling me"; offline-v20
     read "telling me my cousin took her twins..." as one sentence, kept it, and graded the answer great, not mediocre."""
-    question_id, answer = _row("audit_holdout_g.jsonl", 57)
+    question_id, answer = row("audit_holdout_g.jsonl", 57)
     question = bank.get(question_id)
     assert answer.endswith("so people see it's worth telling me")
     added = f"{answer} {aside}"
@@ -64,7 +60,7 @@ def test_an_aside_run_into_the_start_of_a_lower_case_answer_is_peeled_off(bank: 
     as the main clause of the aside's, so offline-v20 read one sentence and kept it. The aside is the start the model is
     sure of, saying nothing of the question, where its reading turns most; "around", which ends a clause as often as it
     goes on, goes with it."""
-    question_id, answer = _row("audit_holdout_f.jsonl", 25)
+    question_id, answer = row("audit_holdout_f.jsonl", 25)
     question = bank.get(question_id)
     assert answer.startswith("we have automated daily backups")
     for aside in (MOWING, LADDER):
@@ -83,7 +79,7 @@ def test_the_aside_at_the_start_ends_where_the_reading_turns_not_at_the_longest_
     longest start the model was sure of, which took the answer's first clause with it ("...that was her not me i listen
     to what the other person thinks and explain my view", "...not me if something's slow i usually just add"), and the
     tier moved. v22 ends the aside where the words before read most as an aside and the words after least."""
-    question_id, answer = _row(name, index)
+    question_id, answer = row(name, index)
     question = bank.get(question_id)
     _assert_read_as_without(question, answer, f"{CAT} {answer}", context)
 
@@ -98,7 +94,7 @@ def test_a_capitalised_aside_with_no_stop_is_peeled_off_the_answer_it_runs_into(
     questions."), and the aside model, unsure of the two together, cut or kept both, moving the tier. v22 peels an aside
     it is sure of off a piece that starts with a capital, before the first capitalised word that follows a lower-case
     one."""
-    question_id, answer = _row(name, index)
+    question_id, answer = row(name, index)
     question = bank.get(question_id)
     _assert_read_as_without(question, answer, f"{RAIN} {answer}", context)
 
@@ -117,7 +113,7 @@ def test_a_capitalised_word_ends_the_aside(bank: Bank, context: OfflineContext) 
     """Hold-out F's answer on missed estimates starts "Diagnose before fixing."; run into a lower-case aside, the
     capitalised "Diagnose" after "off" is held back as a name by the run-on rules. The aside ends there, and the answer's
     first sentence is read, not cut with it."""
-    question_id, answer = _row("audit_holdout_f.jsonl", 78)
+    question_id, answer = row("audit_holdout_f.jsonl", 78)
     question = bank.get(question_id)
     assert answer.startswith("Diagnose before fixing.")
     _assert_read_as_without(question, answer, f"{DOG} {answer}", context)
@@ -137,7 +133,7 @@ def test_an_answer_is_not_peeled(bank: Bank, context: OfflineContext) -> None:
     """A lower-case answer whose opening says nothing of substance ("honestly the thing that moved the needle most for
     us was...") is read whole: the model is not sure enough of any edge of it."""
     for name, index in (("audit_holdout_g.jsonl", 57), ("audit_holdout_g.jsonl", 90), ("audit_holdout_f.jsonl", 25)):
-        question_id, answer = _row(name, index)
+        question_id, answer = row(name, index)
         question = bank.get(question_id)
         assert read_texts(question, answer, context)[1:] == (answer, answer), (name, index)
 
@@ -185,7 +181,7 @@ def test_an_aside_the_run_on_rules_split_in_two_is_peeled_whole(bank: Bank, cont
     the model, unsure of that piece alone, kept it, moving the tier. v23 reads the second piece's start as the cut
     piece's continuation, and "after that" as the end of a clause. What the tier weighs is the answer's alone; the
     claims' reading, sure of neither piece, keeps the aside (no claim is made on a doubt)."""
-    question_id, answer = _row(name, index)
+    question_id, answer = row(name, index)
     question = bank.get(question_id)
     added = f"{GYM} {answer}"
     assert read_texts(question, added, context)[2] == read_texts(question, answer, context)[2]
@@ -208,7 +204,7 @@ def test_an_aside_at_the_end_is_peeled_whole_where_its_reading_turns_within_it(b
     and weighed the rest with the answer, moving the tier. v23 widens the aside to where the reading turns most again,
     when the words between read more as an aside than not; not into the answer ("...i say so publicly so people see
     it's worth telling me")."""
-    question_id, answer = _row(name, index)
+    question_id, answer = row(name, index)
     question = bank.get(question_id)
     _assert_read_as_without(question, answer, f"{answer} {CAR}", context)
 
@@ -231,7 +227,7 @@ def test_the_argued_ceiling_quotes_the_reasons_it_counted(bank: Bank, context: O
     (v23's peel reads an aside's continuation only where its own threshold cut the piece before), and once held none of
     them: the explanation then failed on an empty list ("IndexError: tuple index out of range", on an aside the refit
     model read so). It quotes the reasons the guard counted."""
-    question_id, answer = _row("labelled_holdout5.jsonl", 3)
+    question_id, answer = row("labelled_holdout5.jsonl", 3)
     question = bank.get(question_id)
     assessment = assess(question, answer, context)
     assert assessment.guard == "argued" and assessment.weighed_findings.reasons
