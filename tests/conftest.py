@@ -156,6 +156,8 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
 
     def run(*args: str, stdin: bytes | str | None = None) -> CliResult:
         monkeypatch.setattr(sys, "argv", ["mock-interviewer", *args])
+        # 80 columns, as in CI: Rich would otherwise measure the terminal pytest runs in (its standard input)
+        monkeypatch.setenv("COLUMNS", "80")
         if stdin is not None:
             data = stdin.encode() if isinstance(stdin, str) else stdin
             monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))

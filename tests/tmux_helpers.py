@@ -88,6 +88,10 @@ def pane(tmp_path: Path) -> Iterator[Pane]:
 def base_env(tmp_path: Path) -> dict[str, str]:
     env = {
         "TERM": "xterm-256color",
+        # the pane's size: tmux's global environment holds the COLUMNS of the terminal pytest was started from (a wide
+        # one fails every 80-column assertion), and Rich reads COLUMNS before the terminal's size
+        "COLUMNS": "80",
+        "LINES": "50",
         "HOME": str(tmp_path),
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "EDITOR": "false",
