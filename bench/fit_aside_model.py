@@ -35,7 +35,7 @@ from pathlib import Path
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from mock_interviewer.bank import TIERS, load_bank
+from mock_interviewer.bank import TIERS, Bank, load_bank
 from mock_interviewer.offline.asides import ASIDE, LIKELY, unknown_share
 from mock_interviewer.offline.coverage import Corpus
 from mock_interviewer.offline.lexical import TOKEN_PATTERN, words_of
@@ -67,9 +67,14 @@ def answers(paths: list[Path]) -> list[str]:
     return [json.loads(line)["answer"] for p in paths for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def bank_stems() -> frozenset[str]:
+def bank_stems(bank: Bank) -> frozenset[str]:
     """The stems of the bank's questions, exemplars and notes, as the grader's corpus holds them (``Corpus.df``)."""
-    return frozenset(Corpus.from_questions(load_bank()).df)
+    return frozenset(Corpus.from_questions(bank).df)
+
+
+def known_words(answers: list[str]) -> set[str]:
+    """The words the answers the model is fitted on say (``AsideModel.known``)."""
+    return {w for s in answers for w in words_of(s)}
 
 
 def words_model(asides: list[str], answers: list[str]) -> tuple[TfidfVectorizer, LogisticRegression]:
@@ -89,11 +94,11 @@ def stacked(asides: list[list[str]], texts: list[list[str]], bank: frozenset[str
         fit_asides = [s for group, f in zip(asides, aside_fold, strict=True) if f != k for s in group]
         fit_answers = [s for group, f in zip(texts, text_fold, strict=True) if f != k for s in group]
         vectorizer, model = words_model(fit_asides, fit_answers)
-        known = {w for s in fit_answers for w in words_of(s)}
+        known = known_words(fit_answers)
         held = [(s, 1) for group, f in zip(asides, aside_fold, strict=True) if f == k for s in group]
         held += [(s, 0) for group, f in zip(texts, text_fold, strict=True) if f == k for s in group]
         logits = model.decision_function(vectorizer.transform([s for s, _ in held]))
-        rows += [[float(z), unknown_share(s, known, bank)] for (s, _), z in zip(held, logits, strict=True)]
+        rows += [[float(z), unknown_share(words_of(s), known, bank)] for (s, _), z in zip(held, logits, strict=True)]
         labels += [label for _, label in held]
     return LogisticRegression(C=C, max_iter=1000).fit(rows, labels)
 
@@ -108,7 +113,7 @@ def main() -> None:
     answer_sentences = [s for group in text_groups for s in group]
     vectorizer, model = words_model(aside_sentences, answer_sentences)
     weights = model.coef_[0]
-    known, stems = {w for s in answer_sentences for w in words_of(s)}, bank_stems()
+    known, stems = known_words(answer_sentences), bank_stems(bank)
     stack = stacked(aside_groups, text_groups, stems)
 
     def predict(group: list[str], tier: bool = False) -> list[float]:
@@ -116,7 +121,7 @@ def main() -> None:
         if not tier:
             return [float(p) for p in model.predict_proba(vectorizer.transform(group))[:, 1]]
         logits = model.decision_function(vectorizer.transform(group))
-        return [float(p) for p in stack.predict_proba([[float(z), unknown_share(s, known, stems)] for s, z in zip(group, logits, strict=True)])[:, 1]]
+        return [float(p) for p in stack.predict_proba([[float(z), unknown_share(words_of(s), known, stems)] for s, z in zip(group, logits, strict=True)])[:, 1]]
 
     terms = {t: [round(float(vectorizer.idf_[j]), 6), round(float(weights[j]), 6)] for t, j in sorted(vectorizer.vocabulary_.items())}
     step = max(len(aside_sentences) // 4, 1)

@@ -53,11 +53,11 @@ ASIDE = 0.85  # the probability from which a sentence tied by fewer than three w
 LIKELY = 0.5  # the probability from which a sentence is more likely an aside than not: not weighed for the tier (v17)
 
 
-def unknown_share(sentence: str, known: Container[str], bank: Container[str]) -> float:
-    """The share of ``sentence``'s words that are not ``known`` (said by an answer the model was fitted on) and whose stem
-    no question of the ``bank`` holds (offline-v24; ``bench/fit_aside_model.py`` fits the stack on the same share)."""
-    tokens = words_of(sentence)
-    return sum(t not in known and stem(t) not in bank for t in tokens) / max(len(tokens), 1)
+def unknown_share(words: list[str], known: Container[str], bank: Container[str]) -> float:
+    """The share of a sentence's ``words`` (``lexical.words_of``) that are not ``known`` (said by an answer the model was
+    fitted on) and whose stem no question of the ``bank`` holds (offline-v24; ``bench/fit_aside_model.py`` fits the stack
+    on the same share)."""
+    return sum(w not in known and stem(w) not in bank for w in words) / max(len(words), 1)
 
 
 @dataclass(frozen=True)
@@ -83,9 +83,10 @@ class AsideModel:
         """The probability that ``sentence`` is an aside, as scikit-learn's ``predict_proba`` gives it: from its words
         alone, or, given the stems of the ``bank`` in use, from its words and how many of them are unknown (in no
         answer it was fitted on and no question of the bank: "gearbox", "kimchi"), as the tier reads it (offline-v24)."""
-        z = self.intercept + sum(v * self.terms[t][1] for t, v in tfidf(sentence, self.terms).items())
+        words = words_of(sentence)  # split once for both readings
+        z = self.intercept + sum(v * self.terms[t][1] for t, v in tfidf(words, self.terms).items())
         if bank is not None and self.stack is not None:
-            z = self.stack(z, unknown_share(sentence, self.known, bank))
+            z = self.stack(z, unknown_share(words, self.known, bank))
         return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
 
 

@@ -34,14 +34,17 @@ def words_of(text: str) -> list[str]:
 
 def terms_of(text: str) -> Counter[str]:
     """Unigram and bigram counts, as scikit-learn's word analyser makes them."""
-    tokens = words_of(text)
-    return Counter(tokens + [f"{a} {b}" for a, b in pairwise(tokens)])
+    return _grams(words_of(text))
 
 
-def tfidf(text: str, terms: Mapping[str, Sequence[float]]) -> dict[str, float]:
-    """The L2-normalised TF-IDF vector of ``text`` over the known ``terms`` (each term's idf first), as scikit-learn's
-    ``TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)`` makes it."""
-    raw = {t: (1.0 + math.log(n)) * terms[t][0] for t, n in terms_of(text).items() if t in terms}
+def _grams(words: list[str]) -> Counter[str]:
+    return Counter(words + [f"{a} {b}" for a, b in pairwise(words)])
+
+
+def tfidf(words: list[str], terms: Mapping[str, Sequence[float]]) -> dict[str, float]:
+    """The L2-normalised TF-IDF vector of a text's ``words`` (``words_of``) over the known ``terms`` (each term's idf
+    first), as scikit-learn's ``TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)`` makes it."""
+    raw = {t: (1.0 + math.log(n)) * terms[t][0] for t, n in _grams(words).items() if t in terms}
     norm = math.sqrt(sum(v * v for v in raw.values()))
     return {t: v / norm for t, v in raw.items()} if norm else {}
 
@@ -53,7 +56,7 @@ class Lexicon:
 
     def vector(self, text: str) -> dict[str, float]:
         """The answer's L2-normalised TF-IDF vector over the known terms."""
-        return tfidf(text, self.terms)
+        return tfidf(words_of(text), self.terms)
 
     def features(self, vector: dict[str, float]) -> dict[str, float]:
         """Log-probability of each tier, centred (they sum to zero): ``wording_poor``, ``_mediocre``, ``_great``.

@@ -416,7 +416,7 @@ def _to_capital(
     capitaliser's answer starts there) when the aside may end there too (``heads``) and the words between carry no
     substance: "spurs lost again last night so apologies if i seem | a touch gloomy EXPLAIN ANALYZE on..." left "a touch
     gloomy" with the answer (offline-v25)."""
-    if not head or not capitals or not head < capitals[0] in heads:
+    if not head or not capitals or capitals[0] <= head or capitals[0] not in heads:
         return head
     between = piece[words[head][0] : words[capitals[0] - 1][1]]
     return head if has_substance(between, own, corpus, aside) else capitals[0]
@@ -426,7 +426,9 @@ def _whole(piece: str, own: frozenset[str], corpus: Corpus, aside: float) -> boo
     """Whether ``piece`` carries substance as a whole (``aside``: the reading's), so that an aside at its edges may be
     peeled off it. The tier's reading, sure as a whole of a long answer with an aside run into its end (from the aside's
     unknown words), counts one the claims keep and the words alone are not sure of (offline-v24)."""
-    return has_substance(piece, own, corpus, aside) or (has_substance(piece, own, corpus) and not is_aside(piece))
+    if has_substance(piece, own, corpus, aside):
+        return True
+    return aside < ASIDE and has_substance(piece, own, corpus) and not is_aside(piece)  # the claims' reading: asked above
 
 
 def _capitalised_head(
