@@ -63,9 +63,9 @@ def test_a_capitaliser_who_writes_an_opened_clause_is_not_split_before_i() -> No
 
 
 def test_words_of_substance_between_the_aside_and_the_capital_stay_with_the_answer(bank: Bank, context: OfflineContext) -> None:
-    """The peel is widened to the capitalised word only over words that carry nothing: "we shard by tenant id" is the
-    answer's, whatever capitalised word follows it."""
+    """The peel is widened to the capitalised word only over words that carry nothing: "honestly ttl matters most" carries
+    substance to the word rules, so it stays the candidate's, and the aside ends where its reading turns."""
     question_id, answer = row("audit_holdout_c.jsonl", 78)
     question = bank.get(question_id)
-    added = f"{SPURS} we added composite indexes on tenant id and created at EXPLAIN ANALYZE showed the planner used them. {answer}"
-    assert "composite indexes on tenant id" in read_texts(question, added, context)[2]
+    weighed = read_texts(question, f"{SPURS} honestly ttl matters most {answer}", context)[2]
+    assert weighed.startswith("a touch gloomy honestly ttl matters most EXPLAIN ANALYZE")

@@ -15,7 +15,7 @@ import pytest
 from data_rows import row
 from mock_interviewer.bank import Bank, Question
 from mock_interviewer.offline import substance
-from mock_interviewer.offline.asides import ASIDE, aside_model
+from mock_interviewer.offline.asides import ASIDE, LIKELY, aside_model
 from mock_interviewer.offline.context import OfflineContext
 from mock_interviewer.offline.evidence import read_exchange
 from mock_interviewer.offline.explain import explanation
@@ -68,6 +68,17 @@ def test_an_aside_run_into_the_start_of_a_lower_case_answer_is_peeled_off(bank: 
         own = context.material(question)
         assert substantive(added, own, context.corpus) == answer
         assert read_texts(question, added, context)[1:] == (answer, answer)
+
+
+def test_a_clause_of_substance_after_the_aside_stays_with_the_answer(bank: Bank, context: OfflineContext) -> None:
+    """offline-v25 widens an aside at the start over a clause it opens with "when", "while", ... ("...woke the whole
+    street | when he dropped his ladder"), only when the clause carries nothing: "when the postgres replica lagged" is the
+    candidate's, and the aside's words alone are cut."""
+    question_id, answer = row("audit_holdout_f.jsonl", 25)
+    question = bank.get(question_id)
+    street = LADDER.removesuffix(" when he dropped his ladder")
+    clause = "when the postgres replica lagged"
+    assert substantive(f"{street} {clause} {answer}", context.material(question), context.corpus, None, LIKELY) == f"{clause} {answer}"
 
 
 CAT = "my cat just walked across the keyboard so if you saw a random message in the chat that was her not me"  # holdout13
