@@ -37,7 +37,7 @@ def test_the_aside_model_was_fitted_on_nothing_an_aside_measure_uses() -> None:
     fitted_on = DOCUMENT["fitted_on"]
     measured = {"audit_holdout.jsonl", "audit_holdout_c.jsonl", "audit_holdout_d.jsonl", "audit_holdout_e.jsonl", "audit_holdout_f.jsonl", "audit_holdout_g.jsonl"}
     assert not measured & set(fitted_on["answer files"])
-    assert not {"irrelevant_dev2.txt", "irrelevant_holdout8.txt", "irrelevant_holdout9.txt", "irrelevant_holdout10.txt", "irrelevant_holdout11.txt", "irrelevant_holdout12.txt", "irrelevant_holdout13.txt", "irrelevant_holdout14.txt", "irrelevant_holdout15.txt", "irrelevant_holdout16.txt", "irrelevant_holdout17.txt", "irrelevant_holdout18.txt"} & set(fitted_on["aside sets"])
+    assert not {"irrelevant_dev2.txt", "irrelevant_holdout8.txt", "irrelevant_holdout9.txt", "irrelevant_holdout10.txt", "irrelevant_holdout11.txt", "irrelevant_holdout12.txt", "irrelevant_holdout13.txt", "irrelevant_holdout14.txt", "irrelevant_holdout15.txt", "irrelevant_holdout16.txt", "irrelevant_holdout17.txt", "irrelevant_holdout18.txt", "irrelevant_holdout19.txt"} & set(fitted_on["aside sets"])
     assert {"irrelevant_holdout7.txt", "irrelevant_fit.txt"} <= set(fitted_on["aside sets"])  # v16: read hold-outs and fit-only asides
     assert fitted_on["aside sentences"] > 2800 and fitted_on["answer sentences"] > 9000  # v22: 656 more fit-only asides, v25 577
     assert "runon_holdout.jsonl" not in fitted_on["answer files"]  # the unseen lower-case answers the peel is measured on
@@ -52,7 +52,7 @@ def test_no_aside_written_for_fitting_is_close_to_one_it_is_measured_on() -> Non
     """``irrelevant_fit.txt`` lost every line sharing over 45% of its words with a development or hold-out aside, so the
     measures are not of sentences the model learned ("The coffee there was terrible, honestly." was one)."""
     fit = [_words(t) for t in (DATA / "irrelevant_fit.txt").read_text(encoding="utf-8").splitlines() if t.strip()]
-    measured = [_words(t) for n in ("irrelevant_dev2.txt", "irrelevant_holdout8.txt", "irrelevant_holdout9.txt", "irrelevant_holdout10.txt", "irrelevant_holdout11.txt", "irrelevant_holdout12.txt", "irrelevant_holdout13.txt", "irrelevant_holdout14.txt", "irrelevant_holdout15.txt", "irrelevant_holdout16.txt", "irrelevant_holdout17.txt", "irrelevant_holdout18.txt") for t in (DATA / n).read_text(encoding="utf-8").splitlines() if t.strip()]
+    measured = [_words(t) for n in ("irrelevant_dev2.txt", "irrelevant_holdout8.txt", "irrelevant_holdout9.txt", "irrelevant_holdout10.txt", "irrelevant_holdout11.txt", "irrelevant_holdout12.txt", "irrelevant_holdout13.txt", "irrelevant_holdout14.txt", "irrelevant_holdout15.txt", "irrelevant_holdout16.txt", "irrelevant_holdout17.txt", "irrelevant_holdout18.txt", "irrelevant_holdout19.txt") for t in (DATA / n).read_text(encoding="utf-8").splitlines() if t.strip()]
     assert len(fit) > 1700
     close = [(a, b) for a in fit for b in measured if len(a & b) / len(a | b) > 0.45]
     assert not close
