@@ -90,6 +90,17 @@ again last night so apologies if i seem | a touch gloomy EXPLAIN ANALYZE on..." 
 where the model's reading turned), and however short the answer's first sentence ("...a quick glass of water Redis.");
 and after a piece's own lower-case "i", a capitalised "I" starts the capitaliser's sentence whatever clause was opened
 before it ("...while my wife hunted for ice cream I'd go with Kafka...").
+
+Where such an aside ends (offline-v26): "why" after "that's", "no idea", "not sure", ... ends a clause ("...so if i
+suddenly look away that's why"); "I'll", like "I'd", is "I", not a name; a capitalised aside with no stop ends before an
+answer that starts with "I" ("...everybody knows everyone's dog by name I'd put Kafka in the middle...") when none starts
+at the answer's first other capitalised word; an aside of fewer than six words before a capitalised word ("sorry,
+allergies, hold on Adtech, bid-shading model launch...") is peeled off when the model is sure of it and the words after it
+carry substance (``_short_head``); one of three to five words at a piece's end may be peeled when it opens with an
+interjection ("...so people see it's worth telling me sorry, allergies, hold on"; ``INTERJECTIONS``), or of one word
+beside the aside cut after it ("...worth telling me sorry | i'm drinking tea..."); and an aside at the end, where its
+reading turns most, is narrowed to a nearer end when the words between read as an answer on their own (``_narrowed``:
+"...so people see it's worth telling me | my mum is calling, ignore that, I'll call her back").
 """
 
 from __future__ import annotations
@@ -132,7 +143,7 @@ _CAPITAL_START = re.compile(r"\s(?=([A-Z][a-z'’]*)\b)")
 _LOWER_I = re.compile(r"\s(?=i\b)")
 _CAPITAL_I = re.compile(r"\s(?=I\b)")
 _WRITES_LOWER_I = re.compile(r"(?<![\w'’])i(?!\w)")
-_I_FORMS = frozenset(["I", "I'd", "I'm", "I've"])
+_I_FORMS = frozenset(["I", "I'd", "I'm", "I've", "I'll", "I’d", "I’m", "I’ve", "I’ll"])  # "I'll" and curly ones: v26
 _LETTER = re.compile(r"[^\W\d_]")
 Style = Literal["capitals", "lower", "mixed"]  # how a text's writer starts sentences (``_style``; offline-v14)
 # A clause opened by one of these words goes on into its main clause ("if someone has a question they can ask me"),
@@ -193,8 +204,15 @@ STARTS = frozenset(
         "apologies", "last", "funnily", "ah", "ok", "okay", "yeah", "excuse", "btw", "also", "actually", "apparently",
         "yesterday", "someone", "everyone", "he", "she", "they", "you", "i'd", "i've", "i'm", "we've", "we're", "there's",
         "theres", "random", "lol", "haha", "oops", "hey", "anyhow", "funny", "mum", "dad", "thanks", "idk", "tbh", "omg",
-        "ngl", "imo", "fyi", "fwiw",
+        "ngl", "imo", "fyi", "fwiw", "hah", "ha", "heh", "ugh", "hmm", "hm", "wow", "whoa", "welp", "oof", "yikes", "pardon",
+        "gosh", "phew", "erm",
     ]
+)
+# Of ``STARTS``, the words that open an aside of fewer than ``PEELED`` words at a piece's end ("...worth telling me sorry,
+# allergies, hold on"): the aside model is sure of such a short remark (offline-v26)
+INTERJECTIONS = frozenset(
+    ["sorry", "oops", "lol", "haha", "hah", "ha", "heh", "oh", "ugh", "hmm", "hm", "wow", "whoa", "welp", "oof", "yikes",
+     "pardon", "gosh", "phew", "ah", "um", "uh", "erm", "apologies", "omg"]
 )
 # Of ``CONTINUES``, the object pronouns, after which a sentence may end ("...so people see it's worth telling me")
 OBJECTS = frozenset(["me", "us", "him", "her", "them", "it", "you"])
@@ -202,6 +220,8 @@ GOES_ON = CONTINUES - OBJECTS  # the words after which no sentence ends where an
 # Words that end a clause as often as they go on ("...the same four notes over and over")
 SUBORDINATES = frozenset(["when", "while", "because", "since", "until", "after", "before", "whenever", "as"])  # open a clause (v25)
 DEMONSTRATIVES = frozenset(["that", "this"])  # after one of ``PREPOSITIONS``, a pronoun that may end a clause (offline-v23)
+# the words after which "why" ends a clause: "...so if i suddenly look away that's why", "no idea why" (offline-v26)
+REASONS = frozenset(["that's", "thats", "that’s", "idea", "sure", "know", "knows", "dunno", "wonder"])
 PREPOSITIONS = frozenset(["after", "before", "since", "like", "about", "of", "with", "for", "than", "from", "at", "on", "in", "by", "to"])
 ENDS_CLAUSE = frozenset(["over", "around", "through", "on", "in", "off", "out", "up", "down", "about", "under", "again", "it"])
 _BREAK = re.compile(
@@ -346,11 +366,15 @@ def _peeled(
         return [span]
     words = [(m.start(), m.end()) for m in _WORD.finditer(piece)]
     n = len(words)
-    if n < PEELED + SENTENCE:
-        return [span]
     capitals = [i for i, (a, b) in enumerate(words) if i and piece[a].isupper() and piece[a:b].strip(",.") not in _I_FORMS]
+    if n < PEELED + SENTENCE and not (piece[:1].islower() and any(piece[a].isupper() for a, _ in words[1:PEELED])):
+        return [span]
     if piece[:1].isupper():  # offline-v22
-        head = _capitalised_head(piece, words, capitals[0] if capitals else 0, own, corpus, aside, before)
+        # the first capitalised word but "I", or else an "I" before it after ``PEELED_ANY_START`` words or more ("...tell me
+        # if I'm not I'd go with Kafka", not "My manager told me last year I steamroll in meetings": v26)
+        ends = [capitals[0]] if capitals else []
+        ends += [i for i in range(min(ends, default=n) - 1, PEELED_ANY_START - 1, -1) if piece[words[i][0] : words[i][1]].strip(",.") in _I_FORMS]
+        head = next((h for k in ends if (h := _capitalised_head(piece, words, k, own, corpus, aside, before))), 0)
         return [(start, start + words[head - 1][1]), (start + words[head][0], end)] if head else [span]
     # a piece left out whole is split only where a capitaliser's answer goes on after the aside ("...over and over Soon,
     # private, specific."): not within an aside ("...barking at the postman | for ten minutes and...")
@@ -359,10 +383,13 @@ def _peeled(
     most = min(n - head - SENTENCE, PEELED_MOST, n - 1 - capitals[-1] if capitals else n)
     tails = [
         k
-        for k in range(PEELED, most + 1)
-        if whole and _ends_before(piece, words, n - k, False) and _peels(piece[words[n - k][0] :], own, bank, after=after)
+        for k in range(1, most + 1)
+        if whole
+        and (k >= PEELED or (piece[words[n - k][0] : words[n - k][1]].strip(",.!") in INTERJECTIONS and (k >= SENTENCE or after)))
+        and _ends_before(piece, words, n - k, False)
+        and _peels(piece[words[n - k][0] :], own, bank, after=after)
     ]
-    tail = _widened(piece, words, max(tails, key=lambda k: (_turn(piece, words, n - k), k)), tails, False) if tails else 0
+    tail = _widened(piece, words, _narrowed(piece, words, max(tails, key=lambda k: (_turn(piece, words, n - k), k)), tails), tails, False) if tails else 0
     if not head and not tail:
         return [span]
     out = [(start, start + words[head - 1][1])] if head else []
@@ -393,7 +420,21 @@ def _head(
     while extended := _clause_ends(piece, words, head, heads):  # "...chases the mower around", "...went back after that"
         head += extended
     head = _subordinate(piece, words, head, heads, own, corpus, aside)
-    return _to_capital(piece, words, head, heads, capitals, own, corpus, aside)
+    return _to_capital(piece, words, head, heads, capitals, own, corpus, aside) if head else _short_head(piece, words, own, corpus, aside)
+
+
+def _short_head(piece: str, words: Words, own: frozenset[str], corpus: Corpus, aside: float) -> int:
+    """How many words of fewer than ``PEELED`` at the start of ``piece`` are an aside before a capitaliser's answer ("sorry,
+    allergies, hold on | Adtech, bid-shading model launch, ..."): those before its first capitalised word, when the first
+    is one of ``INTERJECTIONS`` (not "our | DevOps engineer tunes it", "on the editorial side, | PUT required..."), the aside
+    model is ``ASIDE`` sure of them and the answer after them carries substance (offline-v26); else 0. What the words so
+    peeled off say of the question still counts: they are a piece of their own, cut only without substance."""
+    k = next((i for i, (a, _) in enumerate(words[1:PEELED], 1) if piece[a].isupper()), 0)  # "I'd" too
+    if not k or piece[words[0][0] : words[0][1]].strip(",.!") not in INTERJECTIONS:
+        return 0
+    if not is_aside(piece[: words[k - 1][1]], bank=_bank(corpus, aside)):  # and, cut off, carries no substance of its own
+        return 0
+    return k if has_substance(piece[words[k][0] :], own, corpus, aside) else 0
 
 
 def _subordinate(piece: str, words: Words, head: int, heads: list[int], own: frozenset[str], corpus: Corpus, aside: float) -> int:
@@ -446,8 +487,7 @@ def _capitalised_head(
     if not PEELED <= k <= min(n - SENTENCE, PEELED_MOST):
         return 0
     last = piece[words[k - 1][0] : words[k - 1][1]]
-    word = last.lower().strip("'’\"")
-    if not last[:1].islower() or last.endswith(",") or word in GOES_ON or word in NAMES_AFTER:
+    if not last[:1].islower() or last.endswith(",") or _goes_on(piece, words, k) or last.lower().strip("'’\"") in NAMES_AFTER:
         return 0
     bank = _bank(corpus, aside)
     if not _peels(piece[: words[k - 1][1]], own, bank, before):
@@ -470,6 +510,16 @@ def _widened(piece: str, words: Words, edge: int, edges: list[int], at_start: bo
     return max(wider, key=lambda k: (_turn(piece, words, k if at_start else n - k) * (-1 if at_start else 1), k), default=edge)
 
 
+def _narrowed(piece: str, words: Words, edge: int, edges: list[int]) -> int:
+    """The aside of ``edge`` words at the end of ``piece``, where its reading turns most, narrowed to the longest of
+    ``edges`` within it whose words before it, up to ``edge``, read more as an answer than an aside (below ``LIKELY``) on
+    their own: the answer's last clause ("...so people see it's worth telling me | my mum is calling, ignore that, I'll
+    call her back") is not the aside's, however the reading turns (offline-v26)."""
+    n = len(words)
+    narrower = [k for k in edges if k < edge and aside_probability(piece[words[n - edge][0] : words[n - k - 1][1]]) < LIKELY]
+    return max(narrower, default=edge)
+
+
 def _clause_ends(piece: str, words: Words, head: int, heads: list[int]) -> int:
     """How many words after an aside of ``head`` words peeled off at the start still end its clause: one of
     ``ENDS_CLAUSE`` ("...the mower around"), when the aside may end after it too (``heads``), or one of ``PREPOSITIONS``
@@ -488,14 +538,23 @@ def _ends_before(piece: str, words: Words, i: int, at_start: bool) -> bool:
     last = piece[words[i - 1][0] : words[i - 1][1]]
     if at_start and i >= PEELED_ENDING and last.lower() in ENDS_CLAUSE:
         return True
-    word = last.lower().strip("'’\"")
-    pronoun = word in DEMONSTRATIVES and i > 1 and piece[words[i - 2][0] : words[i - 2][1]].lower() in PREPOSITIONS
-    if last.endswith(",") or (word in GOES_ON and not pronoun):  # "...never went back after that": a pronoun ends it
+    if last.endswith(",") or _goes_on(piece, words, i):
         return False
     first = piece[words[i][0] : words[i][1]]
     if not at_start:  # the aside's own first word: in lower case, as the piece it is run into
         return first[:1].islower() and first.lower().strip(",'’\"") in STARTS
     return i >= PEELED_ANY_START or first[:1].isupper() or first.lower().strip(",'’\"") in STARTS
+
+
+def _goes_on(piece: str, words: Words, i: int) -> bool:
+    """Whether no sentence ends after word ``i - 1`` of ``piece``: it is one of ``GOES_ON``, but a demonstrative after one
+    of ``PREPOSITIONS`` ("...never went back after that", offline-v23) and "why" after one of ``REASONS`` ("...look away
+    that's why", offline-v26) end a clause."""
+    word = piece[words[i - 1][0] : words[i - 1][1]].lower().strip("'’\"")
+    if word not in GOES_ON:
+        return False
+    before = piece[words[i - 2][0] : words[i - 2][1]].lower().strip("'\"") if i > 1 else ""
+    return not ((word in DEMONSTRATIVES and before in PREPOSITIONS) or (word == "why" and before in REASONS))
 
 
 def _peels(part: str, own: frozenset[str], bank: Container[str] | None, before: str = "", after: str = "") -> bool:
