@@ -13,7 +13,7 @@ sentences of the labelled answers and exemplars that no aside measure uses (ever
 ``MEASURED``, and the bank's exemplars). Left out, so that they measure the model: the answers of the hold-outs that
 asides are measured on (``MEASURED``: E, F, G, D, hold-out, C), ``irrelevant_dev2.txt`` (the development asides),
 ``irrelevant_holdout8.txt`` (v16's hold-out), ``irrelevant_holdout9.txt`` (v17's), ``irrelevant_holdout10.txt`` (v18's),
-``irrelevant_holdout11.txt`` (v19's), ``irrelevant_holdout12.txt`` (v20's), ``irrelevant_holdout13.txt`` (v21's), ``irrelevant_holdout14.txt`` (v22's), ``irrelevant_holdout15.txt`` (v23's), ``irrelevant_holdout16.txt`` (v24's), ``irrelevant_holdout17.txt`` (v25's), ``irrelevant_holdout18.txt`` (the next version's), ``irrelevant_holdout19.txt`` (the one after), and the asides of ``bench/tier_by_style.py`` and of the tests. A
+``irrelevant_holdout11.txt`` (v19's), ``irrelevant_holdout12.txt`` (v20's), ``irrelevant_holdout13.txt`` (v21's), ``irrelevant_holdout14.txt`` (v22's), ``irrelevant_holdout15.txt`` (v23's), ``irrelevant_holdout16.txt`` (v24's), ``irrelevant_holdout17.txt`` (v25's), ``irrelevant_holdout18.txt`` (v26's), ``irrelevant_holdout19.txt`` (the next version's), and the asides of ``bench/tier_by_style.py`` and of the tests. A
 sentence is a piece of ``substance.pieces``, as the grader splits it.
 
 The model is scikit-learn's ``TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2)`` and a balanced

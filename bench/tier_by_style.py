@@ -36,9 +36,9 @@ v20's hold-out, read once for v19 and v20; five taken out unread), ``irrelevant_
 v21's hold-out, read once for v20 and v21; five taken out unread), ``irrelevant_holdout14.txt`` (66, v22's
 hold-out, read once for v21 and v22; four taken out unread), ``irrelevant_holdout15.txt`` (65, v23's hold-out, read once for v22 and v23; one taken out unread),
 ``irrelevant_holdout16.txt`` (64, v24's hold-out, read once for v23 and v24; two taken out unread), ``irrelevant_holdout17.txt`` (63,
-v25's hold-out, read once for v24 and v25; three taken out unread), ``irrelevant_holdout18.txt`` (61, the next version's hold-out,
-unread; four taken out unread), ``irrelevant_holdout19.txt`` (56, the hold-out after it, unread; fourteen taken out
-unread). Every set but ``irrelevant_dev2.txt`` and
+v25's hold-out, read once for v24 and v25; three taken out unread), ``irrelevant_holdout18.txt`` (61, v26's hold-out,
+read once for v25 and v26; four taken out unread), ``irrelevant_holdout19.txt`` (56, the next version's hold-out, unread;
+fourteen taken out unread). Every set but ``irrelevant_dev2.txt`` and
 ``irrelevant_holdout8.txt`` to ``irrelevant_holdout19.txt`` is training data for the aside model (``bench/fit_aside_model.py``), as is
 ``irrelevant_fit.txt`` (2,319: 1,086 for offline-v16, 656 for v22 and 577 for v25, written for fitting only, never measured on). Each set was written by a helper who saw only the questions.
 """
