@@ -92,11 +92,11 @@ and after a piece's own lower-case "i", a capitalised "I" starts the capitaliser
 before it ("...while my wife hunted for ice cream I'd go with Kafka...").
 
 Where such an aside ends (offline-v26): "why" after "that's", "no idea", "not sure", ... ends a clause ("...so if i
-suddenly look away that's why"); "I'll", like "I'd", is "I", not a name; a capitalised aside with no stop ends before an
-answer that starts with "I" ("...everybody knows everyone's dog by name I'd put Kafka in the middle...") when none starts
-at the answer's first other capitalised word; an aside of fewer than six words before a capitalised word ("sorry,
-allergies, hold on Adtech, bid-shading model launch...") is peeled off when the model is sure of it and the words after it
-carry substance (``_short_head``); one of three to five words at a piece's end may be peeled when it opens with an
+suddenly look away that's why"); "I'll", like "I'd", is "I", not a name; a capitalised aside of eight words or more with
+no stop ends before an answer that starts with "I" ("...everybody knows everyone's dog by name I'd put Kafka in the
+middle...") when it does not end at the answer's first other capitalised word; an aside of fewer than six words that
+opens with an interjection, before a capitalised word ("sorry, allergies, hold on Adtech, bid-shading model launch..."),
+is peeled off when the model is sure of it and the words after it carry substance (``_short_head``); one of three to five words at a piece's end may be peeled when it opens with an
 interjection ("...so people see it's worth telling me sorry, allergies, hold on"; ``INTERJECTIONS``), or of one word
 beside the aside cut after it ("...worth telling me sorry | i'm drinking tea..."); and an aside at the end, where its
 reading turns most, is narrowed to a nearer end when the words between read as an answer on their own (``_narrowed``:
