@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import pytest
 
-from data_rows import row
+from data_rows import graded_alike, row
 from mock_interviewer.bank import Bank
 from mock_interviewer.offline import substance
 from mock_interviewer.offline.context import OfflineContext
-from mock_interviewer.offline.grading import assess, read_texts
+from mock_interviewer.offline.grading import read_texts
 
 PARROT = "the parrot next door imitates our doorbell so if i suddenly look away that's why"
 MUM = "my mum is calling, ignore that, I'll call her back"
@@ -25,24 +25,11 @@ WATCH = "hah, my watch just told me to stand up and breathe"
 TEA = "sorry i'm drinking tea, my throat is a bit dry from talking"
 
 
-def _graded_alike(
-    bank: Bank, context: OfflineContext, name: str, index: int, aside: str, where: str = "prepend"
-) -> str:
-    """The answer of line ``index`` of ``name`` is weighed and graded the same with ``aside`` added; returns the answer."""
-    question_id, answer = row(name, index)
-    question = bank.get(question_id)
-    added = f"{aside} {answer}" if where == "prepend" else f"{answer} {aside}"
-    assert read_texts(question, added, context)[2] == read_texts(question, answer, context)[2]
-    alone, with_aside = assess(question, answer, context), assess(question, added, context)
-    assert (with_aside.tier, with_aside.score) == (alone.tier, alone.score)
-    return answer
-
-
 @pytest.mark.parametrize(("name", "index"), [("audit_holdout_e.jsonl", 81), ("audit_holdout.jsonl", 18)])
 def test_thats_why_ends_the_aside(bank: Bank, context: OfflineContext, name: str, index: int) -> None:
     """v25 let no aside end after "why", so "so if i suddenly look away that's why" was weighed with the answer: hold-out
     E's great answer on feedback went 5 → 3 (the "argued" guard)."""
-    _graded_alike(bank, context, name, index, PARROT)
+    graded_alike(bank, context, name, index, PARROT)
 
 
 def test_why_ends_a_clause_only_after_a_word_that_gives_a_reason() -> None:
@@ -61,7 +48,7 @@ def test_why_ends_a_clause_only_after_a_word_that_gives_a_reason() -> None:
 def test_ill_is_how_a_capitaliser_writes_i(bank: Bank, context: OfflineContext) -> None:
     """ "I'll" after the aside's "ignore that," was read as a name, not "I": the aside ended before it, too short to peel,
     and hold-out F's answer "PM wanted SSO, audit logs and exports in one sprint." went 3 → 2."""
-    _graded_alike(bank, context, "audit_holdout_f.jsonl", 52, MUM)
+    graded_alike(bank, context, "audit_holdout_f.jsonl", 52, MUM)
 
 
 @pytest.mark.parametrize(("name", "index"), [("audit_holdout_e.jsonl", 5), ("audit_holdout.jsonl", 125)])
@@ -70,7 +57,7 @@ def test_an_answer_starting_with_i_is_told_from_the_capitalised_aside_before_it(
 ) -> None:
     """A capitalised aside with no stop ends where the answer's first capitalised word starts; v25 skipped "I'd", so the
     aside ran on to "Kafka" or "Redis" inside the answer, and nothing was peeled."""
-    answer = _graded_alike(bank, context, name, index, SMALL_TOWN)
+    answer, _ = graded_alike(bank, context, name, index, SMALL_TOWN)
     assert answer.startswith("I'd ")
 
 
@@ -82,7 +69,7 @@ def test_a_short_aside_before_a_capitalised_answer_is_peeled(
 ) -> None:
     """Four words are fewer than an aside at a piece's edge needed (six): "sorry, allergies, hold on Adtech, bid-shading
     model launch, no clean A/B data." was one piece the tier left out whole, and hold-out's great answer went 5 → 3."""
-    _graded_alike(bank, context, name, index, ALLERGIES)
+    graded_alike(bank, context, name, index, ALLERGIES)
 
 
 def test_a_short_head_that_says_the_questions_words_stays(bank: Bank, context: OfflineContext) -> None:
@@ -111,7 +98,7 @@ def test_a_remark_after_the_answer_opening_with_an_interjection_is_peeled_alone(
     was too short, so the peel reached back into the answer's last clause ("...so people see it's worth telling me",
     "...the user just sees an error and tries again later") and left it out. A run-on split before "i'm" leaves
     "sorry" alone at the answer's end: beside the aside cut after it, one word will do."""
-    answer = _graded_alike(bank, context, name, index, aside, "append")
+    answer, _ = graded_alike(bank, context, name, index, aside, "append")
     assert answer.rstrip()[-1:].isalpha()  # no stop: the aside runs into the answer's last clause
 
 
@@ -140,5 +127,5 @@ def test_the_answers_last_clause_is_not_the_asides_where_the_reading_turns_withi
     """Where the reading turns most, the aside at the end took "so people see it's worth telling me" with "my mum is
     calling, ...": the two ends read within 0.04 of each other. The answer's clause reads as an answer on its own (0.39),
     so the aside is narrowed to the end after it."""
-    answer = _graded_alike(bank, context, "audit_holdout_g.jsonl", 57, MUM, "append")
+    answer, _ = graded_alike(bank, context, "audit_holdout_g.jsonl", 57, MUM, "append")
     assert answer.endswith("so people see it's worth telling me")

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from data_rows import row
+from data_rows import graded_alike, row
 from mock_interviewer.bank import Bank
 from mock_interviewer.offline.context import OfflineContext
-from mock_interviewer.offline.grading import assess, read_texts
+from mock_interviewer.offline.grading import read_texts
 from mock_interviewer.offline.substance import pieces
 
 SPURS = "spurs lost again last night so apologies if i seem a touch gloomy"
@@ -21,21 +21,10 @@ KNITTING = "i'm halfway through knitting a jumper for my dad and just realised o
 BARCELONA = "we went to barcelona in may and i spent the whole trip staring at the architecture while my wife hunted for ice cream"
 
 
-def _graded_alike(bank: Bank, context: OfflineContext, name: str, index: int, aside: str, residue: str) -> None:
-    question_id, answer = row(name, index)
-    question = bank.get(question_id)
-    added = f"{aside} {answer}"
-    weighed = read_texts(question, added, context)[2]
-    assert residue not in weighed
-    assert weighed == read_texts(question, answer, context)[2]
-    alone, with_aside = assess(question, answer, context), assess(question, added, context)
-    assert (with_aside.tier, with_aside.score) == (alone.tier, alone.score)
-
-
 def test_the_aside_is_peeled_up_to_the_capitalised_answer_not_where_its_reading_turns(bank: Bank, context: OfflineContext) -> None:
     """Hold-out C's great answer on slow queries starts "EXPLAIN ANALYZE on slow-log offenders."; v24 peeled "spurs lost
     ... if i seem" where the model's reading turned most, left "a touch gloomy" with the answer, and scored it 5, not 4."""
-    _graded_alike(bank, context, "audit_holdout_c.jsonl", 78, SPURS, "gloomy")
+    assert "gloomy" not in graded_alike(bank, context, "audit_holdout_c.jsonl", 78, SPURS)[1]
 
 
 @pytest.mark.parametrize("aside", [SPURS, KNITTING])
@@ -44,13 +33,13 @@ def test_an_answer_whose_first_sentence_is_one_word_is_told_from_the_aside_befor
     after the aside, weighed it with the answer, and scored it 1, not 2."""
     _, answer = row("audit_holdout_g.jsonl", 74)
     assert answer.startswith("Redis. ")
-    _graded_alike(bank, context, "audit_holdout_g.jsonl", 74, aside, aside.split()[-1])
+    assert aside.split()[-1] not in graded_alike(bank, context, "audit_holdout_g.jsonl", 74, aside)[1]
 
 
 def test_a_capital_i_after_the_asides_own_lower_case_i_starts_the_answer(bank: Bank, context: OfflineContext) -> None:
     """Hold-out F's poor answer starts "I'd go with Kafka..."; "while my wife hunted for ice cream" held the split back as
     an opened clause, and v24 weighed "staring at the architecture..." with the answer."""
-    _graded_alike(bank, context, "audit_holdout_f.jsonl", 110, BARCELONA, "architecture")
+    assert "architecture" not in graded_alike(bank, context, "audit_holdout_f.jsonl", 110, BARCELONA)[1]
     text = f"{BARCELONA} I'd go with Kafka and exactly-once semantics. We skip idempotency."
     assert [text[a:b] for a, b in pieces(text)][:2] == [BARCELONA, "I'd go with Kafka and exactly-once semantics."]
 
