@@ -385,7 +385,7 @@ def _peeled(
         k
         for k in range(1, most + 1)
         if whole
-        and (k >= PEELED or (piece[words[n - k][0] : words[n - k][1]].strip(",.!") in INTERJECTIONS and (k >= SENTENCE or after)))
+        and (k >= PEELED or (_interjection(piece, words, n - k) and (k >= SENTENCE or after)))
         and _ends_before(piece, words, n - k, False)
         and _peels(piece[words[n - k][0] :], own, bank, after=after)
     ]
@@ -420,19 +420,25 @@ def _head(
     while extended := _clause_ends(piece, words, head, heads):  # "...chases the mower around", "...went back after that"
         head += extended
     head = _subordinate(piece, words, head, heads, own, corpus, aside)
-    return _to_capital(piece, words, head, heads, capitals, own, corpus, aside) if head else _short_head(piece, words, own, corpus, aside)
+    return _to_capital(piece, words, head, heads, capitals, own, corpus, aside) if head else _short_head(piece, words, own, corpus, aside, bank)
 
 
-def _short_head(piece: str, words: Words, own: frozenset[str], corpus: Corpus, aside: float) -> int:
+def _interjection(piece: str, words: Words, i: int) -> bool:
+    """Whether word ``i`` of ``piece`` is one of ``INTERJECTIONS``, which open a short aside (offline-v26)."""
+    return piece[words[i][0] : words[i][1]].strip(",.!") in INTERJECTIONS
+
+
+def _short_head(piece: str, words: Words, own: frozenset[str], corpus: Corpus, aside: float, bank: Container[str] | None) -> int:
     """How many words of fewer than ``PEELED`` at the start of ``piece`` are an aside before a capitaliser's answer ("sorry,
     allergies, hold on | Adtech, bid-shading model launch, ..."): those before its first capitalised word, when the first
     is one of ``INTERJECTIONS`` (not "our | DevOps engineer tunes it", "on the editorial side, | PUT required..."), the aside
-    model is ``ASIDE`` sure of them and the answer after them carries substance (offline-v26); else 0. What the words so
-    peeled off say of the question still counts: they are a piece of their own, cut only without substance."""
+    model is ``ASIDE`` sure of them (``bank``: as ``_bank``) and the answer after them carries substance (offline-v26);
+    else 0. What the words so peeled off say of the question still counts: they are a piece of their own, cut only
+    without substance."""
     k = next((i for i, (a, _) in enumerate(words[1:PEELED], 1) if piece[a].isupper()), 0)  # "I'd" too
-    if not k or piece[words[0][0] : words[0][1]].strip(",.!") not in INTERJECTIONS:
+    if not k or not _interjection(piece, words, 0):
         return 0
-    if not is_aside(piece[: words[k - 1][1]], bank=_bank(corpus, aside)):  # and, cut off, carries no substance of its own
+    if not is_aside(piece[: words[k - 1][1]], bank=bank):  # and, cut off, carries no substance of its own
         return 0
     return k if has_substance(piece[words[k][0] :], own, corpus, aside) else 0
 
